@@ -121,6 +121,27 @@ def db_info(fmt: FormatOption = OutputFormat.TABLE) -> None:
     console.print(table)
 
 
+def serve(
+    host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+) -> None:
+    """Serve the HTTP API (configuration from the environment)."""
+    import uvicorn
+
+    err.print(f"serving on http://{host}:{port} (docs at /docs)")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        proxy_headers=True,
+    )
+
+
 def build_app() -> typer.Typer:
     """The ``coach`` application with every sub-command group."""
     app = typer.Typer(
@@ -129,6 +150,7 @@ def build_app() -> typer.Typer:
         no_args_is_help=True,
         pretty_exceptions_enable=False,
     )
+    app.command("serve")(serve)
     app.add_typer(db_app, name="db")
     return app
 
