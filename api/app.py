@@ -9,33 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
+from api.middleware import RequestContextMiddleware
+from api.ratelimit import build_rate_limiter
 from api.routers import all_routers
 from api.security import TokenCodec, resolve_secret
 from api.state import AppConfig, AppState
+from api.storage import build_storage
+from coach.factory import build_engine as build_coach_engine
 from persistence import migrations
 from persistence.db import create_engine, create_session_factory, describe_url, resolve_database
+from tools.factory import create_cache
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/v1"
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-}
 
 
 async def build_state(config: AppConfig) -> AppState:
@@ -56,18 +51,37 @@ async def build_state(config: AppConfig) -> AppState:
         audience=config.api.jwt_audience,
         ttl=timedelta(minutes=config.api.access_token_minutes),
     )
+    session_factory = create_session_factory(engine)
+    cache = create_cache(config.tools)
     return AppState(
         config=config,
         engine=engine,
-        session_factory=create_session_factory(engine),
+        session_factory=session_factory,
         tokens=tokens,
         database_url=resolved.url,
         embedded=resolved.embedded,
+        cache=cache,
+        storage=build_storage(config, secret),
+        rate_limiter=build_rate_limiter(
+            backend=config.api.rate_limit_backend, redis_url=config.api.redis_url
+        ),
+        coach_engine=build_coach_engine(
+            session_factory=session_factory,
+            cache=cache,
+            settings=config.coach,
+            tool_settings=config.tools,
+        ),
     )
 
 
 async def close_state(state: AppState) -> None:
     """Release what :func:`build_state` opened."""
+    if state.coach_engine is not None:
+        await state.coach_engine.aclose()
+    await state.cache.aclose()
+    if state.storage is not None:
+        await state.storage.aclose()
+    await state.rate_limiter.aclose()
     await state.engine.dispose()
 
 
@@ -91,20 +105,8 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-
-    @app.middleware("http")
-    async def request_context(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        incoming = request.headers.get("x-request-id", "")
-        request_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else ""
-        request.state.request_id = request_id or uuid.uuid4().hex
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
+    # Added before CORS, so CORS wraps it and decorates its 500s as well.
+    app.add_middleware(RequestContextMiddleware)
     if config.api.cors_origins:
         app.add_middleware(
             CORSMiddleware,

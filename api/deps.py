@@ -42,12 +42,34 @@ DbSession = Annotated[AsyncSession, Depends(get_db)]
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
-def get_token_user_id(
+def client_ip(request: Request) -> str:
+    """The peer address (behind a proxy, run uvicorn with ``--proxy-headers``)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def enforce_rate_limit(state: AppState, *, key: str, limit: int, window_s: float) -> None:
+    """Count one request under ``key``; 429 with ``Retry-After`` past the limit."""
+    if not state.config.api.rate_limit_enabled:
+        return
+    decision = await state.rate_limiter.hit(key, limit=limit, window_s=window_s)
+    if not decision.allowed:
+        raise ApiError(
+            429,
+            f"too many requests; retry in {decision.retry_after_header} s",
+            headers={"Retry-After": decision.retry_after_header},
+        )
+
+
+async def get_token_user_id(
     request: Request,
     state: State,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> uuid.UUID:
-    """The user id of a valid access token (401 otherwise), without touching the database."""
+    """The user id of a valid access token (401 otherwise), without touching the database.
+
+    Every authenticated route depends on this, so the per-user rate limit
+    (``rate_limit_user_per_minute``) is enforced here, once, for all of them.
+    """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "missing bearer token", headers=_UNAUTHORIZED)
     try:
@@ -55,15 +77,20 @@ def get_token_user_id(
     except InvalidToken as exc:
         raise ApiError(401, "invalid or expired token", headers=_UNAUTHORIZED) from exc
     request.state.user_id = user_id
+    await enforce_rate_limit(
+        state,
+        key=f"user:{user_id}",
+        limit=state.config.api.rate_limit_user_per_minute,
+        window_s=60,
+    )
     return user_id
 
 
 TokenUserId = Annotated[uuid.UUID, Depends(get_token_user_id)]
 
 
-async def get_current_user(user_id: TokenUserId, db: DbSession) -> User:
-    """The active user of the access token: 401 when unknown, 403 when inactive."""
-    user = await db.get(User, user_id)
+def ensure_active(user: User | None) -> User:
+    """``user`` when it exists and is active: 401 when unknown, 403 when inactive."""
     if user is None:
         raise ApiError(401, "invalid or expired token", headers=_UNAUTHORIZED)
     if not user.is_active:
@@ -71,4 +98,18 @@ async def get_current_user(user_id: TokenUserId, db: DbSession) -> User:
     return user
 
 
+async def get_current_user(user_id: TokenUserId, db: DbSession) -> User:
+    """The active user of the access token: 401 when unknown, 403 when inactive."""
+    return ensure_active(await db.get(User, user_id))
+
+
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def bump_user_data(state: AppState, user_id: uuid.UUID) -> None:
+    """Invalidate the user's cached tool results; call after committing a write to their data.
+
+    Called after the commit (not before), so a tool can never cache a value computed from
+    data older than the version it is stored under. The cache logs its own failures.
+    """
+    await state.cache.bump_user_version(user_id)

@@ -12,6 +12,7 @@ Domain errors from the lower packages map to HTTP here and only here:
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -25,6 +26,9 @@ from persistence.errors import Conflict, NotFound
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+#: The only thing a 500 tells the client; the traceback goes to the log with the request id.
+INTERNAL_ERROR_DETAIL = "an internal error occurred; quote the request id"
 
 
 class ApiError(Exception):
@@ -91,6 +95,24 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _message(err: Mapping[str, Any]) -> str:
+    # pydantic prefixes messages of custom validators ("Value error, must be ..."); the
+    # field path already says where, so the client sees just the reason.
+    message = str(err.get("msg", "invalid"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
+
+
+def validation_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """``[{"field": "body.height_cm", "message": ...}]`` from pydantic's error list.
+
+    The offending input is never echoed (it may be a password).
+    """
+    return [{"field": _field_path(err.get("loc", ())), "message": _message(err)} for err in errors]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
@@ -102,10 +124,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field_path(err.get("loc", ())), "message": err.get("msg", "invalid")}
-            for err in exc.errors()
-        ]
+        errors = validation_errors(exc.errors())
         first = errors[0] if errors else {"field": "", "message": "invalid request"}
         return problem(
             request,
@@ -154,4 +173,4 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unhandled(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error (request id %s)", getattr(request.state, "request_id", "-"))
-        return problem(request, 500, "an internal error occurred; quote the request id")
+        return problem(request, 500, INTERNAL_ERROR_DETAIL)

@@ -41,14 +41,25 @@ class TokenCodec:
     audience: str
     ttl: dt.timedelta
 
-    def encode(self, user_id: uuid.UUID, *, now: dt.datetime, kind: str = "access") -> str:
-        """A signed token for ``user_id`` valid for ``ttl`` from ``now``."""
+    def encode(
+        self,
+        user_id: uuid.UUID,
+        *,
+        now: dt.datetime,
+        kind: str = "access",
+        ttl: dt.timedelta | None = None,
+    ) -> str:
+        """A signed token for ``user_id`` valid for ``ttl`` (default: the codec's) from ``now``.
+
+        ``kind`` other than ``access`` (e.g. ``verify``) signs for another audience, so a
+        token of one kind is never accepted as another.
+        """
         claims = {
             "iss": self.issuer,
             "aud": self.audience if kind == "access" else f"{self.audience}:{kind}",
             "sub": str(user_id),
             "iat": int(now.timestamp()),
-            "exp": int((now + self.ttl).timestamp()),
+            "exp": int((now + (ttl or self.ttl)).timestamp()),
             "jti": uuid.uuid4().hex,
         }
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)

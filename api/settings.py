@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -27,7 +29,11 @@ class ApiSettings(BaseSettings):
     verify_token_hours: int = Field(default=24, ge=1)
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="for emailed links")
     cors_origins: list[str] = Field(default_factory=list, description="JSON list of origins")
+    redis_url: str | None = Field(default=None, description="redis://host:port/db (shared limits)")
     rate_limit_enabled: bool = True
+    rate_limit_backend: Literal["auto", "redis", "memory"] = Field(
+        default="auto", description="auto: Redis when REDIS_URL is set, else in-process"
+    )
     rate_limit_auth_per_15min: int = Field(default=5, ge=1)
     rate_limit_user_per_minute: int = Field(default=120, ge=1)
     photo_max_bytes: int = Field(default=15 * 1024 * 1024, ge=1)

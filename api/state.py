@@ -9,9 +9,17 @@ from dataclasses import dataclass, field
 from pydantic_settings import BaseSettings
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from api.mailer import LoggingMailer, Mailer
+from api.passwords import Passwords
+from api.ratelimit import MemoryRateLimiter, RateLimiter
 from api.security import TokenCodec
 from api.settings import ApiSettings
+from coach.engine import CoachEngine
+from coach.settings import CoachSettings
 from persistence.settings import DatabaseSettings
+from persistence.storage import ObjectStorage
+from tools.cache import MemoryToolCache, ToolCache
+from tools.settings import ToolSettings
 
 
 def utc_now() -> dt.datetime:
@@ -25,6 +33,8 @@ class AppConfig:
 
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
+    tools: ToolSettings = field(default_factory=ToolSettings)
+    coach: CoachSettings = field(default_factory=CoachSettings)
     extra: dict[str, BaseSettings] = field(default_factory=dict)
 
 
@@ -39,3 +49,9 @@ class AppState:
     database_url: str
     embedded: bool
     clock: Callable[[], dt.datetime] = utc_now
+    cache: ToolCache = field(default_factory=MemoryToolCache)
+    storage: ObjectStorage | None = None
+    passwords: Passwords = field(default_factory=Passwords)
+    mailer: Mailer = field(default_factory=LoggingMailer)
+    rate_limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
+    coach_engine: CoachEngine | None = None

@@ -121,15 +121,48 @@ def db_info(fmt: FormatOption = OutputFormat.TABLE) -> None:
     console.print(table)
 
 
+def _announce_demo_account(host: str, port: int) -> None:
+    """Seed the demo user when due and print a ready-to-run ``coach chat`` command."""
+    from coach.demo import prepare_demo_account, should_seed_demo
+
+    settings = DatabaseSettings()
+    if not should_seed_demo(settings):
+        return
+    try:
+        account = prepare_demo_account(settings)
+    except Exception as exc:  # the server is still useful without the demo account
+        err.print(f"[yellow]demo account not available:[/yellow] {exc}")
+        return
+    client_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in client_host:
+        client_host = f"[{client_host}]"
+    seeded = " (created with 90 days of check-ins and nutrition)" if account.created else ""
+    err.print(f"demo account{seeded}:")
+    err.print(f"  email     {account.email}", markup=False)
+    err.print(f"  password  {account.password}", markup=False)
+    err.print("chat with the coach in another terminal:")
+    err.print(
+        f"  coach chat --url http://{client_host}:{port} "
+        f"--email {account.email} --password {account.password}",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 def serve(
     host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
-    """Serve the HTTP API (configuration from the environment)."""
+    """Serve the HTTP API (configuration from the environment).
+
+    On the embedded database (or with ``COACH_SEED_DEMO=1``) a demo user with 90 days of
+    data is seeded on first run; its credentials are printed on every start.
+    """
     import uvicorn
 
+    _announce_demo_account(host, port)
     err.print(f"serving on http://{host}:{port} (docs at /docs)")
     uvicorn.run(
         "api.app:create_app",
@@ -152,6 +185,22 @@ def build_app() -> typer.Typer:
     )
     app.command("serve")(serve)
     app.add_typer(db_app, name="db")
+    # Sub-apps are imported here, not at module import, so `coach --help` stays fast.
+    from coach.audit.cli import audit_app
+    from coach.chat_cli import chat
+    from coach.retention_cli import retention_app
+    from coach.sessions_cli import sessions_app
+    from evals.cli import eval_app
+    from policies.cli import policy_app
+    from tools.cli import tools_app
+
+    app.command("chat")(chat)
+    app.add_typer(sessions_app, name="sessions")
+    app.add_typer(tools_app, name="tools")
+    app.add_typer(policy_app, name="policy")
+    app.add_typer(eval_app, name="eval")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(retention_app, name="retention")
     return app
 
 

@@ -355,6 +355,17 @@ class AIToolCallLog(Base, table=True):
     """One row per tool call the coach made."""
 
     __tablename__ = "ai_tool_call_log"
+    # Indexes of the audit queries (coach/audit); migration 0002 gives each one's reason.
+    __table_args__ = (
+        sa.Index("ix_ai_tool_call_log_created_at", "created_at"),
+        sa.Index("ix_ai_tool_call_log_tool_name_created_at", "tool_name", "created_at"),
+        sa.Index("ix_ai_tool_call_log_latency_ms", "latency_ms"),
+        sa.Index(
+            "ix_ai_tool_call_log_failed_created_at",
+            "created_at",
+            postgresql_where=sa.text("status = 'failed'"),
+        ),
+    )
 
     id: uuid.UUID = _pk()
     session_id: uuid.UUID = Field(
@@ -396,6 +407,8 @@ class AIPolicyViolationLog(Base, table=True):
     """
 
     __tablename__ = "ai_policy_violation_log"
+    # Index of the audit queries (coach/audit); migration 0002 gives its reason.
+    __table_args__ = (sa.Index("ix_ai_policy_violation_log_created_at", "created_at"),)
 
     id: uuid.UUID = _pk()
     session_id: uuid.UUID | None = Field(

@@ -1,0 +1,468 @@
+"""The conversation engine: sessions, turns, history, models, safety, events.
+
+Usage (the API's lifespan builds one; evals build their own the same way)::
+
+    engine = CoachEngine(session_factory=..., cache=..., policy=PolicyEngine(...),
+                         settings=CoachSettings(), event_log=MemoryEventLog())
+    events = engine.run_turn(user_id=uid, message="how am I doing?")
+    first = await anext(events)      # raises NotFound / SessionClosed / TurnInProgress /
+                                     # ModelUnavailable here, before any event
+    async for event in events: ...   # tool_call, tool_result, text, policy, plan, usage, done
+    await engine.aclose()
+
+Closing the event iterator early (client disconnect) cancels the turn; what completed is
+persisted and the session stays usable. ``replay`` returns the rest of the session's last
+turn from the event log without running the model again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import importlib.metadata
+import json
+import logging
+import uuid
+from collections.abc import AsyncGenerator, Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from pydantic_ai import Agent
+from pydantic_ai.capabilities import ProcessHistory
+from pydantic_ai.models import Model
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach import sessions
+from coach.event_log import EventLog, RedisEventLog, create_event_log
+from coach.events import ChatEvent
+from coach.history import ContextState, budget_processor
+from coach.instructions import PinnedFacts, build_instructions
+from coach.models import ModelFactory
+from coach.release import Releaser
+from coach.settings import MODEL_TIERS, CoachSettings
+from coach.summarizer import ExtractiveSummarizer, LLMSummarizer, Summarizer
+from coach.tokens import TOOL_OVERHEAD, text_tokens
+from coach.turn import CoachDeps, Turn, get_tool_deps
+from persistence.enums import SessionStatus
+from persistence.errors import NotFound
+from persistence.models import AISession, table_of
+from persistence.repositories import ai_sessions
+from policies import PolicyEngine, PolicyProfile
+from tools.cache import ToolCache
+from tools.deps import ToolDeps
+from tools.registry import get_registry
+from tools.settings import ToolSettings
+from tools.toolset import build_coach_toolset
+
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> dt.datetime:
+    """The wall clock in UTC (the default clock)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def app_version() -> str:
+    """The installed package version (``unknown`` when not installed)."""
+    try:
+        return importlib.metadata.version("sleek-coach")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class _ClockAdapter:
+    """The engine's clock (a callable) as the tools' ``Clock`` (an object with ``now``)."""
+
+    def __init__(self, clock: Callable[[], dt.datetime]) -> None:
+        self._clock = clock
+
+    def now(self) -> dt.datetime:
+        """The current instant."""
+        return self._clock()
+
+
+def policy_profile(facts: PinnedFacts) -> PolicyProfile:
+    """What the policies know about the user, from the pinned facts."""
+    return PolicyProfile(
+        sex=facts.sex,
+        birth_year=facts.birth_year,
+        height_cm=facts.height_cm,
+        activity_level=facts.activity_level,
+        goal_type=facts.goal_type,
+        target_weight_kg=facts.target_weight_kg,
+        timezone=facts.timezone,
+    )
+
+
+def _tools_tokens() -> int:
+    total = 0
+    for spec in get_registry().values():
+        schema = json.dumps(spec.json_schema(), separators=(",", ":"))
+        total += TOOL_OVERHEAD + text_tokens(f"{spec.name} {spec.description} {schema}")
+    return total
+
+
+class CoachEngine:
+    """Runs chat turns over the user's data (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        session_factory: async_sessionmaker[AsyncSession],
+        cache: ToolCache,
+        policy: PolicyEngine | None,
+        settings: CoachSettings,
+        event_log: EventLog | None = None,
+        clock: Callable[[], dt.datetime] = utc_now,
+        redis: aioredis.Redis | None = None,
+        models: Mapping[str, Model] | None = None,
+        tool_settings: ToolSettings | None = None,
+    ) -> None:
+        """``event_log`` defaults to a Redis stream on ``redis`` when given, else to the
+        backend the settings choose. ``models`` registers named models (scripted
+        ``FunctionModel`` s in tests and evals) usable as specs."""
+        self._session_factory = session_factory
+        self._cache = cache
+        self._policy = policy
+        self._settings = settings
+        self._clock = clock
+        self._owns_log = event_log is None
+        if event_log is not None:
+            self._event_log = event_log
+        elif redis is not None:
+            self._event_log = RedisEventLog(
+                redis, prefix=settings.coach_event_log_prefix, ttl_s=settings.coach_event_log_ttl_s
+            )
+        else:
+            self._event_log = create_event_log(
+                use_redis=settings.event_log_uses_redis,
+                redis_url=settings.redis_url,
+                ttl_s=settings.coach_event_log_ttl_s,
+                prefix=settings.coach_event_log_prefix,
+            )
+        self._models = ModelFactory(settings, registry=models)
+        self._tool_settings = tool_settings or ToolSettings()
+        self._tools_tokens = _tools_tokens()
+        self._agent: Agent[CoachDeps, str] = Agent(
+            deps_type=CoachDeps,
+            output_type=str,
+            toolsets=[build_coach_toolset(get_deps=get_tool_deps)],
+            capabilities=[ProcessHistory(budget_processor)],
+            name="sleek-coach",
+        )
+        self._version = app_version()
+        self._turns: dict[asyncio.Task[None], Turn] = {}
+
+    @property
+    def settings(self) -> CoachSettings:
+        """The engine's settings."""
+        return self._settings
+
+    @property
+    def event_log(self) -> EventLog:
+        """Where turns' events are logged for replay."""
+        return self._event_log
+
+    # ------------------------------------------------------------------ sessions
+
+    def _tier(self, model_tier: str | None) -> str:
+        tier = model_tier or self._settings.coach_default_tier
+        if tier not in MODEL_TIERS:
+            raise ValueError(f"model_tier: {tier!r} is not one of {', '.join(MODEL_TIERS)}")
+        return tier
+
+    def _metadata(self, spec: str, client: dict[str, Any] | None) -> dict[str, Any]:
+        meta: dict[str, Any] = {"model": spec, "app_version": self._version}
+        if client:
+            meta["client"] = client
+        return meta
+
+    async def create_session(
+        self,
+        *,
+        user_id: uuid.UUID,
+        model_tier: str | None = None,
+        client: dict[str, Any] | None = None,
+    ) -> AISession:
+        """A new active session (committed)."""
+        tier = self._tier(model_tier)
+        spec = self._settings.spec_for_tier(tier)
+        async with self._session_factory() as db:
+            session = await sessions.create(
+                db,
+                user_id=user_id,
+                model_tier=tier,
+                metadata=self._metadata(spec, client),
+                now=self._clock(),
+            )
+            await db.commit()
+        return session
+
+    async def get_session(self, *, user_id: uuid.UUID, session_id: uuid.UUID) -> AISession:
+        """The user's session, marked expired first when it has been idle too long."""
+        idle = dt.timedelta(minutes=self._settings.coach_session_idle_minutes)
+        async with self._session_factory() as db:
+            session = await ai_sessions.get(db, user_id=user_id, session_id=session_id)
+            last = session.last_message_at
+            if (
+                session.status is SessionStatus.ACTIVE
+                and last is not None
+                and last < self._clock() - idle
+            ):
+                await ai_sessions.set_status(db, session=session, status=SessionStatus.EXPIRED)
+                await db.commit()
+            return session
+
+    async def complete_session(self, *, user_id: uuid.UUID, session_id: uuid.UUID) -> AISession:
+        """Mark the session completed; ``SessionClosed`` if it expired, as is if completed."""
+        from coach.errors import SessionClosed
+
+        session = await self.get_session(user_id=user_id, session_id=session_id)
+        if session.status is SessionStatus.EXPIRED:
+            raise SessionClosed(session_id, session.status.value)
+        if session.status is SessionStatus.COMPLETED:
+            return session
+        async with self._session_factory() as db:
+            await db.execute(
+                sa.update(table_of(AISession))
+                .where(table_of(AISession).c.id == session_id)
+                .values(status=SessionStatus.COMPLETED)
+            )
+            await db.commit()
+        session.status = SessionStatus.COMPLETED
+        return session
+
+    async def expire_idle(self) -> int:
+        """Expire every active session idle for longer than the setting; returns how many."""
+        async with self._session_factory() as db:
+            count = await ai_sessions.expire_idle(
+                db,
+                now=self._clock(),
+                idle=dt.timedelta(minutes=self._settings.coach_session_idle_minutes),
+            )
+            await db.commit()
+        return count
+
+    # ------------------------------------------------------------------ turns
+
+    def run_turn(
+        self,
+        *,
+        user_id: uuid.UUID,
+        message: str,
+        session_id: uuid.UUID | None = None,
+        client: dict[str, Any] | None = None,
+        model: str | None = None,
+    ) -> AsyncGenerator[ChatEvent, None]:
+        """The events of one turn (see the module docstring).
+
+        ``model`` overrides the session tier's model spec for this turn. Refusals
+        (``ValueError`` for a bad message, ``NotFound``, ``SessionClosed``,
+        ``TurnInProgress``, ``ModelUnavailable``) are raised by the first ``__anext__``,
+        before any event.
+        """
+        return self._turn(
+            user_id=user_id, message=message, session_id=session_id, client=client, model=model
+        )
+
+    def _check_message(self, message: str) -> str:
+        text = message.strip()
+        if not text:
+            raise ValueError("message: must contain text")
+        limit = self._settings.coach_max_message_chars
+        if len(text) > limit:
+            raise ValueError(f"message: at most {limit} characters (got {len(text)})")
+        return text
+
+    def _summarizer(self, spec: str, model: Model) -> Summarizer:
+        choice = self._settings.coach_summarizer
+        if choice == "extractive" or (choice == "auto" and self._models.is_offline(spec)):
+            return ExtractiveSummarizer()
+        return LLMSummarizer(model)
+
+    async def _start(
+        self,
+        *,
+        user_id: uuid.UUID,
+        message: str,
+        session_id: uuid.UUID | None,
+        client: dict[str, Any] | None,
+        model: str | None,
+    ) -> Turn:
+        text = self._check_message(message)
+        if model is not None:
+            self._models.single(model)  # an unusable override is refused before claiming
+        tier = self._settings.coach_default_tier
+        now = self._clock()
+        turn_id = uuid.uuid4()
+        new_spec = model or self._settings.spec_for_tier(tier)
+        async with self._session_factory() as db:
+            claimed = await sessions.claim(
+                db,
+                user_id=user_id,
+                session_id=session_id,
+                turn_id=turn_id,
+                now=now,
+                idle=dt.timedelta(minutes=self._settings.coach_session_idle_minutes),
+                stale_after=dt.timedelta(seconds=self._settings.coach_turn_timeout_s + 60),
+                new_tier=tier,
+                new_metadata=self._metadata(new_spec, client),
+            )
+        try:
+            return await self._prepare(
+                claimed,
+                turn_id=turn_id,
+                now=now,
+                text=text,
+                model=model,
+                user_id=user_id,
+                client=client,
+            )
+        except BaseException:
+            # Whatever stops the turn before it starts must not leave the session claimed.
+            async with self._session_factory() as db:
+                await sessions.release(db, session_id=claimed.session_id, turn_id=turn_id)
+            raise
+
+    async def _prepare(
+        self,
+        claimed: sessions.ClaimedTurn,
+        *,
+        turn_id: uuid.UUID,
+        now: dt.datetime,
+        text: str,
+        model: str | None,
+        user_id: uuid.UUID,
+        client: dict[str, Any] | None,
+    ) -> Turn:
+        spec = model or self._settings.spec_for_tier(claimed.model_tier)
+        model_obj = self._models.model(spec)
+        flags = tuple(
+            sorted(set(claimed.recent_flags) | set(claimed.metadata.get(sessions.FLAGS_KEY) or []))
+        )
+        facts = PinnedFacts.from_context(
+            claimed.user, flags=flags, plan=claimed.metadata.get(sessions.PLAN_KEY)
+        )
+        context = ContextState(
+            budget=self._settings.coach_context_tokens,
+            instructions=build_instructions(facts, today=now.date()),
+            tools_tokens=self._tools_tokens,
+            summary=claimed.context_summary,
+            folded=claimed.folded,
+            summarizer=self._summarizer(spec, model_obj),
+        )
+        tool_deps = ToolDeps(
+            user_id=user_id,
+            session_factory=self._session_factory,
+            cache=self._cache,
+            policy=self._policy,
+            session_id=claimed.session_id,
+            clock=_ClockAdapter(self._clock),
+            settings=self._tool_settings,
+        )
+        profile = policy_profile(facts)
+        try:
+            await self._event_log.start_turn(claimed.session_id)
+        except Exception:  # replay is a convenience; the turn runs without it
+            log.warning("event log unavailable for session %s", claimed.session_id)
+        return Turn(
+            agent=self._agent,
+            model=model_obj,
+            spec=spec,
+            settings=self._settings,
+            session_factory=self._session_factory,
+            event_log=self._event_log,
+            policy=self._policy,
+            policy_profile=profile,
+            releaser=Releaser.for_policy(self._policy, profile),
+            clock=self._clock,
+            claimed=claimed,
+            turn_id=turn_id,
+            user_id=user_id,
+            message=text,
+            deps=CoachDeps(tools=tool_deps, context=context),
+            metadata_patch=self._metadata(spec, client),
+        )
+
+    async def _turn(
+        self,
+        *,
+        user_id: uuid.UUID,
+        message: str,
+        session_id: uuid.UUID | None,
+        client: dict[str, Any] | None,
+        model: str | None,
+    ) -> AsyncGenerator[ChatEvent, None]:
+        turn = await self._start(
+            user_id=user_id, message=message, session_id=session_id, client=client, model=model
+        )
+        task = asyncio.create_task(turn.run_task(), name=f"coach-turn-{turn.turn_id}")
+        self._turns[task] = turn
+        task.add_done_callback(lambda done: self._turns.pop(done, None))
+        # Wakes the consumer if the task ends without a terminal event (it never should).
+        task.add_done_callback(lambda _: turn.queue.put_nowait(None))
+        try:
+            while True:
+                event = await turn.queue.get()
+                if event is None:
+                    break
+                yield event
+                if event.terminal:
+                    break
+        finally:
+            if not task.done() and not turn.finishing:
+                task.cancel()
+            try:
+                # Let the turn persist even if this consumer is being cancelled repeatedly.
+                await asyncio.shield(task)
+            except BaseException:  # the turn logs its own failures
+                pass
+
+    # ------------------------------------------------------------------ replay
+
+    def replay(
+        self, *, user_id: uuid.UUID, session_id: uuid.UUID, after_id: int
+    ) -> AsyncGenerator[ChatEvent, None]:
+        """The session's last turn's events with ``id > after_id``, following a running turn.
+
+        ``NotFound`` (raised by the first ``__anext__``) when the session is not the
+        user's or no turn is logged (never run, or the log expired).
+        """
+        return self._replay(user_id=user_id, session_id=session_id, after_id=after_id)
+
+    async def _replay(
+        self, *, user_id: uuid.UUID, session_id: uuid.UUID, after_id: int
+    ) -> AsyncGenerator[ChatEvent, None]:
+        s = table_of(AISession)
+        async with self._session_factory() as db:
+            found = (
+                await db.execute(
+                    sa.select(s.c.id).where(s.c.id == session_id, s.c.user_id == user_id)
+                )
+            ).scalar_one_or_none()
+        if found is None:
+            raise NotFound("session", session_id)
+        if not await self._event_log.has_turn(session_id):
+            raise NotFound("event log of session", session_id)
+        async for event in self._event_log.read(
+            session_id, after_id=after_id, wait_s=self._settings.coach_replay_wait_s
+        ):
+            yield event
+
+    # ------------------------------------------------------------------ shutdown
+
+    async def aclose(self) -> None:
+        """Cancel running turns (a turn already persisting is left to finish), wait for them
+        to save what they completed, then close clients."""
+        tasks = list(self._turns.items())
+        for task, turn in tasks:
+            if not turn.finishing:
+                task.cancel()
+        if tasks:
+            await asyncio.gather(*(task for task, _ in tasks), return_exceptions=True)
+        await self._models.aclose()
+        if self._owns_log:
+            await self._event_log.aclose()

@@ -1,0 +1,257 @@
+"""A short-lived log of each session's last turn, so a client can resume the stream.
+
+Contract of every :class:`EventLog` backend:
+
+- ``start_turn(session_id)`` forgets the session's previous turn;
+- ``append(session_id, event)`` records an event of the running turn (ids increase);
+- ``read(session_id, after_id=, wait_s=)`` yields the turn's events with ``id > after_id``
+  in order; when the last one is not terminal (the turn is still running) it waits up to
+  ``wait_s`` for each next event, and stops at a terminal event or when nothing came;
+- ``has_turn(session_id)`` tells whether anything is logged for the session;
+- entries expire ``ttl_s`` seconds after the last append.
+
+Two backends: :class:`MemoryEventLog` (in-process, the embedded default) and
+:class:`RedisEventLog` (a Redis stream per session with a TTL, shared across processes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import redis.asyncio as aioredis
+
+from coach.events import ChatEvent
+
+
+@runtime_checkable
+class EventLog(Protocol):
+    """Where a turn's events go for replay (see the module docstring)."""
+
+    async def start_turn(self, session_id: uuid.UUID) -> None:
+        """Forget the previous turn of the session."""
+        ...
+
+    async def append(self, session_id: uuid.UUID, event: ChatEvent) -> None:
+        """Record one event of the running turn."""
+        ...
+
+    def read(
+        self, session_id: uuid.UUID, *, after_id: int, wait_s: float = 0.0
+    ) -> AsyncIterator[ChatEvent]:
+        """The turn's events after ``after_id``; follows a running turn for up to ``wait_s``."""
+        ...
+
+    async def has_turn(self, session_id: uuid.UUID) -> bool:
+        """Whether a turn of the session is logged (and not expired)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
+        ...
+
+
+@dataclass
+class _Turn:
+    events: list[ChatEvent] = field(default_factory=list)
+    expires_at: float = 0.0
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+
+class MemoryEventLog:
+    """In-process backend: the last turn of each session, dropped after ``ttl_s``."""
+
+    def __init__(
+        self,
+        *,
+        ttl_s: float = 900.0,
+        max_sessions: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl_s
+        self._max = max_sessions
+        self._clock = clock
+        self._turns: dict[uuid.UUID, _Turn] = {}
+
+    def _live(self, session_id: uuid.UUID) -> _Turn | None:
+        turn = self._turns.get(session_id)
+        if turn is not None and turn.expires_at < self._clock():
+            del self._turns[session_id]
+            return None
+        return turn
+
+    def _evict(self) -> None:
+        now = self._clock()
+        for key in [k for k, t in self._turns.items() if t.expires_at < now]:
+            del self._turns[key]
+        while len(self._turns) >= self._max:
+            # dicts keep insertion order and start_turn re-inserts: the first is the oldest.
+            del self._turns[next(iter(self._turns))]
+
+    async def start_turn(self, session_id: uuid.UUID) -> None:
+        """See :class:`EventLog`."""
+        old = self._turns.pop(session_id, None)
+        self._evict()
+        self._turns[session_id] = _Turn(expires_at=self._clock() + self._ttl)
+        if old is not None:
+            # Wake readers of the old turn so they notice it is gone.
+            async with old.changed:
+                old.changed.notify_all()
+
+    async def append(self, session_id: uuid.UUID, event: ChatEvent) -> None:
+        """See :class:`EventLog`."""
+        turn = self._live(session_id)
+        if turn is None:
+            turn = self._turns[session_id] = _Turn()
+        turn.events.append(event)
+        turn.expires_at = self._clock() + self._ttl
+        async with turn.changed:
+            turn.changed.notify_all()
+
+    async def read(
+        self, session_id: uuid.UUID, *, after_id: int, wait_s: float = 0.0
+    ) -> AsyncIterator[ChatEvent]:
+        """See :class:`EventLog`."""
+        turn = self._live(session_id)
+        if turn is None:
+            return
+        position = 0
+        while True:
+            while position < len(turn.events):
+                event = turn.events[position]
+                position += 1
+                if event.id > after_id:
+                    yield event
+                if event.terminal:
+                    return
+            if wait_s <= 0 or self._turns.get(session_id) is not turn:
+                return
+            async with turn.changed:
+                if position >= len(turn.events):
+                    try:
+                        await asyncio.wait_for(turn.changed.wait(), timeout=wait_s)
+                    except TimeoutError:
+                        return
+
+    async def has_turn(self, session_id: uuid.UUID) -> bool:
+        """See :class:`EventLog`."""
+        turn = self._live(session_id)
+        return turn is not None and bool(turn.events)
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+        self._turns.clear()
+
+
+#: Longest single ``XREAD BLOCK``; well under redis-py's default 5 s socket timeout.
+BLOCK_SLICE_S = 2.0
+
+
+class RedisEventLog:
+    """Redis backend: one stream per session (``<prefix>:<session_id>``) with a TTL.
+
+    Entry ids are ``0-<event id>``, so ``XRANGE``/``XREAD`` after an event id need no
+    lookup, and a new turn deletes the stream before its first event.
+    """
+
+    def __init__(
+        self, client: aioredis.Redis, *, prefix: str = "coach:events", ttl_s: int = 900
+    ) -> None:
+        self._redis = client
+        self._prefix = prefix
+        self._ttl = ttl_s
+        self._owned = False
+
+    @classmethod
+    def from_url(cls, url: str, *, prefix: str = "coach:events", ttl_s: int = 900) -> RedisEventLog:
+        """A log on its own client (closed by :meth:`aclose`)."""
+        log = cls(aioredis.Redis.from_url(url), prefix=prefix, ttl_s=ttl_s)
+        log._owned = True
+        return log
+
+    def _key(self, session_id: uuid.UUID) -> str:
+        return f"{self._prefix}:{session_id}"
+
+    async def start_turn(self, session_id: uuid.UUID) -> None:
+        """See :class:`EventLog`."""
+        await self._redis.delete(self._key(session_id))
+
+    async def append(self, session_id: uuid.UUID, event: ChatEvent) -> None:
+        """See :class:`EventLog`."""
+        key = self._key(session_id)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.xadd(key, {"e": event.model_dump_json()}, id=f"0-{event.id}")
+            pipe.expire(key, self._ttl)
+            await pipe.execute()
+
+    @staticmethod
+    def _decode(fields: Any) -> ChatEvent:
+        return ChatEvent.model_validate_json(fields[b"e"])
+
+    @staticmethod
+    def _id(entry_id: Any) -> str:
+        return entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+
+    async def read(
+        self, session_id: uuid.UUID, *, after_id: int, wait_s: float = 0.0
+    ) -> AsyncIterator[ChatEvent]:
+        """See :class:`EventLog`."""
+        key = self._key(session_id)
+        last = f"0-{max(0, after_id)}"
+        entries: Any = await self._redis.xrange(key, min=f"({last}" if after_id > 0 else "-")
+        for entry_id, fields in entries:
+            event = self._decode(fields)
+            yield event
+            if event.terminal:
+                return
+            last = self._id(entry_id)
+        if wait_s <= 0 or await self._ended(key):
+            return
+        deadline = time.monotonic() + wait_s
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            # Block in slices shorter than the client's socket timeout (5 s by default).
+            block_ms = max(1, int(min(remaining, BLOCK_SLICE_S) * 1000))
+            got: Any = await self._redis.xread({key: last}, count=100, block=block_ms)
+            if not got:
+                continue
+            for _stream, items in got:
+                for entry_id, fields in items:
+                    event = self._decode(fields)
+                    yield event
+                    if event.terminal:
+                        return
+                    last = self._id(entry_id)
+            # Events arrived: wait afresh for the next ones.
+            deadline = time.monotonic() + wait_s
+
+    async def _ended(self, key: str) -> bool:
+        """Whether the logged turn already has its terminal event (nothing to wait for)."""
+        tail: Any = await self._redis.xrevrange(key, count=1)
+        return bool(tail) and self._decode(tail[0][1]).terminal
+
+    async def has_turn(self, session_id: uuid.UUID) -> bool:
+        """See :class:`EventLog`."""
+        return bool(await self._redis.exists(self._key(session_id)))
+
+    async def aclose(self) -> None:
+        """Close the client if this log created it."""
+        if self._owned:
+            await self._redis.aclose()
+
+
+def create_event_log(
+    *, use_redis: bool, redis_url: str | None, ttl_s: int, prefix: str = "coach:events"
+) -> EventLog:
+    """A Redis log when ``use_redis`` (``redis_url`` required), else an in-process one."""
+    if use_redis:
+        if not redis_url:
+            raise ValueError("redis_url: required for the Redis event log")
+        return RedisEventLog.from_url(redis_url, prefix=prefix, ttl_s=ttl_s)
+    return MemoryEventLog(ttl_s=ttl_s)

@@ -1,0 +1,40 @@
+"""Building the engine from settings (the app's lifespan and the CLI call this)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach.engine import CoachEngine, utc_now
+from coach.settings import CoachSettings
+from policies import PolicyEngine, PolicySettings
+from tools.cache import ToolCache
+from tools.settings import ToolSettings
+
+
+def build_policy_engine(clock: Callable[[], dt.datetime] = utc_now) -> PolicyEngine:
+    """The safety policy engine, its settings from the environment, dated by ``clock``."""
+    return PolicyEngine(PolicySettings(), today=lambda: clock().date())
+
+
+def build_engine(
+    *,
+    session_factory: async_sessionmaker[AsyncSession],
+    cache: ToolCache,
+    settings: CoachSettings,
+    clock: Callable[[], dt.datetime] = utc_now,
+    tool_settings: ToolSettings | None = None,
+    policy: PolicyEngine | None = None,
+) -> CoachEngine:
+    """An engine with the real policy engine (unless ``policy`` is given) and the event log
+    the settings choose (Redis stream with ``REDIS_URL``, else in-process)."""
+    return CoachEngine(
+        session_factory=session_factory,
+        cache=cache,
+        policy=policy if policy is not None else build_policy_engine(clock),
+        settings=settings,
+        clock=clock,
+        tool_settings=tool_settings,
+    )

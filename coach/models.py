@@ -1,0 +1,171 @@
+"""Model specs to pydantic-ai models: offline, OpenAI Chat Completions / Responses, fallback.
+
+- ``offline``: :func:`coach.offline_model.build_offline_model`;
+- ``openai-chat:<model>``: ``OpenAIChatModel`` (Chat Completions);
+- ``openai:<model>``: ``OpenAIResponsesModel`` (Responses API);
+- both against ``OPENAI_BASE_URL`` when set, through one shared ``httpx2`` client whose
+  transport retries 429 / 5xx / timeouts with tenacity (exponential backoff with full
+  jitter, honouring ``Retry-After``, bounded by attempts and total time; see
+  :mod:`coach.transport` for why a final error status is handed to the SDK). The SDK's own
+  retries are off (``max_retries=0``) so there is exactly one retry policy, and each attempt
+  has ``COACH_REQUEST_TIMEOUT_S``;
+- with ``COACH_FALLBACK_MODEL`` the model is a ``FallbackModel`` that moves to the fallback
+  when the first model fails with a model API error (including exhausted retries).
+
+Specs registered in ``models=`` (tests, evals: scripted ``FunctionModel`` s) win over all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+import httpx2
+from pydantic_ai.exceptions import UserError
+from pydantic_ai.models import Model, create_async_httpx2_client
+from pydantic_ai.models.fallback import FallbackModel
+from pydantic_ai.models.function import FunctionModel
+from pydantic_ai.models.openai import OpenAIChatModel, OpenAIResponsesModel
+from pydantic_ai.providers.openai import OpenAIProvider
+from pydantic_ai.retries import RetryConfig, wait_retry_after
+from pydantic_ai.settings import ModelSettings
+from tenacity import (
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+from coach.errors import ModelUnavailable
+from coach.offline_model import build_offline_model
+from coach.settings import OFFLINE_SPEC, CoachSettings, validate_spec
+from coach.transport import RetryingTransport
+
+RETRY_STATUSES: Final = frozenset({408, 409, 425, 429})
+DEFAULT_LIMITS: Final = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
+
+
+def is_retryable_status(status: int) -> bool:
+    """429 (rate limit), 5xx and a few transient 4xx are retried."""
+    return status in RETRY_STATUSES or status >= 500
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, httpx2.HTTPStatusError):
+        return is_retryable_status(exc.response.status_code)
+    # Timeouts and connection failures (refused, reset, protocol errors) are transient.
+    return isinstance(
+        exc, httpx2.TimeoutException | httpx2.NetworkError | httpx2.RemoteProtocolError
+    )
+
+
+def retry_config(settings: CoachSettings) -> RetryConfig:
+    """Tenacity settings of the transport (see the module docstring)."""
+    backoff = wait_random_exponential(
+        multiplier=settings.coach_retry_base_s, max=settings.coach_retry_max_wait_s
+    )
+    return RetryConfig(
+        retry=retry_if_exception(_retryable),
+        wait=wait_retry_after(fallback_strategy=backoff, max_wait=settings.coach_retry_max_wait_s),
+        stop=stop_after_attempt(settings.coach_retry_attempts)
+        | stop_after_delay(settings.coach_retry_total_s),
+        reraise=True,
+    )
+
+
+def build_http_client(settings: CoachSettings) -> httpx2.AsyncClient:
+    """The HTTP client of the OpenAI models: retrying transport, per-attempt timeouts."""
+    transport = RetryingTransport(
+        retry_config(settings),
+        retry_status=is_retryable_status,
+        # The OpenAI SDK's own pool limits (pydantic-ai's defaults for the clients it builds).
+        wrapped=httpx2.AsyncHTTPTransport(limits=DEFAULT_LIMITS),
+    )
+    timeout = httpx2.Timeout(
+        settings.coach_request_timeout_s, connect=settings.coach_connect_timeout_s
+    )
+    return create_async_httpx2_client(timeout=timeout, transport=transport)
+
+
+def request_settings(settings: CoachSettings) -> ModelSettings:
+    """Settings of every request: the per-attempt timeout; the transport owns retries."""
+    return ModelSettings(timeout=settings.coach_request_timeout_s, max_retries=0)
+
+
+class ModelFactory:
+    """Builds (once per spec) the model of a spec; owns the shared HTTP client."""
+
+    def __init__(self, settings: CoachSettings, *, registry: Mapping[str, Model] | None = None):
+        self._settings = settings
+        self._registry = dict(registry or {})
+        self._cache: dict[str, Model] = {}
+        self._http: httpx2.AsyncClient | None = None
+
+    def is_offline(self, spec: str) -> bool:
+        """True when the spec runs locally (offline or a registered function model)."""
+        if spec == OFFLINE_SPEC:
+            return True
+        return isinstance(self._registry.get(spec), FunctionModel)
+
+    def model(self, spec: str) -> Model:
+        """The model of ``spec``, wrapped with the fallback when one is configured."""
+        fallback = self._settings.coach_fallback_model
+        key = f"{spec}|{fallback or ''}"
+        if key not in self._cache:
+            primary = self.single(spec)
+            # A local model cannot fail over the network: no fallback around it.
+            if fallback and fallback != spec and not self.is_offline(spec):
+                self._cache[key] = FallbackModel(primary, self.single(fallback))
+            else:
+                self._cache[key] = primary
+        return self._cache[key]
+
+    def single(self, spec: str) -> Model:
+        """The model of ``spec`` alone; ``ModelUnavailable`` for an unusable spec."""
+        if spec in self._registry:
+            return self._registry[spec]
+        if spec in self._cache:
+            return self._cache[spec]
+        try:
+            spec = validate_spec(spec)
+        except ValueError as exc:
+            raise ModelUnavailable(spec, str(exc)) from None
+        model: Model
+        if spec == OFFLINE_SPEC:
+            model = build_offline_model()
+        else:
+            kind, _, name = spec.partition(":")
+            try:
+                provider = self._provider()
+            except UserError as exc:
+                raise ModelUnavailable(spec, f"OpenAI provider: {exc}") from None
+            if kind == "openai-chat":
+                model = OpenAIChatModel(
+                    name, provider=provider, settings=request_settings(self._settings)
+                )
+            else:
+                model = OpenAIResponsesModel(
+                    name, provider=provider, settings=request_settings(self._settings)
+                )
+        self._cache[spec] = model
+        return model
+
+    def _provider(self) -> OpenAIProvider:
+        settings = self._settings
+        if settings.openai_api_key is None and not settings.openai_base_url:
+            raise UserError("set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server")
+        if self._http is None:
+            self._http = build_http_client(settings)
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        return OpenAIProvider(
+            base_url=settings.openai_base_url,
+            # Local OpenAI-compatible servers usually need no key, but the SDK wants one.
+            api_key=key or "not-needed",
+            http_client=self._http,
+        )
+
+    async def aclose(self) -> None:
+        """Close the shared HTTP client."""
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None

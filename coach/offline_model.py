@@ -1,0 +1,196 @@
+"""The offline coach: a deterministic pydantic-ai ``FunctionModel`` used without an API key.
+
+It goes through the real tool-calling path. On a new user message it recognises the
+intents (:mod:`coach.intents`) and answers with tool calls (several in one step when the
+question needs them, e.g. "how am I doing" -> weight trend + adherence); once the tool
+results are back it streams a reply written from them (:mod:`coach.offline_replies`), with
+the user's actual numbers. A plan request calls ``propose_plan``, so plans pass the plan
+safety policy like any model's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from pydantic import BaseModel
+from pydantic_ai.messages import (
+    ModelMessage,
+    ModelRequest,
+    ModelResponse,
+    RetryPromptPart,
+    TextPart,
+    ToolCallPart,
+    ToolReturnPart,
+    UserPromptPart,
+)
+from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
+
+from coach import offline_replies
+from coach.intents import Intent, recognise, tool_calls_for
+
+OFFLINE_MODEL_NAME: Final = "offline"
+#: Size of the streamed text chunks (split on spaces), like a real model's deltas.
+CHUNK_CHARS: Final = 40
+
+
+@dataclass
+class TurnView:
+    """The current turn as the model sees it: the user's text and the results so far."""
+
+    user_text: str = ""
+    results: list[ToolReturnPart] = field(default_factory=list)
+    retries: list[RetryPromptPart] = field(default_factory=list)
+    called: bool = False
+
+
+def _prompt_text(part: UserPromptPart) -> str:
+    if isinstance(part.content, str):
+        return part.content
+    return " ".join(item for item in part.content if isinstance(item, str))
+
+
+def current_turn(messages: Sequence[ModelMessage]) -> TurnView:
+    """Walk back from the end to the last user prompt, collecting tool results on the way.
+
+    Results are ordered like the calls that asked for them (not by completion time).
+    """
+    view = TurnView()
+    call_order: list[str] = []
+    for message in reversed(messages):
+        if isinstance(message, ModelResponse):
+            ids = [p.tool_call_id for p in message.parts if isinstance(p, ToolCallPart)]
+            if ids:
+                view.called = True
+                call_order[:0] = ids
+            continue
+        prompt = None
+        for part in message.parts:
+            if isinstance(part, ToolReturnPart):
+                view.results.insert(0, part)
+            elif isinstance(part, RetryPromptPart):
+                view.retries.insert(0, part)
+            elif isinstance(part, UserPromptPart):
+                prompt = part
+        if prompt is not None:
+            view.user_text = _prompt_text(prompt)
+            break
+    rank = {call_id: i for i, call_id in enumerate(call_order)}
+    view.results.sort(key=lambda p: rank.get(p.tool_call_id, len(rank)))
+    return view
+
+
+def result_data(part: ToolReturnPart) -> Mapping[str, Any] | None:
+    """A successful tool result as JSON-like data; ``None`` when the call failed."""
+    if part.outcome != "success":
+        return None
+    content = part.content
+    if isinstance(content, BaseModel):
+        dumped: dict[str, Any] = content.model_dump(mode="json")
+        return dumped
+    if isinstance(content, Mapping):
+        return content
+    if isinstance(content, str):
+        try:
+            parsed = json.loads(content)
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, dict) else None
+    return None
+
+
+def write_reply(view: TurnView) -> str:
+    """The reply for a turn whose tool results are in (or that needs no tools)."""
+    if not view.results and not view.called:
+        intents = recognise(view.user_text)
+        return offline_replies.GREETING if Intent.GREETING in intents else offline_replies.OTHER
+    paragraphs: list[str] = []
+    for part in view.results:
+        data = result_data(part)
+        writer = offline_replies.WRITERS.get(part.tool_name)
+        if data is None or writer is None:
+            paragraphs.append(offline_replies.failure(part.tool_name, part.model_response_str()))
+        else:
+            paragraphs.append(writer(data))
+    for retry in view.retries:
+        name = retry.tool_name or "a tool"
+        paragraphs.append(offline_replies.failure(name, "the request was not valid"))
+    return "\n\n".join(paragraphs) or offline_replies.OTHER
+
+
+def _call_id(user_text: str, position: int, index: int, tool: str) -> str:
+    digest = hashlib.sha256(f"{position}:{index}:{tool}:{user_text}".encode()).hexdigest()
+    return f"call_{digest[:20]}"
+
+
+def planned_calls(
+    messages: Sequence[ModelMessage], available: set[str]
+) -> list[tuple[str, str, str]]:
+    """``(tool, json_args, call_id)`` for a new user message; empty once tools were called."""
+    view = current_turn(messages)
+    if view.called or view.results or view.retries:
+        return []
+    calls = [c for c in tool_calls_for(view.user_text) if c.tool in available]
+    return [
+        (
+            c.tool,
+            json.dumps(c.args, sort_keys=True),
+            _call_id(view.user_text, len(messages), i, c.tool),
+        )
+        for i, c in enumerate(calls)
+    ]
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
+    """``text`` in pieces of about ``size`` characters, split after spaces."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            if space > start:
+                end = space + 1
+        yield text[start:end]
+        start = end
+
+
+async def offline_stream(
+    messages: list[ModelMessage], info: AgentInfo
+) -> AsyncIterator[str | DeltaToolCalls]:
+    """The stream function: tool-call deltas for a new question, else the reply's text."""
+    available = {tool.name for tool in info.function_tools}
+    calls = planned_calls(messages, available)
+    if calls:
+        for index, (tool, args, call_id) in enumerate(calls):
+            yield {index: DeltaToolCall(name=tool, json_args=args, tool_call_id=call_id)}
+        return
+    for piece in chunks(write_reply(current_turn(messages))):
+        yield piece
+
+
+def offline_request(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+    """The same behaviour for non-streamed requests (``agent.run``)."""
+    available = {tool.name for tool in info.function_tools}
+    calls = planned_calls(messages, available)
+    if calls:
+        return ModelResponse(
+            parts=[ToolCallPart(tool, args, tool_call_id=call_id) for tool, args, call_id in calls]
+        )
+    return ModelResponse(parts=[TextPart(write_reply(current_turn(messages)))])
+
+
+def build_offline_model() -> FunctionModel:
+    """The offline coach model (cheap to build; no state)."""
+    return FunctionModel(
+        offline_request, stream_function=offline_stream, model_name=OFFLINE_MODEL_NAME
+    )
+
+
+def is_user_request(message: ModelMessage) -> bool:
+    """True for a request that carries a user prompt (the start of a turn)."""
+    return isinstance(message, ModelRequest) and any(
+        isinstance(p, UserPromptPart) for p in message.parts
+    )

@@ -1,0 +1,471 @@
+"""One chat turn, run as a task that feeds the consumer's queue and the replay log.
+
+The turn runs in its own task so that a consumer that goes away (client disconnect: the
+event generator is closed or its task cancelled) cancels it cleanly: the task catches the
+cancellation, persists what completed, releases the session and logs a terminal event, then
+ends. The database is touched twice, briefly: the claim before the task starts
+(:func:`coach.sessions.claim`) and one transaction at the end that appends the turn, updates
+the counters and metadata, releases the claim and writes the input/output policy
+violations (:meth:`Turn._persist`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_ai import Agent
+from pydantic_ai.exceptions import (
+    AgentRunError,
+    FallbackExceptionGroup,
+    ModelAPIError,
+    RunTimedOut,
+    UsageLimitExceeded,
+)
+from pydantic_ai.messages import (
+    FunctionToolCallEvent,
+    FunctionToolResultEvent,
+    ModelMessage,
+    ModelRequest,
+    ModelResponse,
+    PartDeltaEvent,
+    PartEndEvent,
+    PartStartEvent,
+    RetryPromptPart,
+    TextPart,
+    TextPartDelta,
+    ToolCallPart,
+    ToolReturnPart,
+    UserPromptPart,
+)
+from pydantic_ai.models import Model
+from pydantic_ai.run import AgentRun
+from pydantic_ai.usage import RunUsage, UsageLimits
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach import sessions
+from coach.event_log import EventLog
+from coach.events import ChatEvent, EventCounter
+from coach.history import ContextState, dump_messages, load_messages
+from coach.release import Release, Releaser
+from coach.settings import CoachSettings
+from policies import Action, Decision, PolicyEngine, PolicyProfile, record_violations
+from tools.deps import ToolDeps
+
+log = logging.getLogger(__name__)
+
+ARGS_SUMMARY_CHARS = 200
+_SENTENCE_END = re.compile(r"(?<=[.!?]\s)")
+
+
+@dataclass
+class CoachDeps:
+    """The run's deps: the tools' deps and the context-budget state."""
+
+    tools: ToolDeps
+    context: ContextState
+
+
+def get_tool_deps(deps: CoachDeps) -> ToolDeps:
+    """The toolset's view of the deps."""
+    return deps.tools
+
+
+@dataclass
+class PolicyRecord:
+    """A decision to log as violations with the turn."""
+
+    decision: Decision
+    trigger: str
+
+
+@dataclass
+class Turn:
+    """Everything one turn needs; :meth:`run_task` is the body of the turn's task."""
+
+    agent: Agent[CoachDeps, str]
+    model: Model
+    spec: str
+    settings: CoachSettings
+    session_factory: async_sessionmaker[AsyncSession]
+    event_log: EventLog
+    policy: PolicyEngine | None
+    policy_profile: PolicyProfile | None
+    clock: Callable[[], dt.datetime]
+    claimed: sessions.ClaimedTurn
+    turn_id: uuid.UUID
+    user_id: uuid.UUID
+    message: str
+    deps: CoachDeps
+    metadata_patch: dict[str, Any]
+    queue: asyncio.Queue[ChatEvent | None] = field(default_factory=asyncio.Queue)
+    counter: EventCounter = field(default_factory=EventCounter)
+    releaser: Releaser = field(default_factory=Releaser)
+    policy_records: list[PolicyRecord] = field(default_factory=list)
+    released_by_response: list[str] = field(default_factory=list)
+    usage: RunUsage = field(default_factory=RunUsage)
+    plan: dict[str, Any] | None = None
+    flags: set[str] = field(default_factory=set)
+    run: AgentRun[CoachDeps, str] | None = None
+    persisted: bool = False
+    #: Set once the turn is ending: from then on the consumer must not cancel it.
+    finishing: bool = False
+    counters: sessions.Counters = field(
+        default_factory=lambda: sessions.Counters(message_count=0, tokens_used=0)
+    )
+
+    # ------------------------------------------------------------------ events
+
+    async def emit(self, event: ChatEvent) -> None:
+        """To the consumer and the replay log (a log failure never fails the turn)."""
+        self.queue.put_nowait(event)
+        try:
+            await self.event_log.append(self.claimed.session_id, event)
+        except Exception:
+            log.warning("event log append failed for session %s", self.claimed.session_id)
+
+    async def _emit_policy(self, stage: str, decision: Decision) -> None:
+        top = max(decision.violations, key=lambda v: v.action.rank, default=None)
+        await self.emit(
+            self.counter.make(
+                "policy",
+                {
+                    "stage": stage,
+                    "type": top.type.value if top else None,
+                    "severity": top.severity.value if top else None,
+                    "action": decision.action.value,
+                    "message": decision.message or (top.explanation if top else None),
+                },
+            )
+        )
+        for violation in decision.violations:
+            self.flags.add(violation.type.value)
+
+    async def _emit_releases(self, releases: Sequence[Release]) -> None:
+        for item in releases:
+            if item.decision is not None:
+                self.policy_records.append(PolicyRecord(item.decision, item.original))
+                await self._emit_policy("output", item.decision)
+            if item.text:
+                if self.released_by_response:
+                    self.released_by_response[-1] += item.text
+                await self.emit(self.counter.text(item.text))
+
+    # ------------------------------------------------------------------ body
+
+    async def run_task(self) -> None:
+        """The task body: events, the agent run, persistence; never leaks an exception."""
+        try:
+            await self.emit(self.counter.session(self.claimed.session_id, self.claimed.status))
+            decision = self._check_input()
+            if decision is not None and decision.action in (Action.BLOCK, Action.REFER):
+                self.finishing = True
+                await self._short_circuit(decision)
+                return
+            if decision is not None and decision.action is Action.ADJUST:
+                # Nothing to short-circuit, but every policy decision is visible.
+                await self._emit_policy("input", decision)
+            await self._run_agent()
+            self.finishing = True
+            await self._finish(complete=True, error=None)
+        except asyncio.CancelledError:
+            # The consumer went away: keep what completed, free the session, tell replayers.
+            if not self.persisted:
+                self.finishing = True
+                await self._finish(complete=False, error="cancelled")
+            raise
+        except Exception as exc:
+            code = _error_code(exc)
+            if code == "internal":
+                log.exception("turn %s of session %s failed", self.turn_id, self.claimed.session_id)
+            else:
+                log.warning("turn %s ended: %s (%s)", self.turn_id, code, type(exc).__name__)
+            if not self.persisted:
+                self.finishing = True
+                await self._finish(complete=False, error=code)
+
+    def _check_input(self) -> Decision | None:
+        if self.policy is None:
+            return None
+        decision = self.policy.check_input(self.message, self.policy_profile)
+        if decision.violations:
+            self.policy_records.append(PolicyRecord(decision, self.message))
+        return decision
+
+    async def _short_circuit(self, decision: Decision) -> None:
+        """Refer/block: no model call; a policy event and the safe reply, still persisted."""
+        await self._emit_policy("input", decision)
+        reply = decision.message or "I can't help with that safely."
+        self.released_by_response.append("")
+        for piece in _sentences(reply):
+            self.released_by_response[-1] += piece
+            await self.emit(self.counter.text(piece))
+        messages: list[ModelMessage] = [
+            ModelRequest(parts=[UserPromptPart(content=self.message)]),
+            ModelResponse(parts=[TextPart(content=reply)], model_name="policy"),
+        ]
+        await self._persist(messages)
+        await self._emit_tail(error=None)
+
+    async def _run_agent(self) -> None:
+        limits = UsageLimits(
+            request_limit=self.settings.coach_max_requests_per_turn,
+            tool_calls_limit=self.settings.coach_max_tool_calls_per_turn,
+            total_tokens_limit=self.settings.coach_max_tokens_per_turn,
+        )
+        async with self.agent.iter(
+            self.message,
+            model=self.model,
+            deps=self.deps,
+            message_history=self._history(),
+            instructions=self.deps.context.instructions,
+            usage_limits=limits,
+            timeout=self.settings.coach_turn_timeout_s,
+        ) as run:
+            self.run = run
+            async for node in run:
+                if Agent.is_model_request_node(node):
+                    self.released_by_response.append("")
+                    async with node.stream(run.ctx) as stream:
+                        async for event in stream:
+                            await self._on_model_event(event)
+                    await self._emit_releases(self.releaser.finish())
+                elif Agent.is_call_tools_node(node):
+                    async with node.stream(run.ctx) as stream:
+                        async for event in stream:
+                            await self._on_tool_event(event)
+
+    def _history(self) -> list[ModelMessage]:
+        return load_messages(self.claimed.history)
+
+    async def _on_model_event(self, event: object) -> None:
+        if isinstance(event, PartStartEvent) and isinstance(event.part, TextPart):
+            await self._emit_releases(self.releaser.feed(event.part.content))
+        elif isinstance(event, PartDeltaEvent) and isinstance(event.delta, TextPartDelta):
+            await self._emit_releases(self.releaser.feed(event.delta.content_delta))
+        elif isinstance(event, PartEndEvent) and isinstance(event.part, TextPart):
+            await self._emit_releases(self.releaser.finish())
+
+    async def _on_tool_event(self, event: object) -> None:
+        if isinstance(event, FunctionToolCallEvent):
+            part = event.part
+            await self.emit(
+                self.counter.make(
+                    "tool_call",
+                    {
+                        "tool": part.tool_name,
+                        "call_id": part.tool_call_id,
+                        "args_summary": _clip(part.args_as_json_str(), ARGS_SUMMARY_CHARS),
+                    },
+                )
+            )
+        elif isinstance(event, FunctionToolResultEvent):
+            result = event.part
+            record = self.deps.tools.call_records.get(result.tool_call_id)
+            outcome = result.outcome if isinstance(result, ToolReturnPart) else "failed"
+            await self.emit(
+                self.counter.make(
+                    "tool_result",
+                    {
+                        "tool": result.tool_name,
+                        "call_id": result.tool_call_id,
+                        "status": record.status.value if record else _status(outcome),
+                        "cached": record.cached if record else False,
+                        "latency_ms": round(record.latency_ms, 1) if record else 0.0,
+                    },
+                )
+            )
+            if result.tool_name == "propose_plan" and isinstance(result, ToolReturnPart):
+                await self._on_plan(result)
+
+    async def _on_plan(self, part: ToolReturnPart) -> None:
+        if part.outcome != "success":
+            return
+        content = part.content
+        data = content.model_dump(mode="json") if isinstance(content, BaseModel) else content
+        if not isinstance(data, dict) or "plan" not in data:
+            return
+        payload = {
+            "plan": data["plan"],
+            "adjusted": data.get("status") == "adjusted",
+            "changes": data.get("changes") or [],
+        }
+        await self.emit(self.counter.make("plan", payload))
+        self.plan = {**payload, "proposed_on": self.clock().date().isoformat()}
+
+    # ------------------------------------------------------------------ the end
+
+    def _turn_messages(self) -> list[ModelMessage]:
+        """What to store: the run's messages with only released text, cut to whole steps."""
+        run_messages = list(self.run.new_messages()) if self.run is not None else []
+        if not run_messages:
+            run_messages = [ModelRequest(parts=[UserPromptPart(content=self.message)])]
+        run_messages = _cut_unanswered_calls(run_messages)
+        out: list[ModelMessage] = []
+        index = 0
+        for message in run_messages:
+            if isinstance(message, ModelResponse):
+                released = (
+                    self.released_by_response[index]
+                    if index < len(self.released_by_response)
+                    else ""
+                )
+                index += 1
+                message = _with_text(message, released)
+                if not message.parts:
+                    continue
+            out.append(message)
+        # Text released from a response that never completed (cancelled mid-stream).
+        tail = "".join(self.released_by_response[index:])
+        if tail.strip():
+            out.append(ModelResponse(parts=[TextPart(content=tail)], model_name=self.spec))
+        return out
+
+    async def _finish(self, *, complete: bool, error: str | None) -> None:
+        if self.run is not None:
+            self.usage = self.run.usage
+        if complete:
+            await self._emit_releases(self.releaser.finish())
+        try:
+            await self._persist(self._turn_messages())
+        except Exception:
+            log.exception("could not persist turn %s", self.turn_id)
+            await self._release_quietly()
+            await self.emit(self.counter.error("internal"))
+            return
+        await self._emit_tail(error=error)
+
+    def _tokens(self) -> tuple[int, int]:
+        summarizer_usage: RunUsage | None = getattr(self.deps.context.summarizer, "usage", None)
+        extra_in = summarizer_usage.input_tokens if summarizer_usage else 0
+        extra_out = summarizer_usage.output_tokens if summarizer_usage else 0
+        return self.usage.input_tokens + extra_in, self.usage.output_tokens + extra_out
+
+    async def _emit_tail(self, *, error: str | None) -> None:
+        input_tokens, output_tokens = self._tokens()
+        await self.emit(
+            self.counter.make(
+                "usage", {"input_tokens": input_tokens, "output_tokens": output_tokens}
+            )
+        )
+        if error is not None:
+            await self.emit(self.counter.error(error))
+            return
+        await self.emit(
+            self.counter.make(
+                "done",
+                {
+                    "session_id": str(self.claimed.session_id),
+                    "message_count": self.counters.message_count,
+                    "tokens_used": self.counters.tokens_used,
+                },
+            )
+        )
+
+    async def _persist(self, messages: list[ModelMessage]) -> None:
+        """One transaction: append, counters, metadata, claim release, violations."""
+        input_tokens, output_tokens = self._tokens()
+        state = self.deps.context
+        replied = any(
+            isinstance(m, ModelResponse) and any(isinstance(p, TextPart) for p in m.parts)
+            for m in messages
+        )
+        patch = dict(self.metadata_patch)
+        patch[sessions.FOLDED_KEY] = state.folded
+        if self.plan is not None:
+            patch[sessions.PLAN_KEY] = self.plan
+        flags = sorted(set(self.claimed.metadata.get(sessions.FLAGS_KEY) or []) | self.flags)
+        if flags:
+            patch[sessions.FLAGS_KEY] = flags
+        async with self.session_factory() as db:
+            self.counters = await sessions.append(
+                db,
+                session_id=self.claimed.session_id,
+                turn_id=self.turn_id,
+                messages=dump_messages(messages),
+                messages_added=1 + int(replied),
+                tokens=input_tokens + output_tokens,
+                now=self.clock(),
+                summary=state.summary if state.summary_changed else None,
+                metadata_patch=patch,
+            )
+            for record in self.policy_records:
+                await record_violations(
+                    db,
+                    user_id=self.user_id,
+                    session_id=self.claimed.session_id,
+                    decision_or_violations=record.decision,
+                    trigger_text=record.trigger,
+                )
+            await db.commit()
+        self.persisted = True
+
+    async def _release_quietly(self) -> None:
+        try:
+            async with self.session_factory() as db:
+                await sessions.release(db, session_id=self.claimed.session_id, turn_id=self.turn_id)
+        except Exception:
+            log.exception("could not release session %s", self.claimed.session_id)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _status(outcome: str) -> str:
+    return {"success": "success", "denied": "blocked"}.get(outcome, "failed")
+
+
+def _sentences(text: str) -> list[str]:
+    """``text`` split after sentence ends (each piece keeps its trailing space)."""
+    return [piece for piece in _SENTENCE_END.split(text) if piece]
+
+
+def _with_text(message: ModelResponse, released: str) -> ModelResponse:
+    """The response with its text replaced by what was released (one part, or none)."""
+    generated = "".join(p.content for p in message.parts if isinstance(p, TextPart))
+    if generated == released:
+        return message
+    parts: list[Any] = [p for p in message.parts if not isinstance(p, TextPart)]
+    if released.strip():
+        parts.insert(0, TextPart(content=released))
+    return dataclasses.replace(message, parts=parts)
+
+
+def _cut_unanswered_calls(messages: list[ModelMessage]) -> list[ModelMessage]:
+    """The messages without empty requests and without a trailing response whose tool
+    calls have no returns (a run stopped mid-step leaves both; neither is valid history)."""
+    out = [m for m in messages if not (isinstance(m, ModelRequest) and not m.parts)]
+    answered = {
+        p.tool_call_id
+        for m in out
+        if isinstance(m, ModelRequest)
+        for p in m.parts
+        if isinstance(p, ToolReturnPart | RetryPromptPart)
+    }
+    while out and isinstance(out[-1], ModelResponse):
+        calls = [p for p in out[-1].parts if isinstance(p, ToolCallPart)]
+        if all(c.tool_call_id in answered for c in calls):
+            break
+        out.pop()
+    return out
+
+
+def _error_code(exc: BaseException) -> str:
+    if isinstance(exc, UsageLimitExceeded):
+        return "usage_limit"
+    if isinstance(exc, RunTimedOut | TimeoutError):
+        return "timeout"
+    if isinstance(exc, ModelAPIError | FallbackExceptionGroup):
+        return "model_unavailable"
+    if isinstance(exc, AgentRunError):
+        return "internal"
+    return "internal"

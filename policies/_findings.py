@@ -1,0 +1,38 @@
+"""The intermediate result of a detector, before it becomes a :class:`Violation`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from persistence.enums import PolicyViolationType, Severity
+
+from .models import Action
+
+
+@dataclass(slots=True)
+class Finding:
+    """One detected problem; ``start``/``end`` index the normalised text (or are -1)."""
+
+    policy_id: str
+    type: PolicyViolationType
+    severity: Severity
+    action: Action
+    evidence: str
+    explanation: str
+    topic: str
+    start: int = -1
+    end: int = -1
+    threshold: float | None = None
+    measured: float | None = None
+    suggestion: str | None = None  # safe text to put in place of the span (output stage)
+
+
+@dataclass(slots=True)
+class Facts:
+    """What the checks know about the person (profile first, then what the text says)."""
+
+    weight_kg: float | None = None
+    female: bool | None = None
+    age: int | None = None
+    tdee: float | None = None
+    athlete: bool = False

@@ -1,0 +1,242 @@
+"""Text detectors for the input, tool-argument and output stages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from persistence.enums import PolicyViolationType, Severity
+
+from ._context import Context, TextView
+from ._findings import Facts, Finding
+from ._lexicon import TextRule
+from ._normalize import Normalized, Normalizer
+from ._numeric import NumericChecker
+from ._rules_ed import ed_rules
+from ._rules_ed_behaviours import ed_behaviour_rules
+from ._rules_medical import medical_rules
+from ._rules_targets import target_rules
+from ._rules_unsafe import unsafe_rules
+from .models import Action, Stage
+from .numbers import NumberReader
+from .settings import PolicySettings
+
+_MED_TOPICS = (
+    ("thyroid", r"thyro\w*|levo\w*|synthroid|euthyrox|hashimoto\w*|cytomel|t4\b|t3\b"),
+    ("diabetes", r"insulin|metformin|diabet\w*|t1d|blood\s+sugar|glucose|a1c|prediabet\w*"),
+    ("glp1", r"ozempic|wegovy|semaglutide|mounjaro|zepbound|tirzepatide|saxenda|glp\s?1"),
+    ("pregnancy", r"pregnan\w*|breast\s?feed\w*|nursing|expecting|postpartum"),
+    ("kidney", r"kidney\w*|renal|dialysis|ckd"),
+)
+
+_EXPLANATION = {
+    "ed": "This may be a sign of an eating disorder.",
+    "crisis": "This sounds like you may be thinking about harming yourself.",
+    "drugs": "Performance and weight-loss drugs like this are dangerous without medical care.",
+    "dehydration": "Deliberate dehydration is dangerous.",
+    "fasting": "Extended or dry fasting without medical supervision is dangerous.",
+    "rules": "The safety guidelines can't be switched off.",
+    "rate": "Very fast weight loss isn't safe: 0.5-1% of body weight a week is the pace I can "
+    "plan.",
+    "calories": "A very-low-calorie diet (under 800 kcal a day) needs specialist medical care; "
+    "1,200 kcal a day is the lowest target I can plan.",
+    "protein": "Cutting out protein isn't safe: at least 0.8 g per kg of body weight a day is "
+    "needed.",
+}
+
+
+_DISGUISE = re.compile(
+    r"[a-z][0-9@$!|]|[0-9@$!|][a-z]"  # leetspeak inside a word: l4xatives, pr0
+    r"|(?:\b\w[ .\-_*]){2,}\w\b"  # spaced or dotted letters: d n p, s.t.a.r.v.e
+    r"|[a-z][.*_~][a-z]"  # punctuation inside a word: lax.atives
+    r"|([a-z])\1\1"  # stretched letters: laaaxatives
+    r"|[^\x00-\x7f]"  # look-alike or accented letters
+)
+
+
+def _obfuscated(norm: Normalized, start: int, end: int) -> bool:
+    """True when the matched term was disguised (leetspeak, spacing, dots, repeated letters)."""
+    a, b = norm.original_span(start, end)
+    raw = norm.original[a:b].lower().replace("’", "'")
+    return _DISGUISE.search(raw) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rule: TextRule
+    pattern: re.Pattern[str]
+    context: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+
+
+class TextChecker:
+    """Normalises text, runs the lexical rules and the numeric checks (compiled once)."""
+
+    def __init__(self, settings: PolicySettings) -> None:
+        self.normalize = Normalizer()
+        self.ctx = Context()
+        self.numeric = NumericChecker(NumberReader(), self.ctx, settings)
+        self.rules = [
+            _Compiled(
+                rule,
+                re.compile(rule.pattern),
+                re.compile(rule.context) if rule.context else None,
+                re.compile(rule.exclude) if rule.exclude else None,
+            )
+            for rule in (
+                *ed_rules(),
+                *ed_behaviour_rules(),
+                *unsafe_rules(),
+                *medical_rules(),
+                *target_rules(),
+            )
+        ]
+        self._med_topics = [(topic, re.compile(rf"\b(?:{p})")) for topic, p in _MED_TOPICS]
+        self._compensation = re.compile(
+            r"\b(?:to|so\s+i\s+can|and)\s+(?:make\s+up|compensate)\s+for\b|\bpunish\w*|\bearn\s+(?:it|my|the)"
+            r"|\bcancel\s+(?:it\s+)?out\b"
+        )
+        self._eating_trigger = re.compile(
+            r"\b(?:when|whenever|after|if|every\s?time|because)\s+i\s+(?:\w+\s+)?(?:eat|ate|overeat"
+            r"\w*|binge?\w*|gain|put\s+on|weigh|go\s+over|break\s+my\s+(?:diet|fast))\b"
+            r"|\b(?:after|for)\s+(?:eating|bingeing|binging|overeating|gaining)\b"
+        )
+        self._body_image = re.compile(
+            r"\b(?:feel|felt|feeling|look|looking|am|im)\s+(?:so\s+|really\s+|too\s+|disgustingly\s+)?"
+            r"(?:fat|huge|disgusting|gross|ugly|obese|like\s+a\s+whale)\b|\bhate\s+(?:my\s+body"
+            r"|how\s+i\s+look|my\s+(?:thighs|stomach|belly|arms))"
+        )
+
+    def findings(self, text: str, stage: Stage, facts: Facts) -> tuple[Normalized, list[Finding]]:
+        """Normalise ``text`` and return every finding for ``stage``."""
+        norm = self.normalize(text)
+        view = self.ctx.view(norm.text)
+        found: list[Finding] = []
+        for compiled in self.rules:
+            if stage not in compiled.rule.stages:
+                continue
+            finding = self._first_match(compiled, view, norm, stage)
+            if finding is not None:
+                found.append(finding)
+        facts = self.numeric.complete_facts(norm.text, facts)
+        ed_context = any(f.type is PolicyViolationType.EATING_DISORDER_SIGNAL for f in found)
+        found.extend(self.numeric.check(view, stage, facts, ed_context))
+        if stage is not Stage.OUTPUT:
+            found.extend(self._body_image_with_restriction(view, found))
+        return norm, found
+
+    def _body_image_with_restriction(self, view: TextView, found: list[Finding]) -> list[Finding]:
+        """Body-image distress next to a restriction request is an eating-disorder signal.
+
+        Neither alone is ("I feel fat after the holidays"; "I want to eat 1,000 kcal"), but
+        SCOFF counts believing oneself fat, and restriction (or self-harm) on top of it
+        warrants a referral.
+        """
+        if any(f.type.value == "eating_disorder_signal" for f in found):
+            return []
+        restricting = any(
+            (f.type.value in ("calorie_minimum", "weight_loss_rate") and f.topic != "minor")
+            or f.topic == "crisis"
+            for f in found
+        )
+        m = None
+        policy_id, evidence = "ed.body_image_restriction", "body-image distress with a restriction"
+        if restricting:
+            m = self._body_image.search(view.text) or self._compensation.search(view.text)
+        if m is None and any(f.topic == "crisis" for f in found):
+            # self-harm tied to eating or weight ("I hurt myself when I eat too much")
+            m = self._eating_trigger.search(view.text)
+            policy_id, evidence = "ed.self_harm_over_eating", "self-harm tied to eating or weight"
+        if m is None or self.ctx.negated(view, m.start()):
+            return []
+        return [
+            Finding(
+                policy_id,
+                PolicyViolationType.EATING_DISORDER_SIGNAL,
+                Severity.CRITICAL,
+                Action.REFER,
+                evidence,
+                _EXPLANATION["ed"],
+                "ed",
+                m.start(),
+                m.end(),
+            )
+        ]
+
+    def _first_match(
+        self, c: _Compiled, view: TextView, norm: Normalized, stage: Stage
+    ) -> Finding | None:
+        rule = c.rule
+        for m in c.pattern.finditer(view.text):
+            if rule.not_after:
+                previous = view.text[max(0, m.start() - 20) : m.start()].split()
+                if previous and previous[-1] in rule.not_after:
+                    continue
+            if self._suppressed(c, view, stage, m, _obfuscated(norm, m.start(), m.end())):
+                continue
+            topic = rule.topic
+            if rule.type.value == "medical_claim" and topic != "symptoms":
+                sent = view.text[slice(*view.sentence_at(m.start()))]
+                topic = next((t for t, p in self._med_topics if p.search(sent)), topic)
+            return Finding(
+                rule.policy_id,
+                rule.type,
+                rule.severity,
+                rule.action,
+                f"matched {rule.policy_id}",
+                _EXPLANATION.get(topic, "This needs a qualified professional."),
+                topic,
+                m.start(),
+                m.end(),
+            )
+        return None
+
+    def _suppressed(
+        self, c: _Compiled, view: TextView, stage: Stage, m: re.Match[str], obfuscated: bool
+    ) -> bool:
+        rule, ctx = c.rule, self.ctx
+        start, end = m.start(), m.end()
+        sent = view.sentence_at(start)
+        clause = view.clause_at(start)
+        if ctx.quoted_mention(view, start, end):
+            return True
+        if (
+            stage is not Stage.OUTPUT
+            and rule.type is PolicyViolationType.EATING_DISORDER_SIGNAL
+            and ctx.past_recovered(view)
+        ):
+            return True  # "I had bulimia years ago, fully recovered now": no current signal
+        if obfuscated:
+            # Disguising a term ("l4xatives", "d.n.p") is itself a sign of intent: only an
+            # explicit negation cancels it.
+            return rule.negatable and ctx.negated(view, start)
+        if c.context is not None and not c.context.search(view.text, *sent):
+            return True
+        if c.exclude is not None and c.exclude.search(view.text, *sent):
+            return True
+        if rule.negatable and ctx.negated(view, start):
+            return True
+        if rule.referral_ok and ctx.has(ctx.referral, view, clause):
+            return True
+        if stage is Stage.OUTPUT:
+            if rule.support_ok and ctx.has(ctx.support, view, sent):
+                return True
+            if rule.negatable and ctx.judged_unsafe(view, start, end):
+                return True
+            return rule.policy_id == "medical.diagnosis_statement" and bool(
+                ctx.conditional.search(view.text, clause[0], start)
+            )
+        if not rule.educational_ok:
+            return False
+        if ctx.educational(view, start) or ctx.reported_question(view, start):
+            return True
+        if rule.topic in ("drugs", "dehydration", "fasting") and ctx.third_party_concern(
+            view, start
+        ):
+            return True
+        return (
+            ctx.judged_unsafe(view, start, end)
+            and not ctx.has(ctx.first_person, view, sent)
+            and not ctx.has(ctx.defiance, view, sent)
+            and not ctx.has(ctx.not_edu, view, sent)
+        )

@@ -1,0 +1,45 @@
+"""Obfuscations are undone before matching, and spans map back to the original text."""
+
+from __future__ import annotations
+
+import pytest
+
+from policies._normalize import Normalizer
+
+NORMALIZE = Normalizer()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("l4xatives", "laxatives"),
+        ("pr0-ana", "pro ana"),
+        ("th!nspo", "thinspo"),
+        ("s t a r v e myself", "starve myself"),
+        ("laaaxatives", "laxatives"),
+        ("d.n.p", "dnp"),
+        ("d n p", "dnp"),
+        ("Ａｎａ", "ana"),
+        ("k 1 l l  m y s e l f", "kill myself"),
+        ("thinsp-o", "thinspo"),
+        ("don't", "dont"),
+        ("calorie-a-day", "calorie a day"),
+    ],
+)
+def test_obfuscation_normalised_when_disguised(raw: str, expected: str) -> None:
+    assert NORMALIZE(raw).text == expected
+
+
+@pytest.mark.parametrize("raw", ["1200kcal", "b12", "t3", "mk677", "1,800", "16:8", "5htp"])
+def test_numbers_and_codes_kept_when_not_leetspeak(raw: str) -> None:
+    assert NORMALIZE(raw).text == raw
+
+
+def test_span_maps_back_to_original_when_text_changed() -> None:
+    norm = NORMALIZE("Hey, I use  L4XATIVES daily")
+    start = norm.text.index("laxatives")
+    assert norm.excerpt(start, start + len("laxatives")) == "L4XATIVES"
+
+
+def test_sentence_breaks_kept_when_whitespace_squashed() -> None:
+    assert NORMALIZE("one.\n\n  two   three").text == "one.\ntwo three"

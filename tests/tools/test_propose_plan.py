@@ -1,0 +1,135 @@
+"""propose_plan through the real policy engine: approved, adjusted and blocked plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+from pydantic_ai import Agent
+from pydantic_ai.messages import (
+    ModelMessage,
+    ModelRequest,
+    ModelResponse,
+    TextPart,
+    ToolCallPart,
+    ToolReturnPart,
+)
+from pydantic_ai.models.function import AgentInfo, FunctionModel
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from persistence.enums import ActivityLevel, Sex, ToolCallStatus
+from persistence.repositories import ai_logs
+from persistence.synthetic import SyntheticConfig
+from policies import PolicyEngine
+from tests.tools.helpers import MULTIPLIER, make_deps, ref_mifflin, ref_trend, seed, weights_of
+from tools import ToolDeps, build_coach_toolset, execute_call, get_registry
+
+Factory = async_sessionmaker[AsyncSession]
+SPARSE_LOGS = SyntheticConfig(
+    days=60,
+    sex=Sex.MALE,
+    height_cm=180.0,
+    activity_level=ActivityLevel.MODERATE,
+    start_weight_kg=95.0,
+    target_weight_kg=82.0,
+    unlogged_days_per_week=4,  # too few logs: the plan uses the formula TDEE
+    weight_noise_sd_kg=0.3,
+)
+
+
+async def test_plan_for_the_user_goal_is_approved_and_matches_targets(
+    session_factory: Factory,
+) -> None:
+    user_id, data = await seed(session_factory, SPARSE_LOGS, seed=8)
+    deps = await make_deps(session_factory, user_id, data.end, policy=PolicyEngine())
+    outcome = await execute_call(deps, get_registry()["propose_plan"], {}, call_id="p")
+    assert outcome.record.status is ToolCallStatus.SUCCESS, outcome.message
+    result = outcome.result
+    assert result is not None
+    dumped = result.model_dump()
+    weight = ref_trend(weights_of(data, data.end - dt.timedelta(days=59), data.end), data.end)
+    age = data.end.year - data.profile.birth_year
+    tdee = ref_mifflin(weight, 180.0, age, "male") * MULTIPLIER["moderate"]
+    calories = round(tdee - 0.005 * weight * 7700 / 7)
+    plan = dumped["plan"]
+    assert dumped["status"] == "approved" and dumped["violations"] == []
+    assert dumped["tdee_source"].startswith("Mifflin")
+    assert plan["calories_kcal"] == calories
+    assert plan["protein_g"] == pytest.approx(2.0 * weight, abs=0.1)
+    assert plan["fat_g"] == pytest.approx(calories * 0.25 / 9, abs=0.1)
+    assert plan["fiber_g"] == pytest.approx(14 * calories / 1000, abs=0.1)
+    weekly = (calories - round(tdee)) * 7 / 7700
+    assert plan["weekly_change_kg"] == pytest.approx(weekly, abs=0.01)
+    assert plan["duration_weeks"] == math.ceil((weight - 82.0) / -weekly)
+    async with session_factory() as s:
+        assert await ai_logs.list_violations(s, user_id=user_id) == []
+
+
+async def test_unsafe_calories_are_adjusted_and_the_change_explained(
+    session_factory: Factory,
+) -> None:
+    user_id, data = await seed(session_factory, SPARSE_LOGS, seed=9)
+    deps = await make_deps(session_factory, user_id, data.end, policy=PolicyEngine())
+    outcome = await execute_call(
+        deps, get_registry()["propose_plan"], {"calories_kcal": 900}, call_id="p"
+    )
+    assert outcome.record.status is ToolCallStatus.SUCCESS, outcome.message
+    result = outcome.result.model_dump() if outcome.result else {}
+    assert result["status"] == "adjusted"
+    assert result["original_plan"]["calories_kcal"] == 900
+    assert result["plan"]["calories_kcal"] >= 1500
+    calorie_change = [c for c in result["changes"] if c["field"] == "calories_kcal"]
+    assert calorie_change and calorie_change[0]["reason"]
+    assert {v["type"] for v in result["violations"]} >= {"calorie_minimum"}
+    async with session_factory() as s:
+        rows = await ai_logs.list_violations(s, user_id=user_id)
+    assert rows and all(r.session_id == deps.session_id for r in rows)
+    assert "calorie_minimum" in {r.violation_type.value for r in rows}
+
+
+MINOR = SyntheticConfig(days=30, birth_year=2011, weight_noise_sd_kg=0.3)
+
+
+async def test_default_plan_for_a_minor_has_no_deficit(session_factory: Factory) -> None:
+    user_id, data = await seed(session_factory, MINOR, seed=10)
+    deps = await make_deps(session_factory, user_id, data.end, policy=PolicyEngine())
+    outcome = await execute_call(deps, get_registry()["propose_plan"], {}, call_id="p")
+    assert outcome.result is not None, outcome.message
+    dumped = outcome.result.model_dump()
+    assert dumped["plan"]["calories_kcal"] == dumped["tdee_kcal"]
+    assert any("under 18" in line for line in dumped["rationale"])
+
+
+async def test_restriction_for_a_minor_is_blocked_logged_and_told_to_the_model(
+    session_factory: Factory,
+) -> None:
+    user_id, data = await seed(session_factory, MINOR, seed=10)
+    deps = await make_deps(session_factory, user_id, data.end, policy=PolicyEngine())
+
+    def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        if sum(isinstance(m, ModelResponse) for m in messages) == 0:
+            args = {"calories_kcal": 1400}
+            call = ToolCallPart(tool_name="propose_plan", args=args, tool_call_id="pp")
+            return ModelResponse(parts=[call])
+        return ModelResponse(parts=[TextPart("ok")])
+
+    agent: Agent[ToolDeps, str] = Agent(
+        FunctionModel(respond), deps_type=ToolDeps, toolsets=[build_coach_toolset()]
+    )
+    result = await agent.run("make me a plan", deps=deps)
+    returned = [
+        p
+        for m in result.all_messages()
+        if isinstance(m, ModelRequest)
+        for p in m.parts
+        if isinstance(p, ToolReturnPart)
+    ]
+    assert returned[0].outcome == "failed" and "18" in str(returned[0].content)
+    assert deps.call_records["pp"].status is ToolCallStatus.BLOCKED
+    async with session_factory() as s:
+        calls = await ai_logs.list_tool_calls(s, session_id=deps.session_id)
+        violations = await ai_logs.list_violations(s, user_id=user_id)
+    assert [(c.tool_name, c.status) for c in calls] == [("propose_plan", ToolCallStatus.BLOCKED)]
+    assert calls[0].error_message and "blocked" in calls[0].error_message
+    assert violations

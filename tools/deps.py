@@ -1,0 +1,88 @@
+"""The per-turn dependencies every tool receives, and the record of each call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from persistence.enums import ToolCallStatus
+from policies import PolicyEngine
+from tools.cache import ToolCache
+from tools.settings import ToolSettings
+
+
+class Clock(Protocol):
+    """Source of the current time (aware, UTC); tests pass a fixed clock."""
+
+    def now(self) -> dt.datetime:
+        """The current instant."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> dt.datetime:
+        """The current instant in UTC."""
+        return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class FixedClock:
+    """A clock stopped at ``at`` (tests, evals, the bench)."""
+
+    at: dt.datetime
+
+    def now(self) -> dt.datetime:
+        """Always ``at``."""
+        return self.at
+
+    @classmethod
+    def on(cls, day: dt.date, hour: int = 12) -> FixedClock:
+        """A clock at ``hour``:00 UTC on ``day``."""
+        return cls(dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """The outcome of one tool call, for SSE ``tool_result`` events and tests.
+
+    ``latency_ms`` is measured with a monotonic clock around the whole call (validation,
+    policy, cache and computation).
+    """
+
+    call_id: str
+    tool: str
+    status: ToolCallStatus
+    cached: bool
+    latency_ms: float
+    error: str | None
+    args_summary: str
+
+
+@dataclass
+class ToolDeps:
+    """Everything a tool call needs; one instance per turn (the agent's ``RunContext.deps``).
+
+    ``session_id`` is the ``ai_session`` the calls are audited under; with ``None`` no
+    ``ai_tool_call_log`` rows are written (the column is NOT NULL), only ``call_records``.
+    ``call_records`` fills in as calls finish, keyed by pydantic-ai's ``tool_call_id``.
+    """
+
+    user_id: uuid.UUID
+    session_factory: async_sessionmaker[AsyncSession]
+    cache: ToolCache
+    policy: PolicyEngine | None = None
+    session_id: uuid.UUID | None = None
+    clock: Clock = field(default_factory=SystemClock)
+    settings: ToolSettings = field(default_factory=ToolSettings)
+    call_records: dict[str, CallRecord] = field(default_factory=dict)
+    pending_audit_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def today(self) -> dt.date:
+        """Today's date by the deps' clock (UTC)."""
+        return self.clock.now().astimezone(dt.UTC).date()

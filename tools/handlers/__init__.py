@@ -1,0 +1,1 @@
+"""The tools: one async function per tool, each with its argument and result models."""
