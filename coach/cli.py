@@ -21,7 +21,7 @@ from persistence.db import ResolvedDatabase, describe_url, resolve_database
 from persistence.errors import PersistenceError
 from persistence.settings import DatabaseSettings
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class OutputFormat(StrEnum):
@@ -160,8 +160,13 @@ def serve(
     On the embedded database (or with ``COACH_SEED_DEMO=1``) a demo user with 90 days of
     data is seeded on first run; its credentials are printed on every start.
     """
+    import signal
+
     import uvicorn
 
+    # uvicorn re-raises SIGTERM after its graceful shutdown; leaving through SystemExit lets
+    # the atexit hooks run, which stop the embedded PostgreSQL instead of orphaning it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     _announce_demo_account(host, port)
     err.print(f"serving on http://{host}:{port} (docs at /docs)")
     uvicorn.run(

@@ -28,14 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from pydantic_ai import Agent
-from pydantic_ai.capabilities import ProcessHistory
 from pydantic_ai.models import Model
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach import sessions
 from coach.event_log import EventLog, RedisEventLog, create_event_log
 from coach.events import ChatEvent
-from coach.history import ContextState, budget_processor
+from coach.history import BudgetHistory, ContextState, budget_processor
 from coach.instructions import PinnedFacts, build_instructions
 from coach.models import ModelFactory
 from coach.release import Releaser
@@ -97,9 +96,11 @@ def policy_profile(facts: PinnedFacts) -> PolicyProfile:
     )
 
 
-def _tools_tokens() -> int:
+def _tools_tokens(include: frozenset[str] | None = None) -> int:
     total = 0
     for spec in get_registry().values():
+        if include is not None and spec.name not in include:
+            continue
         schema = json.dumps(spec.json_schema(), separators=(",", ":"))
         total += TOOL_OVERHEAD + text_tokens(f"{spec.name} {spec.description} {schema}")
     return total
@@ -120,10 +121,13 @@ class CoachEngine:
         redis: aioredis.Redis | None = None,
         models: Mapping[str, Model] | None = None,
         tool_settings: ToolSettings | None = None,
+        include_tools: frozenset[str] | None = None,
     ) -> None:
         """``event_log`` defaults to a Redis stream on ``redis`` when given, else to the
         backend the settings choose. ``models`` registers named models (scripted
-        ``FunctionModel`` s in tests and evals) usable as specs."""
+        ``FunctionModel`` s in tests and evals) usable as specs. ``include_tools`` limits
+        the agent's toolset to these registry tools (all of them by default); an unknown
+        name is a ``ValueError``."""
         self._session_factory = session_factory
         self._cache = cache
         self._policy = policy
@@ -145,12 +149,15 @@ class CoachEngine:
             )
         self._models = ModelFactory(settings, registry=models)
         self._tool_settings = tool_settings or ToolSettings()
-        self._tools_tokens = _tools_tokens()
+        # Built once: the toolset and agent are reused by every turn (the model is per run).
+        toolset = build_coach_toolset(get_deps=get_tool_deps, include=include_tools)
+        self._tool_names = frozenset(toolset.specs)
+        self._tools_tokens = _tools_tokens(self._tool_names)
         self._agent: Agent[CoachDeps, str] = Agent(
             deps_type=CoachDeps,
             output_type=str,
-            toolsets=[build_coach_toolset(get_deps=get_tool_deps)],
-            capabilities=[ProcessHistory(budget_processor)],
+            toolsets=[toolset],
+            capabilities=[BudgetHistory(budget_processor)],
             name="sleek-coach",
         )
         self._version = app_version()
@@ -160,6 +167,11 @@ class CoachEngine:
     def settings(self) -> CoachSettings:
         """The engine's settings."""
         return self._settings
+
+    @property
+    def tool_names(self) -> frozenset[str]:
+        """The tools the coach's agent is offered."""
+        return self._tool_names
 
     @property
     def event_log(self) -> EventLog:
@@ -343,7 +355,7 @@ class CoachEngine:
         flags = tuple(
             sorted(set(claimed.recent_flags) | set(claimed.metadata.get(sessions.FLAGS_KEY) or []))
         )
-        facts = PinnedFacts.from_context(
+        facts = PinnedFacts.from_values(
             claimed.user, flags=flags, plan=claimed.metadata.get(sessions.PLAN_KEY)
         )
         context = ContextState(
@@ -354,6 +366,7 @@ class CoachEngine:
             folded=claimed.folded,
             summarizer=self._summarizer(spec, model_obj),
         )
+        profile = policy_profile(facts)
         tool_deps = ToolDeps(
             user_id=user_id,
             session_factory=self._session_factory,
@@ -362,8 +375,11 @@ class CoachEngine:
             session_id=claimed.session_id,
             clock=_ClockAdapter(self._clock),
             settings=self._tool_settings,
+            # Loaded with the claim: the tool-args checks use the user's own limits.
+            policy_profile=profile,
+            # The tool-call rows are written with the turn, in its one transaction.
+            audit_deferred=True,
         )
-        profile = policy_profile(facts)
         try:
             await self._event_log.start_turn(claimed.session_id)
         except Exception:  # replay is a convenience; the turn runs without it

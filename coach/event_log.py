@@ -85,12 +85,16 @@ class MemoryEventLog:
         return turn
 
     def _evict(self) -> None:
+        # dicts keep insertion order and start_turn re-inserts: the first is the oldest turn.
+        # Dropping expired turns from the front only keeps this O(1) per turn (a scan of
+        # every session would grow with them); an expired turn behind a live one is dropped
+        # when it is next looked at (_live) or reaches the front.
         now = self._clock()
-        for key in [k for k, t in self._turns.items() if t.expires_at < now]:
-            del self._turns[key]
-        while len(self._turns) >= self._max:
-            # dicts keep insertion order and start_turn re-inserts: the first is the oldest.
-            del self._turns[next(iter(self._turns))]
+        while self._turns:
+            first = next(iter(self._turns))
+            if self._turns[first].expires_at >= now and len(self._turns) < self._max:
+                break
+            del self._turns[first]
 
     async def start_turn(self, session_id: uuid.UUID) -> None:
         """See :class:`EventLog`."""

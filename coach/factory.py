@@ -27,9 +27,11 @@ def build_engine(
     clock: Callable[[], dt.datetime] = utc_now,
     tool_settings: ToolSettings | None = None,
     policy: PolicyEngine | None = None,
+    include_tools: frozenset[str] | None = None,
 ) -> CoachEngine:
     """An engine with the real policy engine (unless ``policy`` is given) and the event log
-    the settings choose (Redis stream with ``REDIS_URL``, else in-process)."""
+    the settings choose (Redis stream with ``REDIS_URL``, else in-process); ``include_tools``
+    limits its toolset (all registry tools by default)."""
     return CoachEngine(
         session_factory=session_factory,
         cache=cache,
@@ -37,4 +39,5 @@ def build_engine(
         settings=settings,
         clock=clock,
         tool_settings=tool_settings,
+        include_tools=include_tools,
     )

@@ -23,9 +23,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from pydantic_ai import RunContext
+from pydantic_ai.capabilities import ProcessHistory
 from pydantic_ai.messages import (
     ModelMessage,
     ModelMessagesTypeAdapter,
@@ -42,6 +43,9 @@ from coach.tokens import (
     message_tokens,
     text_tokens,
 )
+
+if TYPE_CHECKING:
+    from pydantic_ai.models import ModelRequestContext
 
 #: Fold down to this share of the budget, so folding (and an LLM summary) is not needed
 #: on every turn once the budget is reached.
@@ -69,6 +73,23 @@ def load_messages(raw: Sequence[Any] | None) -> list[ModelMessage]:
     if not raw:
         return []
     return list(ModelMessagesTypeAdapter.validate_python(list(raw)))
+
+
+def dump_messages_json(messages: Sequence[ModelMessage]) -> str:
+    """:func:`dump_messages` as JSON text, serialized in one pass (pydantic-core)."""
+    stored = [
+        dataclasses.replace(m, instructions=None) if isinstance(m, ModelRequest) else m
+        for m in messages
+        if not is_summary(m)
+    ]
+    return ModelMessagesTypeAdapter.dump_json(stored).decode()
+
+
+def load_messages_json(text: str | bytes | None) -> list[ModelMessage]:
+    """Messages from stored JSON text, parsed and validated in one pass (``[]`` for none)."""
+    if not text or text in ("[]", b"[]"):
+        return []
+    return list(ModelMessagesTypeAdapter.validate_json(text))
 
 
 def starts_turn(message: ModelMessage) -> bool:
@@ -219,3 +240,22 @@ async def budget_processor(
     """``ProcessHistory`` processor: keeps every request under the deps' context budget."""
     state: ContextState = ctx.deps.context
     return await fit_messages(state, messages)
+
+
+class BudgetHistory(ProcessHistory[Any]):
+    """``ProcessHistory(budget_processor)``, calling the processor directly.
+
+    ``ProcessHistory`` works out before every model request whether its processor takes a
+    ``RunContext`` by evaluating the processor's type hints (string annotations here), which
+    costs more than the processor itself; :func:`budget_processor` is known to take it.
+    Build it as ``BudgetHistory(budget_processor)``.
+    """
+
+    async def before_model_request(
+        self, ctx: RunContext[Any], request_context: ModelRequestContext
+    ) -> ModelRequestContext:
+        """Fit the request's messages to the budget (as ``ProcessHistory`` does)."""
+        messages = await fit_messages(ctx.deps.context, list(request_context.messages))
+        request_context.messages = messages.copy()
+        ctx.messages[:] = messages
+        return request_context

@@ -7,6 +7,7 @@ plan are rebuilt into the instructions on every turn, so summarization never dro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -88,6 +89,47 @@ class PinnedFacts:
             flags=flags,
             plan=plan,
         )
+
+    @classmethod
+    def from_values(
+        cls,
+        values: Mapping[str, Any] | None,
+        *,
+        flags: tuple[str, ...] = (),
+        plan: dict[str, Any] | None = None,
+    ) -> PinnedFacts:
+        """From the user's facts by field name (``coach.sessions.USER_FACTS``; the goal's
+        pace as ``pace``); missing values give missing facts."""
+        v = values or {}
+        return cls(
+            display_name=v.get("display_name"),
+            goal_type=_text(v.get("goal_type")),
+            pace=_text(v.get("pace")),
+            target_weight_kg=_number(v.get("target_weight_kg")),
+            target_date=v.get("target_date"),
+            diet_type=_text(v.get("diet_type")),
+            allergies=tuple(v.get("allergies") or ()),
+            disliked_foods=tuple(v.get("disliked_foods") or ()),
+            sex=_text(v.get("sex")),
+            birth_year=v.get("birth_year"),
+            height_cm=_number(v.get("height_cm")),
+            activity_level=_text(v.get("activity_level")),
+            timezone=v.get("timezone"),
+            flags=flags,
+            plan=plan,
+        )
+
+
+def _text(value: Any) -> str | None:
+    """An enum's value (or a string) as text; ``None`` stays ``None``."""
+    if value is None:
+        return None
+    return str(getattr(value, "value", value))
+
+
+def _number(value: Any) -> float | None:
+    """A positive number as a float (zero and ``None`` are missing, as in the rows)."""
+    return float(value) if value else None
 
 
 def _goal_line(f: PinnedFacts) -> str:

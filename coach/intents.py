@@ -2,8 +2,10 @@
 
 :func:`recognise` maps a message to :class:`Intent` values (several when the message asks
 several things) and :func:`tool_calls_for` maps those to the tool calls that answer them,
-with arguments read from the message ("last 2 weeks", "1800 calories", "slow pace").
-Matching is keyword based on a normalised message; it is deterministic by design.
+with arguments read from the message ("last 2 weeks", "1,800 calories", "slow pace").
+Matching is keyword based on a normalised message; it is deterministic by design. Numbers
+are read after :func:`coach.text_numbers.normalise_numbers` has rewritten them as digits
+("1,800", "1 800", "1.8k", "eighteen hundred" and "twenty-eight" all become digits).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
+
+from coach.text_numbers import ENERGY_UNIT, normalise_numbers
 
 
 class Intent(StrEnum):
@@ -86,7 +90,8 @@ _PATTERNS: Final[tuple[tuple[Intent, str], ...]] = (
     ),
     (
         Intent.CHECKINS,
-        r"check-?ins?|\bsleep\b|\bmood\b|\benergy (level|levels)?\b|how (have )?i (been )?feel",
+        r"check-?ins?|\bcheck(ed|ing)? in\b|\bsleep\b|\bmood\b|\benergy (level|levels)?\b"
+        r"|how (have )?i (been )?feel",
     ),
     (
         Intent.GREETING,
@@ -124,18 +129,20 @@ _DAY_LIMITS: Final = {
     "list_progress_photos": (1, 3650),
 }
 _UNIT_DAYS: Final = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}
-_WORD_NUMBERS: Final = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12,
-}  # fmt: skip
+#: Counts still in words after :func:`normalise_numbers` (which leaves a lone "a" alone).
+_WORD_NUMBERS: Final = {"a": 1, "an": 1, "couple": 2, "few": 3, "several": 3}
 _PERIOD = re.compile(
-    r"(?:last|past|previous|over the|in the)\s+(?:(\d{1,3}|[a-z]+)\s+)?"
-    r"(day|week|fortnight|month|year)s?"
+    r"(?:last|past|previous|over the|in the)\s+(?:(\d{1,3}|[a-z]+)\s+)?(?:of\s+)?"
+    r"(day|week|fortnight|month|year)s?\b"
 )
 _THIS = re.compile(r"this (week|month|year)")
 _GOAL_WEIGHT = re.compile(r"\b(goal|target) weight\b")
-_KCAL = re.compile(r"(\d{3,4})\s*(?:kcal|cal(?:orie)?s?)\b")
-_WEEKS = re.compile(r"(\d{1,3})\s*weeks?\b(?! ago)")
+_KCAL = re.compile(rf"(?<![\d.])(\d{{3,5}})[\s-]*({ENERGY_UNIT})")
+_WEEKS = re.compile(r"(?<![\d.])(\d{1,3})[\s-]*weeks?\b(?! ago)")
+_MONTHS = re.compile(r"(?<![\d.])(\d{1,2})[\s-]*months?\b(?! ago)")
+#: kJ per kcal (thermochemical calorie), for a plan asked for in kilojoules.
+KJ_PER_KCAL: Final = 4.184
+WEEKS_PER_MONTH: Final = 52 / 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +181,7 @@ def recognise(message: str) -> list[Intent]:
 
 def requested_days(message: str) -> int | None:
     """The window the message asks about ("last 2 weeks" -> 14), if any."""
-    text = normalise(message)
+    text = normalise_numbers(normalise(message))
     match = _PERIOD.search(text)
     if match:
         count_text, unit = match.group(1), match.group(2)
@@ -191,11 +198,34 @@ def requested_days(message: str) -> int | None:
     return None
 
 
+def requested_kcal(message: str) -> int | None:
+    """The daily energy the message asks for in kcal ("1,800 calories", "7500 kJ" -> 1793)."""
+    match = _KCAL.search(normalise_numbers(normalise(message)))
+    if match is None:
+        return None
+    value = int(match.group(1))
+    if match.group(2).startswith(("kj", "kilojoule")):
+        return round(value / KJ_PER_KCAL)
+    return value
+
+
+def requested_weeks(message: str) -> int | None:
+    """A plan length the message asks for, in weeks ("12-week", "three months" -> 13)."""
+    text = normalise_numbers(normalise(message))
+    weeks = _WEEKS.search(text)
+    if weeks:
+        return int(weeks.group(1))
+    months = _MONTHS.search(text)
+    if months:
+        return round(int(months.group(1)) * WEEKS_PER_MONTH)
+    return None
+
+
 def _plan_args(text: str) -> dict[str, Any]:
     args: dict[str, Any] = {}
-    kcal = _KCAL.search(text)
-    if kcal and 500 <= int(kcal.group(1)) <= 8000:
-        args["calories_kcal"] = int(kcal.group(1))
+    kcal = requested_kcal(text)
+    if kcal is not None and 500 <= kcal <= 8000:
+        args["calories_kcal"] = kcal
     for pace in ("slow", "moderate", "aggressive"):
         if re.search(rf"\b{pace}(ly)?\b", text):
             args["pace"] = pace
@@ -206,9 +236,9 @@ def _plan_args(text: str) -> dict[str, Any]:
         args["goal_type"] = "muscle_gain"
     elif re.search(r"\bmaintain|maintenance", text):
         args["goal_type"] = "maintenance"
-    weeks = _WEEKS.search(text)
-    if weeks and 1 <= int(weeks.group(1)) <= 104:
-        args["duration_weeks"] = int(weeks.group(1))
+    weeks = requested_weeks(text)
+    if weeks is not None and 1 <= weeks <= 104:
+        args["duration_weeks"] = weeks
     return args
 
 

@@ -4,8 +4,11 @@ One turn at a time per session
 ------------------------------
 A turn *claims* its session with one ``UPDATE ... WHERE`` that sets a marker
 ``metadata.turn = {id, at}`` only when no live marker is there; the claim and the session's
-state (status, idle expiry, counters, the unsummarized history tail) come back from the same
-statement. A concurrent turn finds the marker and gets ``TurnInProgress``; the marker is
+state (status, idle expiry, counters, the unsummarized history tail, the user's recent
+safety flags and profile facts) come back from the same statement (the ``UPDATE`` is a CTE
+joined to the user's profile rows), run outside an explicit transaction: one round trip. A
+new session is created the same way, its ``INSERT`` a CTE of the statement that loads the
+user's context. A concurrent turn finds the marker and gets ``TurnInProgress``; the marker is
 removed by the statement that appends the turn (or by :func:`release`). No connection is held
 while the model works, and it works across processes and with or without Redis. A marker
 older than the turn timeout (a crashed process) is treated as free.
@@ -21,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -33,9 +35,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coach.errors import SessionClosed, TurnInProgress
 from persistence.enums import SessionStatus
 from persistence.errors import NotFound
-from persistence.models import AIPolicyViolationLog, AISession, table_of
-from persistence.repositories import profiles
-from persistence.repositories.profiles import UserContext
+from persistence.models import (
+    AIPolicyViolationLog,
+    AISession,
+    AIToolCallLog,
+    DietPreferences,
+    User,
+    UserGoal,
+    UserProfile,
+    table_of,
+)
 
 TURN_KEY: Final = "turn"
 #: Metadata key: how many stored messages have been folded into ``context_summary``.
@@ -47,6 +56,7 @@ FLAG_WINDOW_DAYS: Final = 30
 
 _S = table_of(AISession)
 _V = table_of(AIPolicyViolationLog)
+_TL = table_of(AIToolCallLog)
 _META = _S.c["metadata"]
 
 
@@ -63,7 +73,12 @@ def _history_tail() -> sa.ColumnElement[Any]:
 
 @dataclass(frozen=True)
 class ClaimedTurn:
-    """A session claimed for one turn, with what the turn needs from the database."""
+    """A session claimed for one turn, with what the turn needs from the database.
+
+    ``history_json`` is the unsummarized history tail as JSON text (validated straight from
+    JSON by :func:`coach.history.load_messages_json`); ``user`` holds the user's profile
+    facts by :data:`USER_FACTS` name (``None`` when the user has no row).
+    """
 
     session_id: uuid.UUID
     created: bool
@@ -73,8 +88,8 @@ class ClaimedTurn:
     tokens_used: int
     context_summary: str | None
     metadata: dict[str, Any]
-    history: list[Any]
-    user: UserContext | None
+    history_json: str
+    user: dict[str, Any] | None
     recent_flags: tuple[str, ...]
 
     @property
@@ -100,16 +115,90 @@ def _flags_since() -> sa.ScalarSelect[Any]:
 # The statements of a turn are built once (on first use) with bind parameters: building
 # these expressions costs more than running them on a warm connection.
 
+_P, _G, _D, _U = (table_of(m) for m in (UserProfile, UserGoal, DietPreferences, User))
+#: The user's facts the turn needs (pinned facts, policy profile), by name.
+USER_FACTS: Final[dict[str, sa.ColumnElement[Any]]] = {
+    "user_id": _U.c.id,
+    "display_name": _P.c.display_name,
+    "sex": _P.c.sex,
+    "birth_year": _P.c.birth_year,
+    "height_cm": _P.c.height_cm,
+    "activity_level": _P.c.activity_level,
+    "timezone": _P.c.timezone,
+    "goal_type": _G.c.goal_type,
+    "pace": _G.c.pace_preference,
+    "target_weight_kg": _G.c.target_weight_kg,
+    "target_date": _G.c.target_date,
+    "diet_type": _D.c.diet_type,
+    "allergies": _D.c.allergies,
+    "disliked_foods": _D.c.disliked_foods,
+}
+#: Labels of the session columns in front of :data:`USER_FACTS` in a claim's row.
+_SESSION_COLUMNS: Final = (
+    "id",
+    "status",
+    "model_tier",
+    "message_count",
+    "tokens_used",
+    "context_summary",
+    "metadata",
+    "history",
+    "flags",
+)
 
-@functools.cache
-def _flags_stmt() -> sa.Select[Any]:
-    return sa.select(_flags_since())
 
-
-@functools.cache
-def _claim_stmt() -> sa.Update:
-    meta = sa.func.coalesce(_META, sa.text("'{}'::jsonb"))
+def _with_user_facts(source: sa.CTE) -> sa.Select[Any]:
+    """The claimed (or created) session row with the user's facts, in one statement."""
+    facts = [column.label(f"u_{name}") for name, column in USER_FACTS.items()]
     return (
+        sa.select(*(source.c[name] for name in _SESSION_COLUMNS), *facts)
+        .select_from(source)
+        .outerjoin(_U, _U.c.id == source.c.user_id)
+        .outerjoin(_P, _P.c.user_id == source.c.user_id)
+        .outerjoin(_G, _G.c.user_id == source.c.user_id)
+        .outerjoin(_D, _D.c.user_id == source.c.user_id)
+    )
+
+
+def _returning_state(history: sa.ColumnElement[Any]) -> tuple[sa.ColumnElement[Any], ...]:
+    return (
+        _S.c.id,
+        _S.c.user_id,
+        _S.c.status,
+        _S.c.model_tier,
+        _S.c.message_count,
+        _S.c.tokens_used,
+        _S.c.context_summary,
+        _META.label("metadata"),
+        # As text: the turn validates it straight from JSON (no json.loads, no dict copy).
+        sa.cast(history, sa.Text).label("history"),
+        _flags_since().label("flags"),
+    )
+
+
+@functools.cache
+def _create_stmt() -> sa.Select[Any]:
+    created = (
+        sa.insert(_S)
+        .values(
+            id=sa.bindparam("sid"),
+            user_id=sa.bindparam("uid"),
+            model_tier=sa.bindparam("tier"),
+            metadata=sa.bindparam("meta", type_=JSONB),
+            conversation_history=sa.text("'[]'::jsonb"),
+            started_at=sa.bindparam("now"),
+            last_message_at=sa.bindparam("now"),
+        )
+        .returning(*_returning_state(sa.literal_column("'[]'::jsonb")))
+        .cte("created")
+    )
+    return _with_user_facts(created)
+
+
+@functools.cache
+def _claim_stmt() -> sa.Select[Any]:
+    meta = sa.func.coalesce(_META, sa.text("'{}'::jsonb"))
+    claimed = (
         sa.update(_S)
         .where(
             _S.c.id == sa.bindparam("sid"),
@@ -128,21 +217,36 @@ def _claim_stmt() -> sa.Update:
             ),
             last_message_at=sa.bindparam("now"),
         )
-        .returning(
-            _S.c.status,
-            _S.c.model_tier,
-            _S.c.message_count,
-            _S.c.tokens_used,
-            _S.c.context_summary,
-            _META,
-            _history_tail(),
-            _flags_since(),
-        )
+        .returning(*_returning_state(_history_tail()))
+        .cte("claimed")
     )
+    return _with_user_facts(claimed)
 
 
 def _flag_tuple(values: Any) -> tuple[str, ...]:
     return tuple(sorted(str(v) for v in values or ()))
+
+
+def _claimed(row: sa.Row[Any], *, created: bool) -> ClaimedTurn:
+    values = row._mapping
+    user = (
+        {name: values[f"u_{name}"] for name in USER_FACTS}
+        if values["u_user_id"] is not None
+        else None
+    )
+    return ClaimedTurn(
+        session_id=values["id"],
+        created=created,
+        status=str(getattr(values["status"], "value", values["status"])),
+        model_tier=values["model_tier"],
+        message_count=values["message_count"],
+        tokens_used=values["tokens_used"],
+        context_summary=values["context_summary"],
+        metadata=dict(values["metadata"] or {}),
+        history_json=values["history"] or "[]",
+        user=user,
+        recent_flags=_flag_tuple(values["flags"]),
+    )
 
 
 async def create(
@@ -185,61 +289,42 @@ async def claim(
     new_tier: str,
     new_metadata: dict[str, Any],
 ) -> ClaimedTurn:
-    """Claim (or create) the session for a turn and load its context; commits.
+    """Claim (or create) the session for a turn and load its context in one statement.
 
-    Raises ``NotFound``, ``SessionClosed`` (completed, or expired now by idleness) or
-    ``TurnInProgress`` without claiming anything.
+    The statement runs on its own (autocommit: a single statement needs no transaction, and
+    none is left open). Raises ``NotFound``, ``SessionClosed`` (completed, or expired now by
+    idleness) or ``TurnInProgress`` without claiming anything.
     """
     mark = marker(turn_id, now)
-    since = now - dt.timedelta(days=FLAG_WINDOW_DAYS)
-    created = session_id is None
+    params: dict[str, Any] = {
+        "uid": user_id,
+        "now": now,
+        "since": now - dt.timedelta(days=FLAG_WINDOW_DAYS),
+    }
+    conn = await db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     if session_id is None:
-        row = await create(
-            db,
-            user_id=user_id,
-            model_tier=new_tier,
-            metadata={**new_metadata, TURN_KEY: mark},
-            now=now,
-        )
-        session_id = row.id
-        flags = (await db.execute(_flags_stmt(), {"uid": user_id, "since": since})).scalar_one()
-        values: dict[str, Any] = {
-            "recent_flags": _flag_tuple(flags),
-            "status": row.status.value,
-            "model_tier": row.model_tier,
-            "message_count": 0,
-            "tokens_used": 0,
-            "context_summary": None,
-            "metadata": dict(row.session_metadata or {}),
-            "history": [],
+        params |= {
+            "sid": uuid.uuid4(),
+            "tier": new_tier,
+            "meta": {**new_metadata, TURN_KEY: mark},
         }
-    else:
-        params = {
-            "sid": session_id,
-            "uid": user_id,
-            "idle_cutoff": now - idle,
-            "stale_cutoff": now - stale_after,
-            "mark": mark,
-            "now": now,
-            "since": since,
-        }
-        got = (await db.execute(_claim_stmt(), params)).one_or_none()
-        if got is None:
-            await _refuse(db, user_id=user_id, session_id=session_id, now=now, idle=idle)
-            raise AssertionError("unreachable")  # _refuse always raises
-        values = {
-            "status": str(getattr(got[0], "value", got[0])),
-            "model_tier": got[1],
-            "message_count": got[2],
-            "tokens_used": got[3],
-            "context_summary": got[4],
-            "metadata": dict(got[5] or {}),
-            "history": list(got[6] or []),
-            "recent_flags": _flag_tuple(got[7]),
-        }
-    user = await profiles.load_context(db, user_id=user_id)
-    await db.commit()
-    return ClaimedTurn(session_id=session_id, created=created, user=user, **values)
+        try:
+            row = (await conn.execute(_create_stmt(), params)).one()
+        except IntegrityError:
+            # The only constraint a new session can break is its user's foreign key.
+            raise NotFound("user", user_id) from None
+        return _claimed(row, created=True)
+    params |= {
+        "sid": session_id,
+        "idle_cutoff": now - idle,
+        "stale_cutoff": now - stale_after,
+        "mark": mark,
+    }
+    got = (await conn.execute(_claim_stmt(), params)).one_or_none()
+    if got is None:
+        await _refuse(db, user_id=user_id, session_id=session_id, now=now, idle=idle)
+        raise AssertionError("unreachable")  # _refuse always raises
+    return _claimed(got, created=False)
 
 
 async def _refuse(
@@ -291,12 +376,43 @@ class Counters:
     tokens_used: int
 
 
+#: Columns of the turn's ``ai_tool_call_log`` rows, written by the append statement.
+AUDIT_COLUMNS: Final = (
+    "id",
+    "session_id",
+    "user_id",
+    "tool_name",
+    "tool_category",
+    "input_hash",
+    "input_summary",
+    "output_summary",
+    "status",
+    "error_message",
+    "latency_ms",
+    "cached",
+    "created_at",
+)
+
+
+def _audit_insert() -> sa.CTE:
+    """``INSERT INTO ai_tool_call_log`` of the rows in ``:audit`` (a JSON array of objects
+    keyed by :data:`AUDIT_COLUMNS`), as a CTE of the append statement."""
+    rows = (
+        sa.func.jsonb_to_recordset(sa.cast(sa.bindparam("audit", type_=sa.Text), JSONB))
+        .table_valued(*(sa.column(name, _TL.c[name].type) for name in AUDIT_COLUMNS))
+        .render_derived(with_types=True)
+    )
+    select = sa.select(*(rows.c[name] for name in AUDIT_COLUMNS))
+    return sa.insert(_TL).from_select(list(AUDIT_COLUMNS), select).cte("audit")
+
+
 @functools.cache
-def _append_stmt(with_summary: bool) -> sa.Update:
+def _append_stmt(with_summary: bool, with_audit: bool) -> sa.Update:
     values: dict[str, Any] = {
+        # The messages arrive as JSON text (serialized once, by pydantic-core).
         "conversation_history": sa.func.coalesce(
             _S.c.conversation_history, sa.text("'[]'::jsonb")
-        ).op("||")(sa.bindparam("messages", type_=JSONB)),
+        ).op("||")(sa.cast(sa.bindparam("messages", type_=sa.Text), JSONB)),
         "message_count": _S.c.message_count + sa.bindparam("added"),
         "tokens_used": _S.c.tokens_used + sa.bindparam("tokens"),
         "last_message_at": sa.func.greatest(_S.c.last_message_at, sa.bindparam("now")),
@@ -304,12 +420,14 @@ def _append_stmt(with_summary: bool) -> sa.Update:
     }
     if with_summary:
         values["context_summary"] = sa.bindparam("summary")
-    return (
+    stmt = (
         sa.update(_S)
         .where(_S.c.id == sa.bindparam("sid"))
         .values(**values)
         .returning(_S.c.message_count, _S.c.tokens_used)
     )
+    # A data-modifying CTE runs whether or not the statement refers to it.
+    return stmt.add_cte(_audit_insert()) if with_audit else stmt
 
 
 @functools.cache
@@ -322,18 +440,21 @@ async def append(
     *,
     session_id: uuid.UUID,
     turn_id: uuid.UUID,
-    messages: Sequence[dict[str, Any]],
+    messages_json: str,
     messages_added: int,
     tokens: int,
     now: dt.datetime,
     summary: str | None,
     metadata_patch: dict[str, Any],
+    audit_json: str | None = None,
 ) -> Counters:
-    """Append a turn, update counters and metadata, release the claim (no commit)."""
+    """Append a turn (``messages_json``: a JSON array of stored messages), update counters
+    and metadata, release the claim and insert the turn's tool-call rows (``audit_json``: a
+    JSON array of rows keyed by :data:`AUDIT_COLUMNS`), all in one statement (no commit)."""
     params: dict[str, Any] = {
         "sid": session_id,
         "turn_id": str(turn_id),
-        "messages": list(messages),
+        "messages": messages_json,
         "added": messages_added,
         "tokens": tokens,
         "now": now,
@@ -341,7 +462,10 @@ async def append(
     }
     if summary is not None:
         params["summary"] = summary
-    row = (await db.execute(_append_stmt(summary is not None), params)).one()
+    if audit_json is not None:
+        params["audit"] = audit_json
+    stmt = _append_stmt(summary is not None, audit_json is not None)
+    row = (await db.execute(stmt, params)).one()
     return Counters(message_count=row[0], tokens_used=row[1])
 
 

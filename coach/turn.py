@@ -6,7 +6,7 @@ cancellation, persists what completed, releases the session and logs a terminal 
 ends. The database is touched twice, briefly: the claim before the task starts
 (:func:`coach.sessions.claim`) and one transaction at the end that appends the turn, updates
 the counters and metadata, releases the claim and writes the input/output policy
-violations (:meth:`Turn._persist`).
+violations and the turn's tool-call rows (:meth:`Turn._persist`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel
 from pydantic_ai import Agent
 from pydantic_ai.exceptions import (
@@ -54,11 +55,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach import sessions
 from coach.event_log import EventLog
 from coach.events import ChatEvent, EventCounter
-from coach.history import ContextState, dump_messages, load_messages
+from coach.history import ContextState, dump_messages_json, load_messages_json
 from coach.release import Release, Releaser
 from coach.settings import CoachSettings
 from policies import Action, Decision, PolicyEngine, PolicyProfile, record_violations
-from tools.deps import ToolDeps
+from tools import (
+    ToolDeps,
+    flush_audit,
+    flush_violations,
+    forget_audit,
+    forget_violations,
+    pending_batch,
+    write_violations,
+)
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +140,14 @@ class Turn:
             await self.event_log.append(self.claimed.session_id, event)
         except Exception:
             log.warning("event log append failed for session %s", self.claimed.session_id)
+
+    async def _emit_tool_policies(self) -> None:
+        """Policy events for the tool-args and plan-stage decisions the tools took (the
+        tools logged their violations; here the client is told)."""
+        decisions = self.deps.tools.policy_decisions
+        while decisions:
+            decision = decisions.pop(0)
+            await self._emit_policy(decision.stage.value, decision)
 
     async def _emit_policy(self, stage: str, decision: Decision) -> None:
         top = max(decision.violations, key=lambda v: v.action.rank, default=None)
@@ -244,7 +261,7 @@ class Turn:
                             await self._on_tool_event(event)
 
     def _history(self) -> list[ModelMessage]:
-        return load_messages(self.claimed.history)
+        return load_messages_json(self.claimed.history_json)
 
     async def _on_model_event(self, event: object) -> None:
         if isinstance(event, PartStartEvent) and isinstance(event.part, TextPart):
@@ -283,6 +300,7 @@ class Turn:
                     },
                 )
             )
+            await self._emit_tool_policies()
             if result.tool_name == "propose_plan" and isinstance(result, ToolReturnPart):
                 await self._on_plan(result)
 
@@ -293,10 +311,17 @@ class Turn:
         data = content.model_dump(mode="json") if isinstance(content, BaseModel) else content
         if not isinstance(data, dict) or "plan" not in data:
             return
+        # Adjusted when any stage changed the user's request: the plan stage (status and
+        # changes) or the tool-args stage (its notes on the result).
+        changes = list(data.get("changes") or [])
+        changes += [
+            {"field": None, "original": None, "adjusted": None, "reason": note}
+            for note in data.get("policy_notes") or []
+        ]
         payload = {
             "plan": data["plan"],
-            "adjusted": data.get("status") == "adjusted",
-            "changes": data.get("changes") or [],
+            "adjusted": data.get("status") == "adjusted" or bool(changes),
+            "changes": changes,
         }
         await self.emit(self.counter.make("plan", payload))
         self.plan = {**payload, "proposed_on": self.clock().date().isoformat()}
@@ -338,6 +363,9 @@ class Turn:
             await self._persist(self._turn_messages())
         except Exception:
             log.exception("could not persist turn %s", self.turn_id)
+            # The tool-call rows and the tools' violations are written whatever happens.
+            await flush_audit(self.deps.tools, force=True)
+            await flush_violations(self.deps.tools)
             await self._release_quietly()
             await self.emit(self.counter.error("internal"))
             return
@@ -371,9 +399,13 @@ class Turn:
         )
 
     async def _persist(self, messages: list[ModelMessage]) -> None:
-        """One transaction: append, counters, metadata, claim release, violations."""
+        """Append, counters, metadata, claim release and the turn's tool-call rows (buffered
+        by the toolset, ``ToolDeps.audit_deferred``) in one statement; with violations to
+        log (the turn's or the tools'), one transaction around it and them. A turn without
+        violations (the usual case) needs a single round trip and no transaction."""
         input_tokens, output_tokens = self._tokens()
         state = self.deps.context
+        tools = self.deps.tools
         replied = any(
             isinstance(m, ModelResponse) and any(isinstance(p, TextPart) for p in m.parts)
             for m in messages
@@ -385,17 +417,22 @@ class Turn:
         flags = sorted(set(self.claimed.metadata.get(sessions.FLAGS_KEY) or []) | self.flags)
         if flags:
             patch[sessions.FLAGS_KEY] = flags
+        audit = pending_batch(tools)
+        transaction = bool(self.policy_records or tools.pending_violations)
         async with self.session_factory() as db:
+            if not transaction:
+                await db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             self.counters = await sessions.append(
                 db,
                 session_id=self.claimed.session_id,
                 turn_id=self.turn_id,
-                messages=dump_messages(messages),
+                messages_json=dump_messages_json(messages),
                 messages_added=1 + int(replied),
                 tokens=input_tokens + output_tokens,
                 now=self.clock(),
                 summary=state.summary if state.summary_changed else None,
                 metadata_patch=patch,
+                audit_json=pydantic_core.to_json(audit).decode() if audit else None,
             )
             for record in self.policy_records:
                 await record_violations(
@@ -405,7 +442,10 @@ class Turn:
                     decision_or_violations=record.decision,
                     trigger_text=record.trigger,
                 )
+            tool_violations = await write_violations(db, tools)
             await db.commit()
+        forget_violations(tools, tool_violations)
+        forget_audit(tools, len(audit))
         self.persisted = True
 
     async def _release_quietly(self) -> None:

@@ -10,8 +10,8 @@ tools, cache, policies, persistence), then reads back the session, its
 
 Planted regressions and other experiments go through :class:`EngineOverrides`: the same
 constructor parameters the app uses (a loosened ``PolicySettings`` for ``PolicyEngine``,
-the ``models`` mapping and other keyword arguments of ``CoachEngine``), never edits of the
-source.
+``CoachEngine(include_tools=...)`` for a tool removed from the toolset, and other keyword
+arguments of ``CoachEngine``), never edits of the source.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from persistence.models import AIPolicyViolationLog, AISession, AIToolCallLog
 from policies import PolicyEngine
 from policies.settings import PolicySettings
 from tools.cache import ToolCache
+from tools.registry import get_registry
 
 EngineFactory = Callable[..., CoachEngine]
 _STAGES = {"input": 0, "tool_args": 1, "plan": 2, "output": 3}
@@ -68,8 +69,9 @@ class EngineOverrides:
 
     - ``policy_settings``: the settings of the run's ``PolicyEngine`` (e.g. a loosened
       threshold);
-    - ``hidden_tools``: tools the offline model is not offered (a tool removed from its
-      toolset), through ``CoachEngine(models=...)``;
+    - ``hidden_tools``: tools removed from the agent's toolset, through
+      ``CoachEngine(include_tools=...)`` (every model, not only the offline one, then runs
+      without them);
     - ``engine_kwargs``: further ``CoachEngine`` keyword arguments, passed as they are;
     - ``coach_settings``: ``CoachSettings`` field overrides.
     """
@@ -120,10 +122,13 @@ class EvalHarness:
         if engine is None:
             kwargs = dict(self.overrides.engine_kwargs)
             hidden = self.overrides.hidden_tools
+            if hidden:
+                unknown = hidden - set(get_registry())
+                if unknown:
+                    raise ValueError(f"hidden_tools: unknown tool(s) {sorted(unknown)}")
+                kwargs.setdefault("include_tools", frozenset(get_registry()) - hidden)
             if self.model == OFFLINE_SPEC:
-                kwargs.setdefault("models", {OFFLINE_SPEC: recording_offline_model(hidden=hidden)})
-            elif hidden:
-                raise ValueError("hidden_tools: only the offline model can be offered fewer tools")
+                kwargs.setdefault("models", {OFFLINE_SPEC: recording_offline_model()})
             engine = self.engine_factory(
                 session_factory=self.session_factory,
                 cache=self.cache,

@@ -8,7 +8,6 @@ engine through the constructor's ``models`` mapping; behaviour is unchanged.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import AsyncIterator, Sequence
 
@@ -48,29 +47,22 @@ def request_text(messages: Sequence[ModelMessage], instructions: str | None) -> 
     return "\n".join(line for line in lines if line)
 
 
-def _offered(info: AgentInfo, hidden: frozenset[str]) -> AgentInfo:
-    if not hidden:
-        return info
-    tools = [t for t in info.function_tools if t.name not in hidden]
-    return dataclasses.replace(info, function_tools=tools)
-
-
-def recording_offline_model(*, hidden: frozenset[str] = frozenset()) -> FunctionModel:
+def recording_offline_model() -> FunctionModel:
     """The offline model, recording each request in the current case's recorder.
 
-    ``hidden`` tools are not offered to it, as if they were missing from the toolset (the
-    planted-regression tests remove a tool this way).
+    It is offered exactly the engine's toolset (a tool removed from the engine with
+    ``CoachEngine(include_tools=...)`` is missing here too).
     """
 
     def request(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         record_request(request_text(messages, info.instructions))
-        return offline_request(messages, _offered(info, hidden))
+        return offline_request(messages, info)
 
     async def stream(
         messages: list[ModelMessage], info: AgentInfo
     ) -> AsyncIterator[str | DeltaToolCalls]:
         record_request(request_text(messages, info.instructions))
-        async for item in offline_stream(messages, _offered(info, hidden)):
+        async for item in offline_stream(messages, info):
             yield item
 
     return FunctionModel(request, stream_function=stream, model_name=OFFLINE_MODEL_NAME)

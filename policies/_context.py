@@ -37,7 +37,10 @@ NEG_EVAL = (
     r"|recommended|healthy|sustainable|advisable|a\s+good\s+idea|ok|okay|appropriate|realistic"
     r"|wise|smart|advised)|a\s+bad\s+idea|bad\s+for\s+(?:you|your|the)|unsustainable"
     r"|life\s+threatening|deadly|potentially\s+fatal|fatal|a\s+myth|banned|illegal|prohibited"
-    r"|dodgy|sketchy|shady|dubious|a\s+scam)"
+    r"|dodgy|sketchy|shady|dubious|a\s+scam|horrif\w*|terrif\w*|scary|tragic|awful|horrible|insane"
+    r"|frightening|shocking)"
+    r"|\b(?:killed|kills|has\s+killed|have\s+killed)\s+(?:a|an|the|\d+|some|many|several|people"
+    r"|someone|athletes|students?|kids|bodybuilders|users)\b"
     r"|\b(?:can|could|will|may|might)\s+(?:\w+\s+)?(?:kill|harm|hurt|damage|injure)\s+(?:you|your"
     r"|people|someone)"
     r"|\b(?:isnt|arent|wasnt|not)\s+(?:\w+\s+)?(?:safe|recommended|healthy|sustainable|advisable"
@@ -72,8 +75,8 @@ INTENT = (
     r"|got\s+to|gotta|determined|stick|sticking|allow|limit|cap|keep)\b"
     r"|\b(?:for\s+me\s+to|help\s+me|make\s+me|give\s+me|get\s+me|put\s+me|set\s+me|let\s+me|show\s+me"
     r"|tell\s+me\s+how|build\s+me|write\s+me|create\s+me|design\s+me|can\s+i|should\s+i|could\s+i"
-    r"|(?:bump|raise|increase|up|boost|push|drop|lower|move|switch|change|take)\s+(?:me|it|my\s+\w+)"
-    r"\s+(?:up\s+|down\s+)?to"
+    r"|(?:double|triple|bump|raise|increase|up|boost|push|drop|lower|move|switch|change|take|cut"
+    r"|reduce|restrict|limit|cap)\s+(?:me|it|my(?:\s+\w+){1,2})\s+(?:up\s+|down\s+)?(?:to|at)"
     r"|do\s+i|how\s+do\s+i|how\s+can\s+i|how\s+would\s+i|my\s+(?:goal|target|plan|diet|intake"
     r"|budget|limit|calories|max|maximum|cap|allowance))\b"
     r"|^\s*(?:please\s+)?(?:make|give|create|design|build|write|plan|set|calculate|generate|lets)\b"
@@ -84,7 +87,7 @@ NOT_EDU = (
     r"|beginners?|tips?|how\s+(?:do|can|to|should|would)|recommend|brand|source|get\s+(?:some|it|them))\b"
 )
 EDU = (
-    r"\b(?:what\s*(?:is|are|s)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?\w+\s*\?|what\s+(?:does|causes"
+    r"\b(?:what\s*(?:is|are|s)\s+(?:in\s+)?(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?\w+\s*\?|what\s+(?:does|causes"
     r"|happens)|define|definition\s+of|(?:signs?|symptoms?"
     r"|risks?|dangers?|side\s+effects?|effects?|warning\s+signs|health\s+risks|consequences)\s+of"
     r"|why\s+(?:is|are|do|does)|how\s+(?:dangerous|harmful|bad|risky)|is\s+it\s+true|is\s+that"
@@ -95,7 +98,16 @@ EDU = (
     r"|were)\s+(?:banned|illegal|dangerous|bad|harmful|risky|controversial)"
     # "what do dietitians mean by 'restriction'", "meaning of ..."
     r"|what\s+(?:do|does)\s+(?:\w+\s+){0,3}?mean\s+by|what\s+(?:do|does)\s+[^.?!]{0,40}\bmean\b"
-    r"|meaning\s+of)"
+    r"|meaning\s+of"
+    r"|is\s+[^.?!]{0,40}\s(?:the\s+same\s+as|different\s+from|better\s+than|worse\s+than)"
+    r"|what\s*(?:is|are)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?\w+\s+(?:and|or)\s+(?:who|what|how|why"
+    r"|when|is|are|does))"
+)
+# "how can I tell if my teenager has an eating disorder": spotting signs in someone else
+SPOTTING = (
+    r"\bhow\s+(?:can|do|would|could|should)\s+(?:i|you|we|one|parents?)\s+(?:tell|know|spot"
+    r"|recogni[sz]e|notice|check|find\s+out)\s+(?:if|whether|when)\s+(?:my|a|someone|her|his|their"
+    r"|our|your)\b"
 )
 # A question about others in general, judged in its own clause: "my dog ate a loaf, do dogs
 # binge?", "why do boxers cut water?"
@@ -104,19 +116,34 @@ OTHERS_QUESTION = (
     r"|puppies|horses|birds|babies|toddlers|people|humans|athletes|bodybuilders|models|celebrities"
     r"|fighters|boxers|wrestlers|jockeys|actors|most\s+people|some\s+people)\s+\w+"
 )
+# Work about a topic, not a disclosure: "binge eating disorder awareness week poster ideas"
+PROFESSIONAL = (
+    r"\b(?:awareness|campaign|posters?|clinic|clinicians?|patients|clients|study|studies"
+    r"|article|essay|course|lecture|presentation|workshop|webinar|school\s+project|assignment|thesis"
+    r"|dissertation|newsletter|curriculum|psychoeducation|class|students|module|seminar)\b"
+)
+FIRST_SINGULAR = r"\b(?:i|im|ive|id|ill|me|my|myself|mine)\b"
+# The speaker as author or researcher: "I'm writing a thesis on pro-ana websites"
+AUTHOR = (
+    r"\b(?:writing|write|researching|research|studying|teaching|presenting|preparing|working\s+on"
+    r"|doing|reading\s+up\s+for)\s+(?:a|an|my|our|the)\s+(?:\w+\s+)?(?:thesis|essay|article|paper"
+    r"|report|presentation|lecture|project|poster|dissertation|assignment|class|course|study|piece|blog"
+    r"\s+post|literature\s+review)"
+)
 QUOTE_META = (
     r"\b(?:mean|means|meaning|define|definition|term|phrase|called|example|examples|injection"
     r"|jailbreaks?|explain|slang|stand\s+for|refer\s+to|refers\s+to|hashtag|word)\b"
 )
 RECOVERED = (
     r"\b(?:fully\s+recovered|recovered|in\s+remission|(?:\d+|a\s+few|several|many|two|three|four"
-    r"|five|ten)\s+years?\s+(?:ago|in\s+recovery|recovered|free|clean|out)|years\s+ago|no\s+longer"
+    r"|five|ten)\s+years?\s+(?:ago|in\s+recovery|recovered|free|clean|out|strong|of\s+recovery)"
+    r"|proud\s+of\s+my\s+recovery|years\s+ago|no\s+longer"
     r"\s+(?:struggle|have|suffer|do)|not\s+anymore|back\s+in\s+(?:high\s+school|college|uni"
     r"|my\s+teens|my\s+twenties))\b"
 )
 # Markers that a past eating disorder is active now (or that weight loss is wanted again).
 CURRENT_RISK = (
-    r"\b(?:again|relaps\w*|lately|recently|these\s+days|this\s+(?:week|month)|now\s+i|still"
+    r"\b(?:again|relaps\w*|lately|recently|these\s+days|this\s+(?:week|month)|still"
     r"|currently|started|starting\s+to|slipping|urges?|tempted|back\s+to|creeping|lose|losing|cut"
     r"|cutting|deficit|diet|dieting|drop|slim|thinner|restrict\w*|purg\w*|binge?\w*|fast\w*)\b"
 )
@@ -154,7 +181,8 @@ DEFIANCE = (
 CONDITIONAL_YOU = r"\b(?:if|whether|unless|when)\s+(?:\w+\s+){0,2}$"
 REFUSAL = (
     r"\b(?:no\s+way|hell\s+no|not\s+(?:doing|touching|taking|going\s+to)|i\s+(?:refuse|wont|will\s+not"
-    r"|would\s+never|said\s+no)|not\s+for\s+me|told\s+(?:him|her|them)\s+no)\b"
+    r"|would\s+never|said\s+no|cant\s+recommend|cannot\s+recommend|dont\s+recommend|do\s+not\s+recommend"
+    r"|wouldnt\s+recommend)|not\s+for\s+me|told\s+(?:him|her|them)\s+no)\b"
 )
 
 
@@ -185,13 +213,19 @@ class Context:
     def __init__(self) -> None:
         self._sent_end = re.compile(r"[.!?]+(?=\s|$)|\n+")
         self._clause_cut = re.compile(
-            r",\s|;|:\s|\s-\s|\s(?=(?:but|however|though|although|whereas|so|because|except)\b)"
+            r",\s|;|:\s|\s-\s|(?<!\bnothing)(?<!\banything)(?<!\ball)"
+            r"\s(?=(?:but|however|though|although|whereas|so|because|except)\b)"
         )
         self._neg_phrase = re.compile(
             r"(?:instead\s+of|rather\s+than|other\s+than|free\s+from)\s+(?:\w+\s+){0,2}$"
         )
         self.neg_eval = re.compile(NEG_EVAL)
         self.neg_eval_before = re.compile(NEG_EVAL_BEFORE)
+        self._verdict = re.compile(
+            r"\s*(?:(?:it|that|this|they)\s*(?:s|is|are|re|sound|sounds|seem|seems|look|looks)?\s*|sounds"
+            r"\s+|seems\s+|looks\s+)(?:really\s+|so\s+|pretty\s+|kinda\s+)?(?:dodgy|sketchy|dangerous"
+            r"|unsafe|risky|shady|dubious|scary|like\s+a\s+scam|too\s+good\s+to\s+be\s+true)\b"
+        )
         self.reported = re.compile(REPORTED)
         self.intent = re.compile(INTENT)
         self.first_person = re.compile(FIRST_PERSON)
@@ -211,10 +245,16 @@ class Context:
         )
         self.concern = re.compile(
             r"\b(?:worried|worry|worrying|concerned|scared\s+for|afraid\s+for|how\s+(?:can|do)\s+i\s+help"
-            r"|should\s+i\s+(?:be\s+worried|say|tell|do|intervene|be\s+concerned)|is\s+(?:he|she|they)\s+ok)\b"
+            r"|should\s+i\s+(?:be\s+worried|say|tell|do|intervene|be\s+concerned)|is\s+(?:he|she|they)\s+ok"
+            r"|talk\s+(?:him|her|them)\s+out\s+of|convince\s+(?:him|her|them)\s+not\s+to"
+            r"|stop\s+(?:him|her|them)|warn\s+(?:him|her|them)|bring\s+it\s+up)\b"
         )
         self.others_question = re.compile(OTHERS_QUESTION)
+        self.spotting = re.compile(SPOTTING)
         self.quote_meta = re.compile(QUOTE_META)
+        self.professional_ctx = re.compile(PROFESSIONAL)
+        self.first_singular = re.compile(FIRST_SINGULAR)
+        self.author = re.compile(AUTHOR)
         self.recovered = re.compile(RECOVERED)
         self.current_risk = re.compile(CURRENT_RISK)
         self.third_party = re.compile(
@@ -273,11 +313,15 @@ class Context:
         return False
 
     def judged_unsafe(self, view: TextView, start: int, end: int) -> bool:
-        """True when the sentence calls the concept unsafe ("... is dangerous")."""
+        """True when the sentence calls the concept unsafe ("... is dangerous"), or a short
+        verdict follows it ("Do sauna suits work? Sounds dodgy.")."""
         ss, se = view.sentence_at(start)
         if self.neg_eval.search(view.text, end, se):
             return True
-        return bool(self.neg_eval_before.search(view.text, ss, start))
+        if self.neg_eval_before.search(view.text, ss, start):
+            return True
+        follow = view.text[se : se + 40]
+        return bool(self._verdict.match(follow))
 
     def has(self, pattern: re.Pattern[str], view: TextView, span: tuple[int, int]) -> bool:
         """True when ``pattern`` occurs inside ``span`` of the view."""
@@ -287,6 +331,8 @@ class Context:
         """A general question about the concept, asked without first-person involvement."""
         sent = view.sentence_at(start)
         clause = view.clause_at(start)
+        if self.has(self.spotting, view, sent):
+            return True
         if self.has(self.others_question, view, clause) and not self.has(
             self.first_person, view, clause
         ):
@@ -337,3 +383,12 @@ class Context:
             return False
         text = self.recovered.sub(" ", view.text)
         return self.current_risk.search(text) is None
+
+    def professional(self, view: TextView, start: int) -> bool:
+        """Work about the topic (a poster, a study, a class) with no personal disclosure."""
+        sent = view.sentence_at(start)
+        if self.has(self.author, view, sent):
+            return True
+        return self.has(self.professional_ctx, view, sent) and not self.has(
+            self.first_singular, view, sent
+        )

@@ -64,8 +64,11 @@ MED_OTHER = (
     r"|apixaban|blood\s+(?:pressure|thinning)\s+(?:meds?|medications?|pills?|tablets?)"
     r"|blood\s+thinners?|prednisone|prednisolone|birth\s+control|spironolactone|accutane"
     r"|isotretinoin|hrt"
-    # over-the-counter drugs: a dose of these is still a prescription when a coach gives it
-    r"|ibuprofen|advil|motrin|nurofen|naproxen|aleve|paracetamol|acetaminophen|tylenol|aspirin"
+)
+# Over-the-counter drugs: asking whether one may take them is ordinary, but a dose of them is
+# still a prescription when a coach gives it ("take 800 mg ibuprofen three times a day").
+MED_OTC = (
+    r"ibuprofen|advil|motrin|nurofen|naproxen|aleve|paracetamol|acetaminophen|tylenol|aspirin"
     r"|antibiotics?|amoxicillin|antihistamines?|cetirizine|loratadine|omeprazole|codeine|tramadol"
 )
 MED_SPECIFIC = f"{MED_THYROID}|{MED_DIABETES}|{MED_GLP1}|{MED_OTHER}"

@@ -69,6 +69,11 @@ class Normalizer:
         self._hyphen = re.compile(r"(?P<l>\b[a-z]+|[a-z])(?P<h>-)(?=(?P<r>[a-z]+\b|[a-z]))")
         self._intra = re.compile(r"(?<=[a-z])[._*'~·+\x00](?=[a-z])")
         self._runs = re.compile(r"([a-z])\1{2,}")
+        self._code_hyphen = re.compile(
+            r"(?<=\b[a-z])-(?=\d)|(?<=\b[a-z]{2})-(?=\d)"
+            r"|(?<!\bsub)(?<!\bpre)(?<!\bnon)(?<!\bmid)(?<!\blow)(?<!\btop)(?<!\bmax)(?<!\bmin)"
+            r"(?<=\b[a-z]{3})-(?=\d)"
+        )
         self._space = re.compile(r"\s{2,}|[\t\r\f\v]")
 
     def __call__(self, text: str) -> Normalized:
@@ -87,6 +92,8 @@ class Normalizer:
             else:
                 chars[m.start("h")] = " "
         chars, idx = self._delete(chars, idx, self._intra)
+        # "rad-140", "mk-677", "t-3": a code written with a hyphen is the same code
+        chars, idx = self._delete(chars, idx, self._code_hyphen)
         chars, idx = self._shorten_runs(chars, idx)
         chars, idx = self._squash_space(chars, idx)
         return Normalized("".join(chars), tuple(idx), text)
@@ -138,8 +145,11 @@ class Normalizer:
                     continue
                 before = j > 0 and (tok[j - 1].isalpha() or tok[j - 1] in _LEET)
                 after = j + 1 < n and (tok[j + 1].isalpha() or tok[j + 1] in _LEET)
-                # "!" and "|" end sentences and separate words: only read them inside a word.
-                if c in "!|" and not (before and after):
+                # "!" and "|" end sentences and separate words: only read them between letters
+                # ("th!nspo"), never in a run of marks ("jeans!!").
+                if c in "!|" and not (
+                    before and j + 1 < n and tok[j + 1].isalpha() and tok[j - 1] not in "!|"
+                ):
                     continue
                 if before or after:
                     chars[m.start() + j] = _LEET[c]

@@ -40,7 +40,10 @@ def ed_rules() -> list[TextRule]:
                 r"|throw\w*\s+up|puk\w*)"
                 rf"|\bpurg(?:e|es|ed|ing)\b{DATA_NOUNS}(?=[^.!?\n]{{0,40}}\b(?:after|eat|eating|ate"
                 r"|food|meals?|dinner|lunch|breakfast|binge?\w*|calories|weight|fat|thin)\b)"
+                r"|\b(?:go|gonna|going\s+to|about\s+to|need\s+to|have\s+to|want\s+to|wanna|must|urge\s+to"
+                rf"|tempted\s+to)\s+(?:go\s+)?purge\b{DATA_NOUNS}{NONFOOD_OBJECT}"
                 r"|\bpurg(?:e|es|ed|ing)\b(?=\s*(?:$|[?.!,;]|and\b|or\b|after\b|when\b|every\b|again\b"
+                r"|brb\b|lol\b|rn\b|now\b|tonight\b"
                 r"|from\b|so\b|without\b|because\b|if\b|at\s+night|in\s+secret|quietly|silently"
                 r"|occasionally|sometimes|once\s+in|now\s+and\s+then|again\b))"
                 r"|\bhid(?:e|es|ing)\s+(?:my\s+|their\s+|her\s+|his\s+)?(?:purging|vomiting|throwing\s+up"
@@ -70,6 +73,7 @@ def ed_rules() -> list[TextRule]:
                 r"(?:eating|meals?|a\s+binge|binging|i\s+eat|dinner|lunch|breakfast|night)|every\s+(?:night"
                 r"|day|meal|morning)|slim|drop|shed|purge|empty|work|works|help|helps|safe"
                 r"|best|strongest|recommend|dose|should\s+i|can\s+i|tummy|belly|waist|combo|combine"
+                r"|habit|addict\w*|hooked|dependent|daily|again|a\s+lot|so\s+many|boxes|expensive|secret\w*"
                 r"|stack|together|debloat|smaller|slimmer|lighter|overnight|by\s+tomorrow)\b"
             ),
             exclude=(
@@ -93,7 +97,10 @@ def ed_rules() -> list[TextRule]:
                 r"|\b(?:weigh|weighing)\s+myself\s+(?:constantly|obsessively|every\s+(?:hour|meal|time\s+i\s+eat))"
                 r"|\b(?:want|need|wanna)\s+to\s+(?:be|get|look)\s+(?:so|super|extremely|really|very|stick"
                 r"|dangerously|bone)\s+(?:thin|skinny)\b|\bbones\s+(?:to\s+)?(?:show|stick\s+out|poke\s+out)"
-                r"|\b(?:only\s+)?(?:allow|let)\s+myself\s+(?:to\s+)?eat\s+(?:if|when|after|once)"
+                r"|\b(?:only\s+)?(?:allow|let)\s+myself\s+(?:to\s+)?eat\s+(?:if|when|after|once|until|till"
+                r"|before)"
+                r"|\b(?:dont|do\s+not|never|wont|will\s+not)\s+(?:let|allow)\s+myself\s+(?:to\s+)?(?:eat|have"
+                r"\s+(?:food|anything|breakfast|lunch|dinner))\s+(?:until|till|before|unless)"
                 r"|\b(?:cant|can\s+not|cannot|not\s+allowed\s+to)\s+eat\s+(?:until|unless)\s+i"
                 r"|\bskip\w*\s+(?:breakfast|lunch|dinner)\s+(?:and|&)\s+(?:breakfast|lunch|dinner)"
                 r"|\brather\s+(?:starve|die|not\s+eat|be\s+dead|throw\s+up|purge)\s+than\b"
@@ -226,7 +233,11 @@ def ed_rules() -> list[TextRule]:
                 r"\bbing(?:e|es|ed|ing|eing)\b(?!\s*(?:watch\w*|on\s+(?:netflix|tv|youtube|shows?|series"
                 r"|anime|podcasts?|books?)|read\w*|drink\w*|listen\w*|gam\w*|play\w*|series|shows?|tv"
                 r"|netflix|podcasts?|seasons?|episodes?|shopp\w*|spend\w*|buy\w*|sleep\w*|study\w*"
-                r"|clean\w*|cod\w*|worthy|able\b|the\s+(?:series|show|season)|a\s+(?:series|show|season)))"
+                r"|clean\w*|cod\w*|worthy|able\b|the\s+(?:series|show|season)|a\s+(?:series|show|season)"
+                # "binge the new anime", "binge all of Succession": a show, not food
+                r"|(?:\w+\s+){0,3}(?:anime|series|show|shows|season|seasons|episodes?|netflix|tv"
+                r"|podcasts?|books?|novels?|films?|movies?|youtube|tiktok|games?|manga|kdrama|drama"
+                r"|documentar\w+|trilogy|franchise|box\s+set|albums?|playlist)\b))"
                 r"|\b(?:lose|lost|losing)\s+(?:all\s+)?control\s+(?:of|over|around|with)\s+(?:my\s+)?"
                 r"(?:eating|food)"
                 r"|\b(?:cant|can\s+not|cannot|couldnt|could\s+not|unable\s+to)\s+stop\s+(?:myself\s+"
@@ -256,6 +267,7 @@ def ed_rules() -> list[TextRule]:
             context=(
                 r"\b(?:i|im|ive|me|my|myself|diagnosed|recovering|recovery|recovered|struggl\w*"
                 r"|history|relapse|friend|daughter|son|sister|brother|girlfriend|boyfriend|wife"
+                r"|tips|tricks|hacks|guide|become|how\s+to\s+(?:be|get|become|have)"
                 r"|husband|partner|mom|mum|kid|child|teen|roommate|cousin)\b"
             ),
             stages=IN,

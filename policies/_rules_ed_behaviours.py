@@ -29,6 +29,11 @@ _WHEN = (
     r"|the\s+end\s+of\s+the\s+week|i\s+(?:lose|hit|reach|get|weigh|drop|see|am|m|fit)|im\s+(?:thin"
     r"|skinny|under|down)|my\s+(?:goal|weigh\s?in|event|wedding|holiday))"
 )
+_UNDO = (
+    r"|\b(?:fast|fasting|skip\w*|starv\w*|cleanse|detox|purg\w*|not\s+eating|cardio|run|running)\b"
+    r"[^.!?\n]{0,30}\b(?:undo|undoes|cancel\w*\s+out|erase|reverse|make\s+up\s+for|offset|compensate"
+    r"\s+for)\s+\w+"
+)
 _ED_ACTS = (
     r"(?:starv\w*|purg\w*|restrict\w*|not\s+eating|throwing\s+up|vomiting|fasting|skipping\s+meals"
     r"|my\s+(?:ana|mia|fast|restriction|purging)|pro\s?(?:ana|mia)|ana|mia)"
@@ -45,6 +50,8 @@ def ed_behaviour_rules() -> list[TextRule]:
                 # undoing a meal: "I get rid of it after meals", "burn it off or I can't sleep"
                 rf"\bget(?:ting)?\s+rid\s+of\s+{_EATEN}\s+(?:right\s+|straight\s+)?after\s+(?:i\s+)?"
                 rf"{_EATING}\b"
+                r"|\b(?:have|need|got)\s+to\s+(?:burn|work|run|sweat|walk)\s+off\s+(?:every|all|everything"
+                r"|it\s+all)"
                 r"|\b(?:have\s+to|need\s+to|must|got\s+to|gotta|force\s+myself\s+to|make\s+myself"
                 r"|always)\s+(?:burn|work|run|sweat|exercise|walk|cycle|train|jog)\s+"
                 rf"{_EATEN}\s+off\b"
@@ -54,10 +61,11 @@ def ed_behaviour_rules() -> list[TextRule]:
                 r"(?:out\s+of\s+control|disgusting|guilty|fat|ashamed|gross|dirty|huge|like\s+a\s+failure)"
                 # delaying all food to a later point: "skip eating till the weekend"
                 r"|\b(?:skip|skipping|stop|stopping|no|not|quit|avoid|avoiding|hold\s+off(?:\s+on)?)\s+"
-                rf"(?:eating|food|meals)\s+(?:at\s+all\s+)?(?:until|till|til|before)\s+{_WHEN}"
+                rf"(?:eating|food|meals)\s+(?:anything\s+|at\s+all\s+)?(?:until|till|til|before)\s+{_WHEN}"
                 rf"|\bgo(?:ing)?\s+without\s+(?:food|eating)\s+(?:until|till|til)\s+{_WHEN}"
                 rf"|\b(?:wont|will\s+not|not\s+going\s+to|gonna\s+not)\s+eat\s+(?:anything\s+)?(?:until"
-                rf"|till|til)\s+{_WHEN}"
+                rf"|till|til)\s+{_WHEN}" + _UNDO
+                # a fast or a workout to erase eating: "will a 2-day fast undo the binge?"
             ),
             stages=IN,
             topic="ed",
@@ -113,10 +121,13 @@ def ed_behaviour_rules() -> list[TextRule]:
             pattern=(
                 # a disordered behaviour praised or called harmless in a reply
                 r"\b(?:skipping\s+(?:meals|all\s+meals)|fasting\s+after|starving(?:\s+yourself)?"
+                r"|hunger(?!\s+(?:cues|signals|signs|levels|hormones|pangs\s+are\s+normal))"
                 r"|purging|throwing\s+up|vomiting|restricting|not\s+eating|laxatives?|diuretics"
-                r"|diet\s+pills|being\s+hungry|hunger|an\s+empty\s+stomach)\b[^.!?\n]{0,30}?\b(?:is|are"
+                r"|diet\s+pills|being\s+hungry|an\s+empty\s+stomach|feeling\s+empty|being\s+empty"
+                r"|emptiness|feeling\s+hungry)\b[^.!?\n]{0,30}?\b(?:is|are"
                 r"|can\s+be|will\s+be)\s+(?:a\s+|an\s+|the\s+|totally\s+|perfectly\s+|really\s+|actually\s+)*"
-                r"(?:great|good|effective|smart|helpful|harmless|useful|powerful|(?:best|easiest"
+                r"(?:great|good|effective|smart|helpful|harmless|useful|powerful|(?:a\s+)?quick\s+fix|shortcut"
+                r"|(?:best|easiest"
                 r"|fastest|quickest)\s+way|(?:great|good|smart|easy|quick)\s+(?:way|tool|trick|habit)"
                 r"|sign\s+(?:(?:that\s+)?(?:its|it\s+is|youre|you\s+are)\s+)?(?:working|progress|success)"
                 r"|proof|your\s+friend)"
@@ -124,6 +135,11 @@ def ed_behaviour_rules() -> list[TextRule]:
                 r"|restricting)\b[^.!?\n]{0,40}\b(?:wont|will\s+not|doesnt|does\s+not|cant|cannot)\s+"
                 r"(?:really\s+)?(?:hurt|harm|matter)"
                 r"|\b(?:hunger|cravings|being\s+hungry)\b[^.!?\n]{0,40}\bpush\s+through\s+(?:it|them)\b"
+                r"|\b(?:hunger|hungry|empty|emptiness)\b[^.!?\n]{0,30}\bhow\s+you\s+know\s+(?:its|it\s+is|youre"
+                r"|you\s+are)\s+(?:working|winning|succeeding|on\s+track|doing\s+it\s+right)"
+                # permission to purge or restrict
+                r"|\b(?:okay|ok|fine|alright|acceptable|normal)\s+to\s+(?:throw\s+(?:it\s+)?up|vomit|purge|puke"
+                r"|make\s+yourself\s+sick|starve|not\s+eat|skip\s+(?:all\s+)?(?:your\s+)?meals)"
                 r"|\b(?:make|making)\s+up\s+for\s+(?:it|that|overeating|a\s+binge|the\s+extra|a\s+big\s+meal"
                 r"|the\s+calories)\s+(?:by|with)\s+(?:a\s+)?(?:fast|fasting|day\s+of\s+fasting|skipping"
                 r"|skipped\s+meals?|not\s+eating)"
@@ -133,6 +149,19 @@ def ed_behaviour_rules() -> list[TextRule]:
                 r"|\b(?:every\s?time|whenever|each\s?time|if|after)\s+you\s+(?:eat|overeat|have|binge"
                 r"|indulge|ate|cheat|slip)\b[^.!?\n]{0,60}\b(?:burn|work|sweat|run)\w*\s+(?:it|that"
                 r"|them|those\s+calories|the\s+calories|every\s+calorie)\s+(?:back\s+)?off\b"
+                # restriction as the answer to a slip: "whenever you slip up, cut dinner next day"
+                r"|\b(?:every\s?time|whenever|each\s?time|if|when|after)\s+you\s+(?:slip|overeat|binge"
+                r"|eat\s+too\s+much|go\s+over|cheat|indulge|have\s+a\s+(?:big|bad|heavy))\b[^.!?\n]{0,50}"
+                r"\b(?:cut|skip|drop|miss|fast|restrict|halve|eat\s+less|eat\s+nothing|no\s+(?:dinner|lunch"
+                r"|breakfast|food))\b"
+                # food replaced: "you don't need breakfast or lunch, coffee will carry you"
+                r"|\b(?:dont|do\s+not)\s+(?:really\s+)?need\s+(?:breakfast|lunch|dinner)\s+(?:or|and)\s+"
+                r"(?:breakfast|lunch|dinner)\b"
+                r"|\b(?:coffee|water|tea|gum|diet\s+(?:coke|soda)|black\s+coffee)\s+(?:will|can|should)\s+"
+                r"(?:carry|keep|get|hold)\s+you\s+(?:going|through|till|until|over)"
+                # hunger sold as fat loss: "the hungrier you feel, the more fat you burn"
+                r"|\b(?:hungrier|hunger|hungry)\b[^.!?\n]{0,40}\b(?:more|faster)\s+(?:fat|weight)\s+(?:you"
+                r"(?:re|\s+are)?\s+)?(?:burn|los|melt|drop)\w*" + _UNDO
             ),
             stages=OUT,
             topic="ed",

@@ -13,6 +13,7 @@ from ._lexicon import (
     IN,
     MED_ANY,
     MED_GLP1,
+    MED_OTC,
     MED_SPECIFIC,
     MEDICAL_REFER,
     OUT,
@@ -20,6 +21,29 @@ from ._lexicon import (
     TextRule,
 )
 from .models import Action
+
+# Bodily complaints and the questions that ask what they are.
+SYMPTOMS = (
+    r"lumps?|bumps?|rash|rashes|moles?|swelling|swollen|swells|bruis\w*|numb\w*|tingl\w*|itch\w*"
+    r"|bleed\w*|fever|coughs?|coughing|headaches?|migraines?|nausea|nauseous|dizz\w*|palpitations?"
+    r"|pounding|heart\s+(?:pounds|races|racing|flutters|skips|hurts)|flutter\w*|blurr\w*"
+    r"|hair\s+loss|losing\s+hair|missed\s+periods?|irregular\s+periods?|discharge|hives"
+    r"|twitch\w*|clicks?|clicking|cramp\w*|pains?|ache|aches|aching|sore|stiff|exhausted|fatigue"
+    r"|always\s+thirsty|peeing\s+a\s+lot|tired\s+all\s+the\s+time|night\s+sweats|sweats"
+    r"|unexplained\s+weight\s+loss|diarrh\w*|constipat\w*|bloating|tight|tightness|short\s+of\s+breath"
+)
+DIAG_Q = (
+    r"what\s+(?:could|might|would|can)\s+(?:it|this|that|these|they)\s+be|what\s*(?:is|s)\s+(?:it|this"
+    r"|that)\b|what\s*(?:is|s)\s+causing|what\s+causes\s+(?:my|this|it)|is\s+(?:it|this|that)\s+"
+    r"(?:serious|bad|cancer|dangerous|something|a\s+sign)|should\s+i\s+(?:be\s+)?worr\w*"
+    r"|(?:something|anything)\s+serious"
+    r"|do\s+i\s+need\s+to\s+(?:see|worry)|what\s+does\s+(?:it|this|that)\s+mean"
+    r"|what\s*(?:is|s)\s+(?:wrong|happening|going\s+on)\b"
+    # an organ or condition offered as a guess: "... after fatty food, gallbladder?"
+    r"|(?:gallbladder|gall\s+stones?|gallstones|appendix|appendicitis|kidney\s+stones?|ulcer|hernia"
+    r"|heart\s+attack|stroke|diabetes|thyroid|an(?:a)?emia|celiac|coeliac|ibs|infection|pcos|cancer"
+    r"|gout|tumou?r|clot|[a-z]{3,}(?:itis|osis))\s*\?"
+)
 
 
 def medical_rules() -> list[TextRule]:
@@ -38,8 +62,10 @@ def medical_rules() -> list[TextRule]:
                 r"|stopping|quit|quitting|come\s+off|coming\s+off|go\s+off|get\s+off|wean\s+off"
                 r"|taper|tapering|change|changing|adjust|adjusting|switch|switching|split|splitting"
                 r"|crush|drop|dropping|ditch|ditching|take\s+(?:more|less|extra|an\s+extra|double"
-                r"|half|another)\s+(?:of\s+)?)\s+(?:taking\s+)?(?:from\s+|off\s+)?(?:my|the|your|her|his|their)?"
-                rf"\s*(?:{MED_ANY})(?:\s+(?:dose|dosage|doses))?\b"
+                r"|half|another)\s+(?:of\s+)?)\s+(?:up\s+on\s+|taking\s+)?(?:from\s+|off\s+)?"
+                r"(?:my|the|your|her|his|their)?\s*(?:morning\s+|evening\s+|night\s+|nightly\s+|daily\s+"
+                r"|weekly\s+|bedtime\s+|basal\s+|bolus\s+|long\s+acting\s+|usual\s+|regular\s+|own\s+)?"
+                rf"(?:{MED_ANY})(?:\s+(?:dose|dosage|doses))?\b"
                 r"|\bhow\s+(?:much|many)\s+(?:mg\s+|mcg\s+|units\s+|iu\s+|pills\s+|tablets\s+)?"
                 rf"(?:of\s+)?(?:my\s+)?(?:{MED_SPECIFIC})\s+(?:should|can|could|do|does|to|would|will)\s+"
                 r"(?:i\s+|you\s+|someone\s+|one\s+)?(?:take|use|inject|have|need|cut|reduce|lower|drop"
@@ -68,10 +94,50 @@ def medical_rules() -> list[TextRule]:
                 # "what's the right mounjaro dose", "what should my thyroxine dose be"
                 r"|\b(?:what|whats|which|right|correct|best|ideal|proper|how\s+much|how\s+many"
                 rf"|recommended|starting|max(?:imum)?)\b[^.!?\n]{{0,30}}\b(?:{MED_SPECIFIC})\s+"
-                r"(?:dose|dosage|doses|amount)\b"
+                r"(?:to\s+carb\s+)?(?:dose|dosage|doses|amount|ratio|bolus|basal\s+rate|titration|units"
+                r"|schedule|correction\s+factor)\b"
+                # "which antidepressant causes the least weight gain", "which insulin should I use"
+                rf"|\bwhich\s+(?:{MED_SPECIFIC}|medications?|meds|pills?|drugs?|antidepressants?|birth\s+control"
+                r"|statins?|diabetes\s+(?:meds|medication|drug))\b"
+                # "my cholesterol needs statins", "does my A1C need metformin"
+                r"|\b(?:need|needs|require|requires|warrant|warrants|call\s+for)\s+(?:me\s+to\s+(?:take|start)\s+)?"
+                rf"(?:{MED_SPECIFIC}|medication|meds|pills)\b"
+                # "what should I take" for a bodily complaint
+                r"|\bwhat\s+(?:should|can|could|do)\s+i\s+take\b(?=[^.!?\n]{0,40}\b(?:for|to\s+(?:fix|lower"
+                r"|treat|stop|raise|balance)))"
+                r"|\b(?:cortisol|hormones?|testosterone|estrogen|oestrogen|blood\s+pressure|cholesterol|reflux"
+                r"|heartburn|blood\s+sugar|glucose|thyroid|infection|inflammation|migraines?)\b[^.!?\n]{0,50}"
+                r"\bwhat\s+(?:should|can|could|do)\s+i\s+take\b"
                 # someone else's or old medication: "can I use my leftover phentermine"
                 r"|\b(?:leftover|left\s+over|old|expired|spare|extra|unused|remaining)\s+"
                 rf"(?:{MED_SPECIFIC}|meds|medication|pills|prescription|pens?|injections?)\b"
+                # a stated dose questioned: "is 200mcg of levothyroxine too much?"
+                r"|\b\d+(?:\.\d+)?\s*(?:mg|mcg|ug|units?|iu|mls?)\s+(?:of\s+)?(?:my\s+)?"
+                rf"(?:{MED_SPECIFIC})\b(?=[^.!?\n]{{0,60}}\b(?:too\s+(?:much|little|high|low)|enough"
+                r"|right|ok|okay|safe|should|can\s+i|increase|decrease|cut|lower|raise|double|halve"
+                r"|switch|change|more|less|skip|stop))"
+                # deciding on a drug: "do I need metformin", "should I start insulin",
+                # "put him on phentermine"
+                r"|\b(?:do|would|will|should)\s+i\s+(?:need|have\s+to\s+(?:take|start|stay\s+on|go\s+on))"
+                rf"\s+(?:to\s+(?:take|start)\s+)?(?:{MED_SPECIFIC}|medication|meds|pills)\b"
+                r"|\b(?:can|should|could|do)\s+i\s+(?:take|try|start|use|get|go\s+on|begin)\s+(?:on\s+)?"
+                rf"(?:{MED_SPECIFIC})\b"
+                r"|\b(?:put|putting|start|starting|get|getting)\s+(?:him|her|them|me|my\s+\w+)\s+on\s+"
+                rf"(?:{MED_SPECIFIC})\b"
+                # "what's the dosage for saxenda", "how much metformin do people take"
+                r"|\b(?:what|whats|which|right|correct|usual|normal|typical|starting|max(?:imum)?"
+                r"|recommended)\b[^.!?\n]{0,20}\b(?:dose|dosage|doses)\s+(?:for|of|on)\s+"
+                rf"(?:{MED_SPECIFIC})\b"
+                rf"|\bhow\s+(?:much|many)\s+(?:mg\s+|mcg\s+|units\s+)?(?:of\s+)?(?:{MED_SPECIFIC})\s+"
+                r"(?:do|does|did|should|would)\s+(?:people|they|others|most\s+people|doctors|patients)\s+"
+                r"(?:take|use|inject|give|prescribe)"
+                # "the best drug for weight loss", "how much ozempic is too much",
+                # "should I take my insulin before I train"
+                r"|\b(?:best|strongest|good|top|most\s+effective)\s+(?:drug|medication|med|pill|prescription"
+                r"|injection|jab)s?\s+(?:for|to)\b"
+                rf"|\bhow\s+(?:much|many)\s+(?:\w+\s+)?(?:of\s+)?(?:{MED_SPECIFIC})\s+(?:is|are)\s+(?:too"
+                r"\s+(?:much|many|little)|safe|ok|okay|enough|dangerous|the\s+max\w*)"
+                rf"|\b(?:should|can|do|when\s+should)\s+i\s+(?:take|inject|use|have)\s+(?:my\s+)?(?:{MED_SPECIFIC})\b"
                 # asking the coach to prescribe
                 r"|\bprescribe\s+(?:me|something|anything|some|a|an)\b"
                 r"|\bwhat\s+(?:medication|meds|medicine|drugs?|pills?)\s+(?:should|can|could|do)\s+i\s+"
@@ -95,6 +161,17 @@ def medical_rules() -> list[TextRule]:
                 r"|anaemic|insulin\s+resistant|deficient|in\s+menopause)"
                 r"|\b(?:diagnose|diagnosis\s+(?:for|of))\s+(?:me|my|this|what|why|whats)"
                 rf"|\bwhat\s*(?:is|s)\s+wrong\s+with\s+(?:me|my\s+(?:{BODY_PARTS}))\b"
+                r"|\bis\s+(?:it\s+)?my\s+(?:thyroid|hormones?|metabolism|insulin|cortisol|blood\s+sugar|pcos"
+                r"|gut|liver|adrenals?)\s+(?:why|the\s+reason|to\s+blame|causing|the\s+problem|the\s+issue"
+                r"|broken|slow|off|messed\s+up)"
+                # a lab value with a question: "my A1C is 7.2, what does it mean"
+                r"|\bmy\s+(?:\w+\s+)?(?:tsh|t4|t3|a1c|hba1c|ldl|hdl|cholesterol|triglycerides|testosterone"
+                r"|ferritin|vitamin\s+d"
+                r"|b12|cortisol|fasting\s+glucose|blood\s+sugar|glucose|creatinine|egfr|alt|ast|psa|bp"
+                r"|blood\s+pressure)\s+(?:levels?\s+)?(?:is\s+|was\s+|of\s+|at\s+|came\s+back\s+(?:at\s+)?"
+                r"|reading\s+(?:of\s+)?|=\s*|:\s*)?\d+(?:\.\d+)?(?:\s*/\s*\d+)?\b(?=[^\n]{0,60}(?:\?|\bwhat"
+                r"\s+(?:does|should|do)|\bis\s+(?:that|it|this)\s+(?:bad|high|low|normal|ok|okay|good)"
+                r"|\bshould\s+i|\bdo\s+i\s+(?:need|have)|\bneeds?\b|\bmean))"
                 r"|\bwhat\s+(?:disease|condition|illness|infection|injury|disorder|deficiency|syndrome)"
                 r"\s+(?:is|could|might|do|does|would|am|have|s)\b"
                 r"|\b(?:is|could)\s+(?:it|this|that)\s+(?:be\s+)?(?:my|a|an)\s+(?:thyroid|hormone|hormones"
@@ -116,6 +193,12 @@ def medical_rules() -> list[TextRule]:
                 r"|\b(?:double|doubling|skip|skipping|halve|halving|increase|decrease|raise|lower|up|stop"
                 r"|quit|split|crush)\s+(?:a\s+|the\s+|my\s+)?(?:dose|dosage|pills?|tablets?|shots?"
                 r"|injections?|it|them)\b"
+                # "inject more than prescribed", "can I just take 6", "take 2 shots this week"
+                r"|\b(?:more|less|fewer|higher|lower|extra|bigger|smaller)\s+(?:\w+\s+)?than\s+(?:prescribed"
+                r"|recommended|my\s+(?:doctor|dose|prescription|gp)|i\s+(?:was|m|am)\s+(?:told|prescribed))"
+                r"|\b(?:can|should|could|do)\s+i\s+(?:just\s+|only\s+)?(?:take|inject|use|do|have|skip"
+                r"|miss)\s+(?:\d+|two|three|both|another|an\s+extra|extra|double|half|less|fewer|more"
+                r"|only\s+\d+)\b"
             ),
             context=rf"\b(?:{MED_SPECIFIC})\b",
             stages=IN,
@@ -163,6 +246,27 @@ def medical_rules() -> list[TextRule]:
             ),
             context=r"\b(?:i|im|ive|my|me|been|keep)\b",
             exclude=r"\b(?:laughing|drunk|drinking|from\s+laughter)\b",
+            stages=IN,
+            topic="symptoms",
+            referral_ok=True,
+        ),
+        TextRule(
+            "medical.symptom_question",
+            T.MEDICAL_CLAIM,
+            Severity.WARNING,
+            Action.REFER,
+            pattern=(
+                rf"\b(?:{SYMPTOMS})\b(?=[^\n]{{0,60}}\b(?:{DIAG_Q}))"
+                rf"|\b(?:{DIAG_Q})\b(?=[^\n]{{0,60}}\b(?:{SYMPTOMS})\b)"
+            ),
+            context=r"\b(?:i|im|ive|my|me)\b",
+            # soreness after training is expected, not a diagnosis question
+            exclude=(
+                r"\b(?:sore|soreness|stiff|doms|aching|ache|aches|tired)\b(?=[^.!?\n]{0,40}\b(?:leg\s+day"
+                r"|workout|training|gym|lifting|squats?|deadlifts?|run|running|exercise|session|cardio"
+                r"|class)\b)|\b(?:leg\s+day|workout|training|gym|lifting|squats?|deadlifts?|exercise"
+                r"|session)\b[^.!?\n]{0,40}\b(?:sore|soreness|stiff|doms|aching|ache|aches|tired)\b"
+            ),
             stages=IN,
             topic="symptoms",
             referral_ok=True,
@@ -240,6 +344,9 @@ def medical_rules() -> list[TextRule]:
                 r"|prediabetic|pre\s?diabetic|hypothyroid|hyperthyroid|insulin\s+resistant|anemic"
                 r"|anaemic|anorexic|bulimic)"
                 r"|\bi\s+(?:can\s+)?diagnose\s+you|\bmy\s+diagnosis\s+is"
+                r"|\b(?:its|it\s+is|thats|that\s+is|this\s+is|these\s+are)\s+(?:probably|likely|definitely"
+                r"|clearly|just|almost\s+certainly|most\s+likely|surely)\s+(?:just\s+)?(?:an?\s+)?"
+                r"(?:" + COND + r")"
                 r"|\b(?:this|that|these|those|your|it|everything)\s+(?:symptoms?\s+|signs?\s+|results?\s+)?"
                 r"(?:points?|pointing)\s+to\s+(?:an?\s+)?(?:" + COND + r")"
                 r"|\b(?:consistent\s+with|indicates?|suggests?)\s+(?:that\s+you\s+have\s+)?(?:an?\s+)?"
@@ -276,11 +383,13 @@ def medical_rules() -> list[TextRule]:
                 r"|\byou\s+(?:dont|do\s+not|wont|will\s+not|no\s+longer)\s+need\s+(?:your\s+|the\s+"
                 rf"|any\s+)?(?:{MED_ANY})"
                 rf"|\b(?:start|try)\s+(?:taking\s+)?(?:{MED_SPECIFIC})\b"
-                # a dose of a named drug: "start with 0.5 mg of semaglutide", "take 800 mg ibuprofen"
+                # a dose of a named drug: "start with 0.5 mg of semaglutide", "take 800 mg advil"
                 r"|\b(?:take|start|begin|inject|use|try|go|stick|stay|continue|increase|decrease|up|drop"
-                r"|move|switch|bump)\b[^.!?\n]{0,25}?\b\d+(?:\.\d+)?\s*(?:mg|mcg|ug|units?|iu|mls?)\s+"
-                rf"(?:of\s+)?(?:your\s+)?(?:{MED_SPECIFIC})\b"
-                rf"|\b(?:{MED_SPECIFIC})\s+(?:at|of)\s+\d+(?:\.\d+)?\s*(?:mg|mcg|ug|units?|iu|mls?)\b"
+                r"|move|switch|bump|add|give|dose|bolus|have)\b[^.!?\n]{0,25}?\b\d+(?:\.\d+)?\s*(?:mg|mcg|ug"
+                r"|units?|iu|mls?)\s+"
+                rf"(?:of\s+)?(?:your\s+)?(?:{MED_SPECIFIC}|{MED_OTC})\b"
+                rf"|\b(?:{MED_SPECIFIC}|{MED_OTC})\s+(?:at|of)\s+\d+(?:\.\d+)?\s*(?:mg|mcg|ug|units?|iu"
+                r"|mls?)\b"
                 r"|\b(?:no\s+need\s+to|dont\s+need\s+to|do\s+not\s+need\s+to|you\s+can\s+skip)\s+"
                 r"(?:see|talk\s+to|visit|check\s+with)\s+(?:a|your)\s+(?:doctor|gp|physician)"
             ),

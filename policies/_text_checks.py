@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from persistence.enums import PolicyViolationType, Severity
 
 from ._context import Context, TextView
+from ._ed_concepts import EdConcepts
 from ._findings import Facts, Finding
 from ._lexicon import TextRule
 from ._normalize import Normalized, Normalizer
@@ -61,6 +62,32 @@ def _obfuscated(norm: Normalized, start: int, end: int) -> bool:
     return _DISGUISE.search(raw) is not None
 
 
+_WORDS = re.compile(r"[A-Za-z][\w']*")
+
+
+def _proper_name(norm: Normalized, start: int, end: int) -> bool:
+    """True when the matched words are part of a Title Case name inside ordinary text.
+
+    "I'm in a band called Purge Protocol": the match and a neighbouring word are capitalised
+    mid-sentence, while the text as a whole is not written in Title Case or capitals.
+    """
+    a, b = norm.original_span(start, end)
+    raw = norm.original
+    if not raw[a : a + 1].isupper() or raw[a:b].isupper():
+        return False
+    words = [(w.start(), w.group()) for w in _WORDS.finditer(raw)]
+    titled = [w for _, w in words if w[0].isupper() and w != "I"]
+    if len(titled) * 2 > len(words):
+        return False  # the whole text is Title Case: capitals say nothing
+    i = next((k for k, (pos, _) in enumerate(words) if pos == a), None)
+    if i is None or i == 0 or raw[:a].rstrip().endswith((".", "!", "?", ":", '"')):
+        return False  # sentence start
+    inside = [w for pos, w in words if a <= pos < b]
+    nxt = words[i + len(inside)][1] if i + len(inside) < len(words) else ""
+    prev = words[i - 1][1]
+    return (nxt[:1].isupper() and nxt != "I") or (prev[:1].isupper() and prev != "I")
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     rule: TextRule
@@ -91,6 +118,7 @@ class TextChecker:
                 *target_rules(),
             )
         ]
+        self.ed_concepts = EdConcepts()
         self._med_topics = [(topic, re.compile(rf"\b(?:{p})")) for topic, p in _MED_TOPICS]
         self._compensation = re.compile(
             r"\b(?:to|so\s+i\s+can|and)\s+(?:make\s+up|compensate)\s+for\b|\bpunish\w*|\bearn\s+(?:it|my|the)"
@@ -123,7 +151,37 @@ class TextChecker:
         found.extend(self.numeric.check(view, stage, facts, ed_context))
         if stage is not Stage.OUTPUT:
             found.extend(self._body_image_with_restriction(view, found))
+            found.extend(self._ed_concept(view, found))
         return norm, found
+
+    def _ed_concept(self, view: TextView, found: list[Finding]) -> list[Finding]:
+        """Concepts that together signal an eating disorder (see ``_ed_concepts``)."""
+        if any(f.type is PolicyViolationType.EATING_DISORDER_SIGNAL for f in found):
+            return []
+        hit = self.ed_concepts.find(view, self.ctx)
+        if hit is None:
+            return []
+        name, start, end = hit
+        ctx = self.ctx
+        if (
+            ctx.educational(view, start)
+            or ctx.past_recovered(view)
+            or ctx.quoted_mention(view, start, end)
+        ):
+            return []
+        return [
+            Finding(
+                f"ed.concept.{name}",
+                PolicyViolationType.EATING_DISORDER_SIGNAL,
+                Severity.CRITICAL,
+                Action.REFER,
+                f"eating-disorder concepts together: {name.replace('_', ' ')}",
+                _EXPLANATION["ed"],
+                "ed",
+                start,
+                end,
+            )
+        ]
 
     def _body_image_with_restriction(self, view: TextView, found: list[Finding]) -> list[Finding]:
         """Body-image distress next to a restriction request is an eating-disorder signal.
@@ -174,6 +232,8 @@ class TextChecker:
                     continue
             if self._suppressed(c, view, stage, m, _obfuscated(norm, m.start(), m.end())):
                 continue
+            if _proper_name(norm, m.start(), m.end()):
+                continue  # "a band called Purge Protocol"
             topic = rule.topic
             if rule.type.value == "medical_claim" and topic != "symptoms":
                 sent = view.text[slice(*view.sentence_at(m.start()))]
@@ -223,12 +283,18 @@ class TextChecker:
                 return True
             if rule.negatable and ctx.judged_unsafe(view, start, end):
                 return True
+            if rule.negatable and ctx.has(ctx.refusal, view, sent):
+                return True  # "laxatives aren't a tool, so I won't recommend them"
             return rule.policy_id == "medical.diagnosis_statement" and bool(
                 ctx.conditional.search(view.text, clause[0], start)
             )
         if not rule.educational_ok:
             return False
-        if ctx.educational(view, start) or ctx.reported_question(view, start):
+        if (
+            ctx.educational(view, start)
+            or ctx.reported_question(view, start)
+            or ctx.professional(view, start)
+        ):
             return True
         if rule.topic in ("drugs", "dehydration", "fasting") and ctx.third_party_concern(
             view, start

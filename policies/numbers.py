@@ -2,7 +2,7 @@
 
 Numbers are written many ways: ``1,800``, ``1 800 kcal``, ``1.800 kcal``, ``1.1k``,
 ``1200kcal``, ``eight hundred``, ``twelve hundred``, ``one thousand five hundred``,
-``two and a half``, ``half a stone``, ``a kilo``. Units: kcal/calories, kJ (converted by
+``two and a half``, ``half a stone``, ``a kilo``. Units: kcal/calories, kJ and MJ (converted by
 /4.184), kg, lb/lbs/pounds, stone, grams, g/kg, g/lb, percent, hours/days/weeks/months,
 years old and medication doses. Ranges (``800-1000 calories``) give the unit to both ends.
 
@@ -29,6 +29,7 @@ class Unit(StrEnum):
 
     KCAL = "kcal"
     KJ = "kj"
+    MJ = "mj"
     KG = "kg"
     LB = "lb"
     STONE = "stone"
@@ -73,6 +74,8 @@ class Quantity:
             return self.value
         if self.unit is Unit.KJ:
             return self.value / KJ_PER_KCAL
+        if self.unit is Unit.MJ:
+            return self.value * 1000 / KJ_PER_KCAL
         return None
 
     @property
@@ -89,7 +92,7 @@ class Quantity:
     @property
     def is_energy(self) -> bool:
         """True for kcal and kJ."""
-        return self.unit is Unit.KCAL or self.unit is Unit.KJ
+        return self.unit in (Unit.KCAL, Unit.KJ, Unit.MJ)
 
 
 @dataclass(slots=True)
@@ -113,7 +116,7 @@ _SMALL = {
 _VAGUE = frozenset({"couple", "few", "several"})
 _WORD_LIST = sorted([*_SMALL, "hundred", "thousand", "half", "quarter", "dozen"], key=len)[::-1]
 _WORD = "(?:" + "|".join(_WORD_LIST) + ")"
-_ENERGY_AHEAD = r"(?=\s?(?:k\s?cals?\b|kcal|calor|kilocal|cals?\b|kj\b|kilojoule))"
+_ENERGY_AHEAD = r"(?=\s?(?:k\s?cals?\b|kcal|calor|kilocal|cals?\b|kj\b|kilojoule|mj\b|megajoule))"
 
 # Words people put between a number and its energy unit: "800 or so calories", "1200 odd
 # kcal", "750 enough cals", "2000 total calories".
@@ -125,6 +128,7 @@ _UNITS: list[tuple[Unit, str]] = [
     (Unit.G_PER_LB, r"g(?:rams?)?\s?(?:/|per|a|of\s+protein\s+per)\s?(?:lbs?|pounds?)\b"
                     r"(?:\s(?:of\s)?(?:body\s?weight|bw))?"),
     (Unit.KJ, _ENERGY_FILLER + r"(?:kj|kilo\s?joules?)\b"),
+    (Unit.MJ, _ENERGY_FILLER + r"(?:mj|mega\s?joules?)\b"),
     (Unit.KCAL, _ENERGY_FILLER + r"(?:k\s?cals?|kilo\s?calories|calories|calorie|cals?)\b"),
     (Unit.KG, r"(?:kgs?|kilos?|kilograms?|kilogrammes?)\b"),
     (Unit.LB, r"(?:lbs?|pounds?)\b"),
@@ -184,6 +188,9 @@ class NumberReader:
             rf"(?P<bw>{day}|tomorrow|tmrw|tmr|tonight|end\s+of\s+(?:the\s+|this\s+)?(?:week|month)"
             r"|next\s+(?:week|month)|week|month)\b)"
             r"|(?P<this>\bthis\s+(?P<tu>week|month|weekend)\b)"
+            # "my wedding on saturday": within a week
+            r"|(?P<on>\bon\s+(?:this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday"
+            r"|sunday)\b(?!s))"
             # "before my holiday next week": at most two weeks (a month: two months) away
             r"|(?P<next>\bnext\s+(?P<nu>week|month)\b)"
             rf"|(?P<adj>\b(?P<an>{num})\s?-?\s?(?P<au>day|week|month)s?\b)"
@@ -341,6 +348,8 @@ class NumberReader:
             return WEEKS_PER_MONTH if "month" in what else 1.0
         if m.group("this") is not None:
             return WEEKS_PER_MONTH if m.group("tu") == "month" else 1.0
+        if m.group("on") is not None:
+            return 1.0
         if m.group("next") is not None:
             return 2 * WEEKS_PER_MONTH if m.group("nu") == "month" else 2.0
         n = self._count(m.group("an"))

@@ -9,11 +9,14 @@ Public API::
     create_cache                                             a backend from ToolSettings
     get_registry, ToolSpec                                   the tools' descriptions
     execute_call, CallOutcome, flush_audit                   calling a tool without an agent
+    pending_batch, forget_audit, write_violations,           a caller writing the audit rows
+    forget_violations, flush_violations                      and violations itself
+                                                             (ToolDeps.audit_deferred)
     ToolSettings                                             environment settings
     ToolError, ToolArgsError, ToolBlocked, ToolDataMissing   errors
 """
 
-from tools.audit import flush_audit
+from tools.audit import flush_audit, forget_audit, pending_batch
 from tools.cache import (
     CacheResult,
     MemoryToolCache,
@@ -25,6 +28,7 @@ from tools.deps import CallRecord, Clock, FixedClock, SystemClock, ToolDeps
 from tools.errors import ToolArgsError, ToolBlocked, ToolDataMissing, ToolError
 from tools.execution import CallOutcome, execute_call
 from tools.factory import create_cache
+from tools.policy_gate import flush_violations, forget_violations, write_violations
 from tools.registry import ToolSpec, get_registry
 from tools.settings import ToolSettings
 from tools.toolset import CoachToolset, build_coach_toolset
@@ -52,5 +56,10 @@ __all__ = [
     "create_cache",
     "execute_call",
     "flush_audit",
+    "flush_violations",
+    "forget_audit",
+    "forget_violations",
     "get_registry",
+    "pending_batch",
+    "write_violations",
 ]

@@ -5,6 +5,10 @@ statement by :func:`flush_audit`, in a short transaction of their own, so the ro
 even when the turn fails later. The toolset flushes at the start of every agent step and when
 the run ends (also on errors); callers outside an agent run call :func:`flush_audit` in a
 ``finally``. With ``ToolSettings.tool_audit_buffered = False`` every call flushes at once.
+A caller with a statement of its own at the end of the run (the engine's turn) sets
+``ToolDeps.audit_deferred`` and writes the rows there (:func:`pending_batch`, then
+:func:`forget_audit` after its commit), saving a transaction per step; it falls back to
+``flush_audit(deps, force=True)`` when its write fails.
 """
 
 from __future__ import annotations
@@ -86,20 +90,35 @@ def audit_row(
     }
 
 
-async def flush_audit(deps: ToolDeps) -> int:
+def pending_batch(deps: ToolDeps) -> list[dict[str, Any]]:
+    """The buffered rows with their session, for a caller writing them itself (drop them
+    with :func:`forget_audit` after its commit); without a ``session_id`` they are
+    discarded (the column is NOT NULL)."""
+    rows = deps.pending_audit_rows
+    if rows and deps.session_id is None:
+        log.debug("tool audit: no ai_session on the deps, %d row(s) not written", len(rows))
+        rows.clear()
+    return [{**row, "session_id": deps.session_id} for row in rows]
+
+
+def forget_audit(deps: ToolDeps, count: int) -> None:
+    """Drop the first ``count`` buffered rows (written by the caller's committed statement)."""
+    del deps.pending_audit_rows[:count]
+
+
+async def flush_audit(deps: ToolDeps, *, force: bool = False) -> int:
     """Insert the buffered rows in one statement and commit; returns how many were written.
 
     Never raises: a database error is logged and the rows stay buffered for the next flush.
-    Without a ``session_id`` the rows are discarded (the column is NOT NULL).
+    Without a ``session_id`` the rows are discarded (the column is NOT NULL). With
+    ``audit_deferred`` set on the deps nothing is written unless ``force`` is given.
     """
+    if deps.audit_deferred and not force:
+        return 0
     rows = deps.pending_audit_rows
-    if not rows:
+    batch = pending_batch(deps)
+    if not batch:
         return 0
-    if deps.session_id is None:
-        log.debug("tool audit: no ai_session on the deps, %d row(s) not written", len(rows))
-        rows.clear()
-        return 0
-    batch = [{**row, "session_id": deps.session_id} for row in rows]
     try:
         async with deps.session_factory() as session:
             await ai_logs.add_tool_calls(session, rows=batch)

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from persistence.enums import ToolCallStatus
-from policies import PolicyEngine
+from policies import Decision, PolicyEngine, PolicyProfile
 from tools.cache import ToolCache
 from tools.settings import ToolSettings
 
@@ -71,6 +71,16 @@ class ToolDeps:
     ``session_id`` is the ``ai_session`` the calls are audited under; with ``None`` no
     ``ai_tool_call_log`` rows are written (the column is NOT NULL), only ``call_records``.
     ``call_records`` fills in as calls finish, keyed by pydantic-ai's ``tool_call_id``.
+    ``policy_profile`` is what the policies know about the user: the engine sets it once
+    per turn; without it the tool-args check loads it on first need and keeps it here.
+    ``policy_decisions`` collects the tool-args and plan-stage decisions that found
+    violations, so the engine can tell the client about them (it takes them out as it
+    reports them).
+    ``audit_deferred``: the caller writes the buffered ``ai_tool_call_log`` rows itself, in
+    its own statement (:func:`tools.audit.pending_batch`; the engine does so with the turn),
+    so the toolset's flushes leave them alone; the policy violations the tools find are then
+    buffered too (``pending_violations``: decision and trigger text) for the same
+    transaction (:func:`tools.policy_gate.write_violations`).
     """
 
     user_id: uuid.UUID
@@ -82,6 +92,10 @@ class ToolDeps:
     settings: ToolSettings = field(default_factory=ToolSettings)
     call_records: dict[str, CallRecord] = field(default_factory=dict)
     pending_audit_rows: list[dict[str, Any]] = field(default_factory=list)
+    policy_profile: PolicyProfile | None = None
+    audit_deferred: bool = False
+    pending_violations: list[tuple[Decision, str | None]] = field(default_factory=list)
+    policy_decisions: list[Decision] = field(default_factory=list)
 
     def today(self) -> dt.date:
         """Today's date by the deps' clock (UTC)."""

@@ -89,6 +89,7 @@ async def execute_call(
     message: str | None = None
     retry = False
     args_for_log: Any = raw
+    hash_: str | None = None  # of the arguments the call ran with
     try:
         if isinstance(raw, str):
             raise ToolArgsError(
@@ -104,7 +105,8 @@ async def execute_call(
         args = gate.args
         args_for_log = args.model_dump(mode="json")
         run = invoke or (lambda a: spec.func(deps, a))
-        result, cached = await _cached_or_run(deps, spec, args, args_for_log, run)
+        hash_ = input_hash(spec.name, args_for_log)
+        result, cached = await _cached_or_run(deps, spec, args, hash_, run)
         if gate.notes:
             result = result.model_copy(update={"policy_notes": gate.notes})
     except ToolArgsError as exc:
@@ -135,7 +137,7 @@ async def execute_call(
             deps,
             tool=spec.name,
             category=spec.category,
-            hash_=input_hash(spec.name, args_for_log),
+            hash_=hash_ if hash_ is not None else input_hash(spec.name, args_for_log),
             args_summary=summary,
             output_summary=result.audit_summary() if result is not None else None,
             status=status,
@@ -153,7 +155,7 @@ async def _cached_or_run(
     deps: ToolDeps,
     spec: ToolSpec,
     args: ToolArgs,
-    args_json: Any,
+    args_hash: str,
     run: Invoke,
 ) -> tuple[ToolResult, bool]:
     ttl = spec.ttl_s * deps.settings.tool_ttl_scale
@@ -167,7 +169,7 @@ async def _cached_or_run(
         return value.model_dump_json()
 
     # Results depend on "today" (windows end today), so the date is part of the key.
-    key = f"{spec.name}:{deps.today().isoformat()}:{input_hash(spec.name, args_json)}"
+    key = f"{spec.name}:{deps.today().isoformat()}:{args_hash}"
     got = await deps.cache.get_or_compute(user_id=deps.user_id, key=key, ttl_s=ttl, compute=compute)
     if holder:
         return holder[0], False

@@ -3,7 +3,9 @@
 All calls into ``policies`` go through this module, so the rest of the package sees two
 functions: :func:`check_tool_args` (before a call runs; may block or adjust the arguments)
 and :func:`review_plan` (``propose_plan``'s plan-stage check). Violations are written with
-``policies.record_violations`` in a short transaction of their own.
+``policies.record_violations`` in a short transaction of their own, or, when the caller
+defers the audit (``ToolDeps.audit_deferred``), in the caller's transaction
+(:func:`write_violations`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.enums import GoalType
 from policies import Action, Decision, PlanProposal, PolicyProfile, record_violations
@@ -36,21 +40,47 @@ def _refusal_message(tool: str, decision: Decision) -> str:
 
 
 async def record(deps: ToolDeps, decision: Decision, *, trigger: str | None) -> None:
-    """Write the decision's violations (own transaction); logs instead of raising."""
+    """Write the decision's violations (own transaction, or buffered for the caller's with
+    ``ToolDeps.audit_deferred``) and note the decision on the deps for the client
+    (``ToolDeps.policy_decisions``); logs instead of raising."""
     if not decision.violations:
+        return
+    deps.policy_decisions.append(decision)
+    deps.pending_violations.append((decision, trigger))
+    if not deps.audit_deferred:
+        await flush_violations(deps)
+
+
+async def write_violations(session: AsyncSession, deps: ToolDeps) -> int:
+    """Add the buffered violations in the caller's transaction (no commit); returns how many
+    decisions were written. They stay buffered until :func:`forget_violations`."""
+    for decision, trigger in deps.pending_violations:
+        await record_violations(
+            session,
+            user_id=deps.user_id,
+            session_id=deps.session_id,
+            decision_or_violations=decision,
+            trigger_text=trigger,
+        )
+    return len(deps.pending_violations)
+
+
+def forget_violations(deps: ToolDeps, count: int) -> None:
+    """Drop the first ``count`` buffered decisions (written by a committed transaction)."""
+    del deps.pending_violations[:count]
+
+
+async def flush_violations(deps: ToolDeps) -> None:
+    """Write the buffered violations in a transaction of their own; logs instead of raising."""
+    if not deps.pending_violations:
         return
     try:
         async with deps.session_factory() as session:
-            await record_violations(
-                session,
-                user_id=deps.user_id,
-                session_id=deps.session_id,
-                decision_or_violations=decision,
-                trigger_text=trigger,
-            )
+            count = await write_violations(session, deps)
             await session.commit()
+        forget_violations(deps, count)
     except Exception:
-        log.exception("could not record %d policy violation(s)", len(decision.violations))
+        log.exception("could not record %d policy decision(s)", len(deps.pending_violations))
 
 
 def policy_profile(
@@ -69,14 +99,18 @@ def policy_profile(
     )
 
 
-async def _load_policy_profile(deps: ToolDeps) -> PolicyProfile:
-    today = deps.today()
-    async with deps.session_factory() as session:
-        profile = await load_profile(session, deps.user_id)
-        weights = await load_weights(
-            session, deps.user_id, today - dt.timedelta(days=WEIGHT_LOOKBACK_DAYS - 1), today
-        )
-    return policy_profile(profile, current_weight(weights, today))
+async def user_policy_profile(deps: ToolDeps) -> PolicyProfile:
+    """The user's profile for the checks: the deps' (set by the engine once per turn), else
+    loaded from the database once and kept on the deps."""
+    if deps.policy_profile is None:
+        today = deps.today()
+        async with deps.session_factory() as session:
+            profile = await load_profile(session, deps.user_id)
+            weights = await load_weights(
+                session, deps.user_id, today - dt.timedelta(days=WEIGHT_LOOKBACK_DAYS - 1), today
+            )
+        deps.policy_profile = policy_profile(profile, current_weight(weights, today))
+    return deps.policy_profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +124,20 @@ class GateResult:
 async def check_tool_args(deps: ToolDeps, spec: ToolSpec, args: ToolArgs) -> GateResult:
     """The arguments to run with: unchanged, adjusted by the policy, or ``ToolBlocked``.
 
-    For a tool whose result is plan-checked (``spec.plan_checked``) the user's profile is
-    loaded so the limits are the user's own; an adjustment there is left to the plan stage,
-    which adjusts the whole plan consistently and reports the changes in the result.
+    The checks get the user's own profile (:func:`user_policy_profile`), so limits such
+    as the calorie floor are the user's, not the stricter ones for an unknown sex: always
+    for a plan-checked tool (``spec.plan_checked``, whose arguments are calorie targets),
+    and for the other tools whenever the deps already carry it (no query just for them).
+    An adjustment of a plan-checked tool's arguments is left to the plan stage, which
+    adjusts the whole plan consistently and reports the changes in the result.
     """
-    if deps.policy is None:
-        return GateResult(args, [])
     payload = args.model_dump(mode="json", exclude_none=True)
-    profile = await _load_policy_profile(deps) if spec.plan_checked else None
+    if deps.policy is None or not payload:  # no arguments: nothing to check
+        return GateResult(args, [])
+    if spec.plan_checked or deps.policy_profile is not None:
+        profile: PolicyProfile | None = await user_policy_profile(deps)
+    else:
+        profile = None
     decision = deps.policy.check_tool_args(spec.name, payload, profile)
     if decision.action is Action.ALLOW:
         return GateResult(args, [])

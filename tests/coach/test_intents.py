@@ -90,3 +90,68 @@ def test_tool_calls_are_capped_and_unique() -> None:
     calls = tool_calls_for(message)
     tools = [c.tool for c in calls]
     assert len(tools) == len(set(tools)) <= 4
+
+
+@pytest.mark.parametrize(
+    ("message", "kcal"),
+    [
+        ("I'd like a 1,800 calorie plan", 1800),
+        ("Make me a 1 800 kcal plan", 1800),
+        ("A plan at 1.800 kcal please", 1800),
+        ("Plan me 1.8k cals a day", 1800),
+        ("Set up a 2k calorie plan", 2000),
+        ("An eighteen hundred calorie plan", 1800),
+        ("A plan of one thousand eight hundred and fifty calories", 1850),
+        ("Give me a 2200-calorie plan", 2200),
+        ("Make me a 12,000 kcal plan", None),  # out of the tool's 500-8000 range
+    ],
+)
+def test_plan_calories_are_read_with_separators_multipliers_and_words(
+    message: str, kcal: int | None
+) -> None:
+    (call,) = tool_calls_for(message)
+    assert call.tool == "propose_plan"
+    assert call.args.get("calories_kcal") == kcal
+
+
+def test_plan_calories_in_kilojoules_are_converted_to_kcal() -> None:
+    (call,) = tool_calls_for("Make me a 7,500 kJ plan")
+    assert call.args["calories_kcal"] == round(7500 / 4.184)
+
+
+@pytest.mark.parametrize(
+    ("message", "weeks"),
+    [
+        ("a 12-week plan", 12),
+        ("a plan for twelve weeks", 12),
+        ("a plan for 3 months", round(3 * 52 / 12)),
+    ],
+)
+def test_plan_duration_is_read_in_digits_words_and_months(message: str, weeks: int) -> None:
+    (call,) = tool_calls_for(message)
+    assert call.args["duration_weeks"] == weeks
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "How often did I check in over the last 28 days?",
+        "Did I check in yesterday?",
+        "How many days have I checked in this month?",
+    ],
+)
+def test_check_in_questions_call_recent_checkins(message: str) -> None:
+    assert recognise(message) == [Intent.CHECKINS]
+    assert [c.tool for c in tool_calls_for(message)] == ["get_recent_checkins"]
+
+
+@pytest.mark.parametrize(
+    ("message", "days"),
+    [
+        ("over the last twenty-eight days", 28),
+        ("in the last couple of weeks", 14),
+        ("the past four weeks", 28),
+    ],
+)
+def test_requested_days_reads_counts_in_words(message: str, days: int) -> None:
+    assert requested_days(message) == days

@@ -18,12 +18,13 @@ from pydantic_ai.messages import (
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from persistence.enums import ActivityLevel, Sex, ToolCallStatus
+from persistence.enums import ActivityLevel, GoalType, Sex, ToolCallStatus
 from persistence.repositories import ai_logs
 from persistence.synthetic import SyntheticConfig
-from policies import PolicyEngine
+from policies import Action, Decision, PlanChange, PlanProposal, PolicyEngine, PolicyProfile, Stage
 from tests.tools.helpers import MULTIPLIER, make_deps, ref_mifflin, ref_trend, seed, weights_of
 from tools import ToolDeps, build_coach_toolset, execute_call, get_registry
+from tools.handlers import plan as plan_module
 
 Factory = async_sessionmaker[AsyncSession]
 SPARSE_LOGS = SyntheticConfig(
@@ -133,3 +134,129 @@ async def test_restriction_for_a_minor_is_blocked_logged_and_told_to_the_model(
     assert [(c.tool_name, c.status) for c in calls] == [("propose_plan", ToolCallStatus.BLOCKED)]
     assert calls[0].error_message and "blocked" in calls[0].error_message
     assert violations
+
+
+def _energy(plan: dict[str, float]) -> float:
+    """Atwater: 4 kcal/g protein and carbohydrate, 9 kcal/g fat."""
+    return 4 * plan["protein_g"] + 4 * plan["carbs_g"] + 9 * plan["fat_g"]
+
+
+def assert_coherent(plan: dict[str, float]) -> None:
+    """Macros that add up to the calories, with fat 20-35 % of energy, carbs and fibre."""
+    calories = plan["calories_kcal"]
+    assert abs(_energy(plan) - calories) <= 0.03 * calories, plan
+    assert 0.195 <= 9 * plan["fat_g"] / calories <= 0.355, plan
+    assert plan["carbs_g"] > 0, plan
+    assert plan["fiber_g"] == pytest.approx(14 * calories / 1000, abs=0.1)
+
+
+async def test_adjusted_plan_macros_add_up_to_the_adjusted_calories(
+    session_factory: Factory,
+) -> None:
+    user_id, data = await seed(session_factory, SPARSE_LOGS, seed=11)
+    deps = await make_deps(session_factory, user_id, data.end, policy=PolicyEngine())
+    outcome = await execute_call(
+        deps, get_registry()["propose_plan"], {"calories_kcal": 800}, call_id="p"
+    )
+    assert outcome.result is not None, outcome.message
+    result = outcome.result.model_dump()
+    plan = result["plan"]
+    assert result["status"] == "adjusted"
+    assert result["original_plan"]["calories_kcal"] == 800
+    assert plan["calories_kcal"] >= 1500  # the floor for a man
+    assert_coherent(plan)
+    # Protein by goal: 2.0 g/kg of trend weight for fat loss (BMI < 30: no reference cap).
+    weight = ref_trend(weights_of(data, data.end - dt.timedelta(days=59), data.end), data.end)
+    assert plan["protein_g"] == pytest.approx(2.0 * weight, abs=0.1)
+    changed = {c["field"] for c in result["changes"]}
+    assert {"calories_kcal", "carbs_g", "fat_g"} <= changed
+    assert all(c["reason"] for c in result["changes"])
+    # The plan-stage decision is noted for the engine's policy event.
+    assert [d.stage.value for d in deps.policy_decisions] == ["plan"]
+
+
+async def test_incoherent_policy_adjustment_is_rebuilt_around_its_calories(
+    session_factory: Factory,
+) -> None:
+    user_id, data = await seed(session_factory, SPARSE_LOGS, seed=12)
+    deps = await make_deps(session_factory, user_id, data.end, policy=PolicyEngine())
+    draft = PlanProposal(calories_kcal=800, protein_g=190.0, carbs_g=0.0, fat_g=17.8, fiber_g=11.2)
+    # What a policy that rescales only carbs and fat can hand back: fat is 69 % of energy.
+    adjusted = draft.model_copy(
+        update={"calories_kcal": 2158.0, "fat_g": 164.8, "weekly_change_kg": -0.84}
+    )
+    decision = Decision(
+        action=Action.ADJUST,
+        stage=Stage.PLAN,
+        adjusted_plan=adjusted,
+        changes=(
+            PlanChange(field="calories_kcal", original=800, adjusted=2158, reason="floor"),
+            PlanChange(field="fat_g", original=17.8, adjusted=164.8, reason="rescaled"),
+        ),
+    )
+    final, changes = plan_module._final_plan(
+        deps,
+        draft,
+        decision,
+        PolicyProfile(sex="male", weight_kg=95.0, height_cm=180.0),
+        weight_kg=95.0,
+        height_cm=180.0,
+        goal=GoalType.FAT_LOSS,
+    )
+    assert final.calories_kcal == 2158.0 and final.weekly_change_kg == -0.84
+    assert final.protein_g == pytest.approx(190.0)  # 2.0 g/kg x 95 kg, as the policy kept it
+    assert final.fat_g == pytest.approx(0.25 * 2158 / 9)
+    assert final.carbs_g == pytest.approx((2158 - 4 * 190.0 - 0.25 * 2158) / 4)
+    assert final.fiber_g == pytest.approx(14 * 2158 / 1000)
+    by_field = {c.field: c for c in changes}
+    assert by_field["fat_g"].original == 17.8
+    assert by_field["fat_g"].adjusted == pytest.approx(0.25 * 2158 / 9)
+    assert "recomputed" in by_field["carbs_g"].reason
+    assert by_field["calories_kcal"].reason == "floor"
+
+
+async def test_coherent_policy_adjustment_is_kept_as_is(session_factory: Factory) -> None:
+    user_id, data = await seed(session_factory, SPARSE_LOGS, seed=13)
+    deps = await make_deps(session_factory, user_id, data.end, policy=PolicyEngine())
+    calories = 2000.0
+    protein = 150.0
+    fat = 0.3 * calories / 9
+    carbs = (calories - 4 * protein - 9 * fat) / 4
+    adjusted = PlanProposal(
+        calories_kcal=calories,
+        protein_g=protein,
+        carbs_g=carbs,
+        fat_g=fat,
+        fiber_g=14 * calories / 1000,
+        weekly_change_kg=-0.5,
+    )
+    decision = Decision(action=Action.ADJUST, stage=Stage.PLAN, adjusted_plan=adjusted)
+    final, _ = plan_module._final_plan(
+        deps,
+        adjusted.model_copy(update={"calories_kcal": 1000.0}),
+        decision,
+        PolicyProfile(sex="male", weight_kg=95.0, height_cm=180.0),
+        weight_kg=95.0,
+        height_cm=180.0,
+        goal=GoalType.FAT_LOSS,
+    )
+    assert final == adjusted
+
+
+@pytest.mark.parametrize(
+    ("plan", "problem"),
+    [
+        ({"calories_kcal": 2158, "protein_g": 169, "carbs_g": 0, "fat_g": 164.8}, "fat is"),
+        ({"calories_kcal": 2000, "protein_g": 150, "carbs_g": 100, "fat_g": 60}, "macros give"),
+        ({"calories_kcal": 2000, "protein_g": 150, "carbs_g": 225, "fat_g": 55.6}, None),
+    ],
+)
+def test_macro_problems_name_what_does_not_add_up(
+    plan: dict[str, float], problem: str | None
+) -> None:
+    proposal = PlanProposal(**plan, fiber_g=14 * plan["calories_kcal"] / 1000)
+    problems = plan_module.macro_problems(proposal)
+    if problem is None:
+        assert problems == []
+    else:
+        assert any(problem in p for p in problems), problems

@@ -20,6 +20,7 @@ from tools.formulas.targets import (
     calorie_floor,
     calorie_target,
     deficit_refusal,
+    macro_energy_kcal,
     macro_target,
 )
 from tools.formulas.trend import (
@@ -54,6 +55,7 @@ __all__ = [
     "deficit_refusal",
     "estimate_tdee",
     "linear_fit",
+    "macro_energy_kcal",
     "macro_target",
     "mifflin_st_jeor",
     "project_goal",

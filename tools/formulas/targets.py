@@ -8,7 +8,8 @@ Sources, one per number:
 - recomposition at TDEE -5 %: policy choice (a small deficit with high protein);
 - protein g/kg: ISSN 2017 (JISSN 14:20) and Morton 2018 (BJSM 52:376);
 - fat at least 20 % of energy (AMDR 20-35 %, IOM 2002); 25 % by default;
-- fibre 14 g per 1000 kcal: Dietary Guidelines for Americans 2015-2020.
+- fibre 14 g per 1000 kcal: Dietary Guidelines for Americans 2015-2020;
+- 4/4/9 kcal per gram of protein/carbohydrate/fat: Atwater general factors (FAO 2003).
 """
 
 from __future__ import annotations
@@ -142,6 +143,11 @@ def calorie_target(
     )
 
 
+def macro_energy_kcal(*, protein_g: float, carbs_g: float, fat_g: float) -> float:
+    """Energy of the macronutrients (Atwater factors 4/4/9 kcal per gram)."""
+    return protein_g * KCAL_PER_G_PROTEIN + carbs_g * KCAL_PER_G_CARB + fat_g * KCAL_PER_G_FAT
+
+
 def protein_reference_weight(weight_kg: float, height_cm: float) -> float:
     """Body weight protein g/kg is applied to (capped at BMI 25 weight when BMI >= 30)."""
     if bmi(weight_kg, height_cm) >= PROTEIN_REFERENCE_BMI_CAP:
@@ -150,15 +156,26 @@ def protein_reference_weight(weight_kg: float, height_cm: float) -> float:
 
 
 def macro_target(
-    *, calories_kcal: float, weight_kg: float, height_cm: float, goal: GoalType
+    *,
+    calories_kcal: float,
+    weight_kg: float,
+    height_cm: float,
+    goal: GoalType,
+    min_protein_g: float | None = None,
 ) -> MacroTarget:
-    """Protein by goal (g/kg), fat at 25 % (never under 20 %) of energy, carbs the rest."""
+    """Protein by goal (g/kg), fat at 25 % (never under 20 %) of energy, carbs the rest.
+
+    ``min_protein_g`` raises protein to at least that many grams (a safety policy's floor).
+    """
     notes: list[str] = []
     per_kg = PROTEIN_G_PER_KG[goal]
     reference = protein_reference_weight(weight_kg, height_cm)
     if reference != weight_kg:
         notes.append(f"protein set on {reference:.1f} kg (weight at BMI 25) because BMI >= 30")
     protein = per_kg * reference
+    if min_protein_g is not None and min_protein_g > protein:
+        notes.append(f"protein raised from {protein:.0f} g to the {min_protein_g:.0f} g minimum")
+        protein = min_protein_g
     fat_fraction = DEFAULT_FAT_FRACTION
     remaining = calories_kcal - protein * KCAL_PER_G_PROTEIN - calories_kcal * fat_fraction
     if remaining < 0:

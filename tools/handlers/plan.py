@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
+from typing import Final
 
 from pydantic import BaseModel, Field
 
 from persistence.enums import GoalType, PacePreference
-from policies import Action, PlanProposal
+from policies import Action, Decision, PlanChange, PlanProposal, PolicyProfile
 from tools import policy_gate
 from tools.data import load_nutrition, load_profile, load_weights
 from tools.deps import ToolDeps
-from tools.formulas import KCAL_PER_KG, estimate_tdee, macro_target
+from tools.formulas import KCAL_PER_KG, estimate_tdee, macro_energy_kcal, macro_target
+from tools.formulas.targets import FIBRE_G_PER_1000_KCAL, MIN_FAT_FRACTION
 from tools.handlers._common import (
     WEIGHT_LOOKBACK_DAYS,
     ToolArgs,
@@ -23,10 +26,21 @@ from tools.handlers._common import (
 )
 from tools.handlers.energy import formula_tdee
 
+log = logging.getLogger(__name__)
+
 #: Window of the adaptive TDEE a plan is built on.
 PLAN_DATA_DAYS = 28
 DEFAULT_DURATION_WEEKS = 12
 MAX_DURATION_WEEKS = 104
+#: A plan is coherent when 4P + 4C + 9F is within this share of its calories (gram rounding
+#: alone stays well inside it) ...
+ENERGY_TOLERANCE: Final = 0.03
+#: ... its fat is 20-35 % of energy (AMDR, IOM 2002; a little slack for rounding) ...
+MAX_FAT_FRACTION: Final = 0.35
+FAT_FRACTION_SLACK: Final = 0.005
+#: ... and its fibre is within this share of 14 g per 1000 kcal.
+FIBRE_TOLERANCE: Final = 0.10
+MACRO_FIELDS: Final = ("protein_g", "carbs_g", "fat_g", "fiber_g")
 
 
 class ProposePlanArgs(ToolArgs):
@@ -100,6 +114,115 @@ def _duration(distance_kg: float | None, weekly_change: float) -> int:
     if distance_kg is None or abs(weekly_change) < 0.01 or (distance_kg < 0) != (weekly_change < 0):
         return DEFAULT_DURATION_WEEKS
     return max(1, min(MAX_DURATION_WEEKS, math.ceil(abs(distance_kg / weekly_change))))
+
+
+def macro_problems(plan: PlanProposal) -> list[str]:
+    """How the plan's macros fail to fit its calories (empty: coherent)."""
+    calories = plan.calories_kcal
+    if calories is None or calories <= 0:
+        return ["no calories"]
+    if plan.protein_g is None or plan.carbs_g is None or plan.fat_g is None:
+        return ["macros missing"]
+    problems: list[str] = []
+    energy = macro_energy_kcal(protein_g=plan.protein_g, carbs_g=plan.carbs_g, fat_g=plan.fat_g)
+    if abs(energy - calories) > ENERGY_TOLERANCE * calories:
+        problems.append(f"macros give {energy:.0f} kcal for {calories:.0f} kcal")
+    fat_share = plan.fat_g * 9.0 / calories
+    low, high = MIN_FAT_FRACTION - FAT_FRACTION_SLACK, MAX_FAT_FRACTION + FAT_FRACTION_SLACK
+    if not low <= fat_share <= high:
+        problems.append(f"fat is {fat_share:.0%} of energy")
+    if plan.carbs_g <= 0:
+        problems.append("no carbohydrate")
+    fibre = FIBRE_G_PER_1000_KCAL * calories / 1000.0
+    if plan.fiber_g is None or abs(plan.fiber_g - fibre) > FIBRE_TOLERANCE * fibre:
+        problems.append(f"fibre is not {FIBRE_G_PER_1000_KCAL:.0f} g per 1000 kcal")
+    return problems
+
+
+def _rebuilt(
+    adjusted: PlanProposal, *, weight_kg: float, height_cm: float, goal: GoalType
+) -> PlanProposal:
+    """The adjusted plan's calories and rate with macros computed for those calories
+    (protein by goal, at least what the policy set; fat >= 20 %; carbs the rest; fibre)."""
+    assert adjusted.calories_kcal is not None
+    m = macro_target(
+        calories_kcal=adjusted.calories_kcal,
+        weight_kg=weight_kg,
+        height_cm=height_cm,
+        goal=goal,
+        min_protein_g=adjusted.protein_g,
+    )
+    return adjusted.model_copy(
+        update={
+            "protein_g": m.protein_g,
+            "carbs_g": m.carbs_g,
+            "fat_g": m.fat_g,
+            "fiber_g": m.fibre_g,
+        }
+    )
+
+
+def _macro_changes(
+    draft: PlanProposal, final: PlanProposal, policy_changes: tuple[PlanChange, ...]
+) -> list[PlanChangeInfo]:
+    """The decision's changes, with the macro fields restated from the draft to the final
+    plan (the policy's own reason kept when it changed that field itself, e.g. protein)."""
+    reasons = {c.field: c.reason for c in policy_changes}
+    calories = final.calories_kcal or 0.0
+    out = [
+        PlanChangeInfo(field=c.field, original=c.original, adjusted=c.adjusted, reason=c.reason)
+        for c in policy_changes
+        if c.field not in MACRO_FIELDS
+    ]
+    for name in MACRO_FIELDS:
+        before, after = getattr(draft, name), getattr(final, name)
+        if before is None or after is None or round(before, 1) == round(after, 1):
+            continue
+        reason = reasons.get(name) if name == "protein_g" else None
+        out.append(
+            PlanChangeInfo(
+                field=name,
+                original=before,
+                adjusted=after,
+                reason=reason
+                or (
+                    f"recomputed for the adjusted {calories:.0f} kcal: protein by goal, fat at "
+                    "least 20 % of energy, carbs the rest, fibre 14 g per 1000 kcal"
+                ),
+            )
+        )
+    return out
+
+
+def _final_plan(
+    deps: ToolDeps,
+    draft: PlanProposal,
+    decision: Decision,
+    profile: PolicyProfile,
+    *,
+    weight_kg: float,
+    height_cm: float,
+    goal: GoalType,
+) -> tuple[PlanProposal, list[PlanChangeInfo]]:
+    """The plan to return and its changes: the draft when approved, else the policy's
+    adjusted plan, its macros recomputed when they no longer fit its calories."""
+    if decision.action is not Action.ADJUST or decision.adjusted_plan is None:
+        return draft, [
+            PlanChangeInfo(field=c.field, original=c.original, adjusted=c.adjusted, reason=c.reason)
+            for c in decision.changes
+        ]
+    final = decision.adjusted_plan
+    problems = macro_problems(final)
+    if problems:
+        rebuilt = _rebuilt(final, weight_kg=weight_kg, height_cm=height_cm, goal=goal)
+        # The rebuilt plan keeps the policy's calories and rate; check it again (nothing is
+        # logged: the violations were) and keep it only when the policy lets it through.
+        assert deps.policy is not None  # review_plan refuses to run without one
+        if deps.policy.check_plan(rebuilt, profile).action is Action.ALLOW:
+            final = rebuilt
+        else:
+            log.warning("propose_plan: rebuilt macros (%s) not allowed", "; ".join(problems))
+    return final, _macro_changes(draft, final, decision.changes)
 
 
 def _plan_info(p: PlanProposal, duration_weeks: int) -> PlanInfo:
@@ -188,20 +311,24 @@ async def propose_plan(deps: ToolDeps, args: ProposePlanArgs) -> ProposePlanResu
     )
     policy_profile = policy_gate.policy_profile(profile, weight, targets.goal_type)
     decision = await policy_gate.review_plan(deps, draft, policy_profile)
-    final = draft
-    if decision.action is Action.ADJUST and decision.adjusted_plan is not None:
-        final = decision.adjusted_plan
+    final, changes = _final_plan(
+        deps,
+        draft,
+        decision,
+        policy_profile,
+        weight_kg=weight,
+        height_cm=profile.height_cm,
+        goal=targets.goal_type,
+    )
     final_weekly = final.weekly_change_kg if final.weekly_change_kg is not None else weekly
     duration = args.duration_weeks or _duration(distance, final_weekly)
-    adjusted = final is not draft
+    # Adjusted whenever the user's request (the draft) was changed, whatever changed it.
+    adjusted = final != draft or bool(changes)
     return ProposePlanResult(
         status="adjusted" if adjusted else "approved",
         plan=_plan_info(final, duration),
         original_plan=_plan_info(draft, duration) if adjusted else None,
-        changes=[
-            PlanChangeInfo(field=c.field, original=c.original, adjusted=c.adjusted, reason=c.reason)
-            for c in decision.changes
-        ],
+        changes=changes,
         violations=[
             ViolationInfo(type=v.type.value, severity=v.severity.value, explanation=v.explanation)
             for v in decision.violations

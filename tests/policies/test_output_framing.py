@@ -1,0 +1,187 @@
+"""Output stage: reports of the user's own data are shown as they are; advice is still checked.
+
+The coach tells people what their logs and trends say ("you averaged 950 kcal a day over the
+last 28 days"). Rewriting those numbers to a safe value would falsify the data, so only
+prescriptive framing (imperatives, "aim for", "should", "I recommend", "keep going at")
+makes a number in a reply count against the thresholds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from persistence.enums import PolicyViolationType as T
+from policies import Action, PolicyEngine, PolicyProfile
+
+# A profile that makes the thresholds tighter than the profile-less defaults (a 1% weekly
+# loss of 68 kg is 0.68 kg; maintenance + 20% is well under 3,900 kcal), so a report passing
+# with it passes because of its framing, not because its number happens to be safe.
+PROFILE = PolicyProfile(
+    sex="female",
+    birth_year=1990,
+    height_cm=165,
+    weight_kg=68,
+    activity_level="moderate",
+    timezone="Europe/London",
+)
+
+# Reports of what happened: past tense, present progressive about the user's data, data
+# nouns ("average", "trend", "logged"), past time spans ("over the last 28 days", "since
+# March").
+REPORTS = [
+    # from the issue
+    "That's losing about 1.56 kg per week over the last month.",
+    "Your trend weight is falling by about 1.2 kg a week.",
+    "You've lost 2.1 kg per week since March.",
+    "Over the last 28 days you averaged 950 kcal a day (logged days only).",
+    "Your lowest logged day was 780 calories.",
+    "Last week you ate about 3,900 kcal a day on average.",
+    # variations
+    "You're losing 1.8 kg a week right now.",
+    "You are currently losing around 2 kg per week.",
+    "Your weight has dropped 1.5 kg a week for the past three weeks.",
+    "Your average intake this month is 850 kcal a day.",
+    "On average you ate 900 calories a day last week.",
+    "You averaged 6,000 kcal a day over the holidays.",
+    "Since January you've been eating about 1,000 kcal a day.",
+    "Since May you've averaged 900 kcal a day.",
+    "Your 7-day average is 1,050 kcal a day.",
+    "In the past two weeks you've dropped 4 kg, roughly 2 kg a week.",
+    "Over the last 4 weeks your weight has fallen by 8 kg, about 2 kg a week.",
+    "Your current pace is 1.6 kg a week.",
+    "Your recent rate of loss is about 1.4 kg per week.",
+    "Your trend is down 1.6 kg a week.",
+    "Your trend shows a loss of 1.5 kg per week.",
+    "According to your check-ins, you're down 1.7 kg per week on average.",
+    "Your check-ins show 1.9 kg per week since the start of May.",
+    "You've been averaging 40 g of protein a day.",
+    "Your protein averaged 35 g a day over the last 14 days.",
+    "Your protein has been about 45 g a day lately.",
+    "Your highest logged day was 5,800 kcal.",
+    "Yesterday you logged 700 kcal.",
+    "So far this month you've averaged 880 kcal a day.",
+    "That's an average of 920 kcal a day across your logged days.",
+    "Your logs show about 800 calories a day this week.",
+    "Your intake last week: 950 kcal a day.",
+    "You were eating roughly 850 kcal a day back in April.",
+    "Your weekly average came in at 930 kcal a day.",
+    "Across your logged days, intake averaged 900 kcal.",
+    "Your 14-day average intake was 880 kcal.",
+    "You're losing 1.8 kg a week, faster than a healthy pace.",
+    "You've averaged 950 kcal a day, which is below the 1,200 minimum.",
+]
+
+# Advice: the number is put forward for the user to follow (or an unsafe observed pace is
+# encouraged), so it is checked exactly as before.
+ADVICE = [
+    # from the issue
+    ("Aim for 900 calories a day.", T.CALORIE_MINIMUM),
+    ("Try to lose 2 kg a week.", T.WEIGHT_LOSS_RATE),
+    ("You should eat 800 kcal.", T.CALORIE_MINIMUM),
+    ("I recommend 1.5 kg per week.", T.WEIGHT_LOSS_RATE),
+    ("Let's set your target at 950 calories.", T.CALORIE_MINIMUM),
+    ("Your new plan: 1,000 kcal a day.", T.CALORIE_MINIMUM),
+    ("Keep going at 2 kg a week!", T.WEIGHT_LOSS_RATE),
+    ("Cut to 700 calories.", T.CALORIE_MINIMUM),
+    # variations
+    ("I'd suggest 1.5 kg a week.", T.WEIGHT_LOSS_RATE),
+    ("Continue at 1.5 kg a week.", T.WEIGHT_LOSS_RATE),
+    ("Maintain 1.8 kg per week.", T.WEIGHT_LOSS_RATE),
+    ("Stick to 900 calories a day.", T.CALORIE_MINIMUM),
+    ("Keep losing 2 kg a week!", T.WEIGHT_LOSS_RATE),
+    ("Your goal of 2 kg a week is great.", T.WEIGHT_LOSS_RATE),
+    ("Going forward, eat 850 kcal a day.", T.CALORIE_MINIMUM),
+    ("You lost 4 kg last month, so 2 kg a week from now on.", T.WEIGHT_LOSS_RATE),
+    # a report in the sentence does not excuse the advice next to it
+    ("You've lost 3 kg, so now aim for 2 kg a week.", T.WEIGHT_LOSS_RATE),
+    ("Since you've averaged 1,500, let's drop to 900 kcal a day.", T.CALORIE_MINIMUM),
+    ("Since March you've averaged 1,500 kcal, so go down to 700 kcal a day.", T.CALORIE_MINIMUM),
+    ("Last week you averaged 1,500; this week, 900 kcal a day.", T.CALORIE_MINIMUM),
+    ("You've been eating 1,800; 900 kcal a day would speed things up.", T.CALORIE_MINIMUM),
+    ("Your average was 2,000 kcal; I'd cut that to 900.", T.CALORIE_MINIMUM),
+    ("Given your average of 2,000, drop to 900 kcal a day.", T.CALORIE_MINIMUM),
+    ("Keep averaging 900 kcal a day like last week.", T.CALORIE_MINIMUM),
+    # endorsing an observed figure is advice to keep it
+    ("Over the last 28 days you averaged 950 kcal a day - keep it there.", T.CALORIE_MINIMUM),
+    ("You're losing 1.8 kg a week; let's keep that going.", T.WEIGHT_LOSS_RATE),
+    ("You're doing great at 2 kg a week, keep it up!", T.WEIGHT_LOSS_RATE),
+    ("You averaged 950 kcal a day, which is fine.", T.CALORIE_MINIMUM),
+    ("You're losing 1.8 kg a week, a healthy pace.", T.WEIGHT_LOSS_RATE),
+    ("From your trend, 2 kg a week is realistic.", T.WEIGHT_LOSS_RATE),
+    ("Based on your logs, 900 kcal a day is your best bet.", T.CALORIE_MINIMUM),
+    ("Your trend is great: stay at 2 kg a week.", T.WEIGHT_LOSS_RATE),
+    # a hypothetical is a scenario put forward, not a report
+    ("If you averaged 950 kcal a day you'd lose weight fast.", T.CALORIE_MINIMUM),
+]
+
+# Signed differences in a reply's summary are not intakes.
+DIFFERENCES = [
+    "(-466 kcal)",
+    "1,950 kcal (-466 kcal vs target)",
+    "Today: 1,950 kcal (-466 kcal vs target).",
+    "You're at 1,950 kcal (-466 kcal vs target).",
+    "Protein 95 g (-25 g vs target).",
+]
+
+# Safe advice phrased like the unsafe rows: the framing rules must not invent violations.
+SAFE_ADVICE = [
+    "I recommend 0.5 kg per week.",
+    "Continue at 0.5 kg a week.",
+    "Keep going at 0.6 kg a week!",
+    "I wouldn't recommend 2 kg a week.",
+    "Keep in mind that 2 kg a week is too fast.",
+    "Aim for 1,800 calories a day, up from the 1,500 you averaged last week.",
+    "You averaged 1,500 kcal last week; aim for 1,800 this week.",
+    "I'd recommend gaining 0.25 kg a week.",
+]
+
+
+@pytest.mark.parametrize("profile", [None, PROFILE], ids=["no_profile", "profile"])
+@pytest.mark.parametrize("text", REPORTS)
+def test_report_of_user_data_allowed_unchanged(
+    policy: PolicyEngine, text: str, profile: PolicyProfile | None
+) -> None:
+    decision = policy.check_output(text, profile)
+    assert decision.action is Action.ALLOW, decision.violations
+    assert decision.violations == ()
+    assert decision.message is None  # nothing rewritten, nothing appended
+
+
+@pytest.mark.parametrize("profile", [None, PROFILE], ids=["no_profile", "profile"])
+@pytest.mark.parametrize(("text", "expected"), ADVICE)
+def test_advice_with_unsafe_number_flagged(
+    policy: PolicyEngine, text: str, expected: T, profile: PolicyProfile | None
+) -> None:
+    decision = policy.check_output(text, profile)
+    assert decision.action is Action.ADJUST, decision
+    assert expected in {v.type for v in decision.violations}
+
+
+@pytest.mark.parametrize("text", DIFFERENCES)
+def test_signed_difference_not_read_as_intake(policy: PolicyEngine, text: str) -> None:
+    for profile in (None, PROFILE):
+        decision = policy.check_output(text, profile)
+        assert decision.allowed, (profile, decision.violations)
+
+
+@pytest.mark.parametrize("text", SAFE_ADVICE)
+def test_safe_advice_allowed(policy: PolicyEngine, text: str) -> None:
+    assert policy.check_output(text).allowed, policy.check_output(text).violations
+
+
+def test_issue_example_keeps_observed_rate_in_reply(policy: PolicyEngine) -> None:
+    text = "That's losing about 1.56 kg per week over the last month."
+    assert policy.check_output(text).allowed
+    # the same number as advice is amended to the safe maximum and the note says so
+    advice = policy.check_output("Keep losing about 1.56 kg per week.")
+    assert advice.action is Action.ADJUST
+    assert advice.message is not None and "1.56" in advice.message
+
+
+def test_report_framing_only_applies_to_output(policy: PolicyEngine) -> None:
+    # A user's own past-tense report at the input stage keeps the input rules (which read
+    # "I've been eating 800 a day" as a current restriction).
+    reply = "You've been eating about 800 calories a day."
+    message = "I've been eating about 800 calories a day."
+    assert policy.check_output(reply).allowed
+    assert T.CALORIE_MINIMUM in {v.type for v in policy.check_input(message).violations}
