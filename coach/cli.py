@@ -161,12 +161,14 @@ def serve(
     data is seeded on first run; its credentials are printed on every start.
     """
     import signal
+    import threading
 
     import uvicorn
 
     # uvicorn re-raises SIGTERM after its graceful shutdown; leaving through SystemExit lets
     # the atexit hooks run, which stop the embedded PostgreSQL instead of orphaning it.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     _announce_demo_account(host, port)
     err.print(f"serving on http://{host}:{port} (docs at /docs)")
     uvicorn.run(

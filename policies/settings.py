@@ -53,3 +53,12 @@ class PolicySettings(BaseSettings):
     maintenance_tolerance: float = Field(default=0.05, ge=0)
     # Policy choice: fasts of 72 hours or more without supervision are "dangerous fasting".
     max_fast_hours: float = Field(default=72, gt=0)
+    # Policy choice: going 48 hours or more without food, with the wish to keep going, is
+    # prolonged self-starvation (an eating-disorder signal, DOMAIN.md "Behaviours").
+    min_starvation_hours: float = Field(default=48, gt=0)
+    # IOM 2002 AMDR: fat 20-35% of energy; 25% (the middle of the band) when none is asked.
+    fat_min_fraction: float = Field(default=0.20, gt=0, lt=1)
+    fat_max_fraction: float = Field(default=0.35, gt=0, lt=1)
+    fat_default_fraction: float = Field(default=0.25, gt=0, lt=1)
+    # Dietary Guidelines 2015-2020: 14 g of fibre per 1000 kcal.
+    fibre_g_per_1000_kcal: float = Field(default=14, gt=0)
