@@ -55,8 +55,11 @@ def compose(
     parts.extend(
         medical_referral(t, region) for t in [t for t in topics if t in MEDICAL_TOPICS][:2]
     )
+    # With an eating-disorder referral, the fasting replacement (which offers a "moderate
+    # pattern such as time-restricted eating") would coach the restriction it refers.
+    covered = {"ed", "fasting"} if ed_referral else set()
     for topic in topics:
-        if topic in BLOCK_TOPICS and not (topic == "ed" and ed_referral):
+        if topic in BLOCK_TOPICS and topic not in covered:
             parts.append(block_replacement(topic, region))
     if changes:
         summary = "; ".join(

@@ -14,8 +14,9 @@ Rules, each with its policy id:
 A deficit is a plan below maintenance by more than ``maintenance_tolerance`` (5%), or a
 negative ``weekly_change_kg``. A positive ``weekly_change_kg`` on a fat-loss goal (or below
 maintenance with no goal) is read as a loss: people write "lose 1.5 kg/week" as ``1.5``.
-Adjustments move each field to its nearest safe value; when carbs and fat are given they are
-rescaled so the macros still add up to the adjusted calories (4/4/9 kcal per gram).
+Adjustments move each field to its nearest safe value; when the calories (or protein) move,
+the macros and fibre are rebuilt around them (``policies._macros``): protein at least at its
+floor, fat at 20-35% of energy, carbs the rest, fibre at least 14 g per 1000 kcal.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from persistence.enums import PolicyViolationType as T
 
 from ._energy import age_in, bmi, tdee
 from ._findings import Finding
+from ._macros import rebuild_macros
 from .models import Action, PlanChange, PlanProposal, PolicyProfile
 from .settings import PolicySettings
 
@@ -115,22 +117,21 @@ class PlanChecker:
             new["calories_kcal"] = self._calories(out, cal, profile, maintenance)
         if rate is not None:
             new["weekly_change_kg"] = self._rate(out, rate, by_rate, weight)
-        if plan.protein_g is not None:
-            floor = weight * s.protein_floor_g_per_kg if weight else s.protein_floor_g
-            if plan.protein_g < floor:
-                safe = float(math.ceil(floor))
-                reason = (f"{_f(plan.protein_g)} g of protein is below the {_f(floor)} g minimum "
-                          "(0.8 g/kg, IOM RDA); in a deficit 1.6-2.2 g/kg is better.")  # fmt: skip
-                out.findings.append(Finding(
-                    "plan.protein_floor", T.PROTEIN_MINIMUM, Severity.WARNING, Action.ADJUST,
-                    f"protein {plan.protein_g:.0f} g < floor {floor:.1f} g", reason, "protein",
-                    threshold=floor, measured=plan.protein_g,
-                ))  # fmt: skip
-                out.changes.append(PlanChange(field="protein_g", original=plan.protein_g,
-                                              adjusted=safe, reason=reason))  # fmt: skip
-                new["protein_g"] = safe
+        floor = weight * s.protein_floor_g_per_kg if weight else s.protein_floor_g
+        if plan.protein_g is not None and plan.protein_g < floor:
+            safe = float(math.ceil(floor))
+            reason = (f"{_f(plan.protein_g)} g of protein is below the {_f(floor)} g minimum "
+                      "(0.8 g/kg, IOM RDA); in a deficit 1.6-2.2 g/kg is better.")  # fmt: skip
+            out.findings.append(Finding(
+                "plan.protein_floor", T.PROTEIN_MINIMUM, Severity.WARNING, Action.ADJUST,
+                f"protein {plan.protein_g:.0f} g < floor {floor:.1f} g", reason, "protein",
+                threshold=floor, measured=plan.protein_g,
+            ))  # fmt: skip
+            out.changes.append(PlanChange(field="protein_g", original=plan.protein_g,
+                                          adjusted=safe, reason=reason))  # fmt: skip
+            new["protein_g"] = safe
         if out.changes:
-            self._rescale(out, plan, new)
+            out.changes.extend(rebuild_macros(plan, new, floor, s))
             out.adjusted = PlanProposal.model_validate(new)
         return out
 
@@ -240,24 +241,3 @@ class PlanChecker:
         out.changes.append(PlanChange(field="weekly_change_kg", original=rate, adjusted=safe,
                                       reason=reason))  # fmt: skip
         return safe
-
-    @staticmethod
-    def _rescale(out: PlanOutcome, plan: PlanProposal, new: dict[str, float | None]) -> None:
-        cal, protein = new.get("calories_kcal"), new.get("protein_g") or 0.0
-        if cal is None or plan.carbs_g is None or plan.fat_g is None:
-            return
-        if cal == plan.calories_kcal and protein == (plan.protein_g or 0.0):
-            return
-        other = 4 * plan.carbs_g + 9 * plan.fat_g
-        room = cal - 4 * protein
-        if other <= 0 or room <= 0:
-            return
-        factor = room / other
-        reason = "rescaled with fat so the macros add up to the adjusted calories (4/4/9 kcal/g)"
-        for name, old in (("carbs_g", plan.carbs_g), ("fat_g", plan.fat_g)):
-            value = round(old * factor, 1)
-            if value != old:
-                new[name] = value
-                out.changes.append(
-                    PlanChange(field=name, original=old, adjusted=value, reason=reason)
-                )

@@ -9,6 +9,7 @@ from persistence.enums import PolicyViolationType, Severity
 
 from ._context import Context, TextView
 from ._ed_concepts import EdConcepts
+from ._ed_starvation import ProlongedStarvation
 from ._findings import Facts, Finding
 from ._lexicon import TextRule
 from ._normalize import Normalized, Normalizer
@@ -119,6 +120,7 @@ class TextChecker:
             )
         ]
         self.ed_concepts = EdConcepts()
+        self.starvation = ProlongedStarvation(settings)
         self._med_topics = [(topic, re.compile(rf"\b(?:{p})")) for topic, p in _MED_TOPICS]
         self._compensation = re.compile(
             r"\b(?:to|so\s+i\s+can|and)\s+(?:make\s+up|compensate)\s+for\b|\bpunish\w*|\bearn\s+(?:it|my|the)"
@@ -159,6 +161,8 @@ class TextChecker:
         if any(f.type is PolicyViolationType.EATING_DISORDER_SIGNAL for f in found):
             return []
         hit = self.ed_concepts.find(view, self.ctx)
+        if hit is None and (span := self.starvation.find(view, self.ctx)) is not None:
+            hit = ("prolonged_starvation", *span)
         if hit is None:
             return []
         name, start, end = hit
