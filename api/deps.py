@@ -18,8 +18,8 @@ from persistence.models import User
 _bearer = HTTPBearer(auto_error=False, description="access token from /v1/auth/login")
 
 
-def get_state(request: Request) -> AppState:
-    """The app's state, built by the lifespan."""
+async def get_state(request: Request) -> AppState:
+    """The app's state, built by the lifespan (async: a sync dependency would run in a thread)."""
     state: AppState = request.app.state.coach
     return state
 
