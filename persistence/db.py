@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
@@ -49,15 +53,42 @@ def create_engine(settings: DatabaseSettings, url: str | None = None) -> AsyncEn
     target = normalize_url(url or settings.database_url or "")
     if not target:
         raise ValueError("no database URL: call resolve_database() first")
-    return _create_async_engine(
+    engine = _create_async_engine(
         target,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_recycle=settings.db_pool_recycle,
-        pool_pre_ping=settings.db_pool_pre_ping,
         pool_timeout=settings.db_pool_timeout,
         echo=settings.db_echo,
     )
+    if settings.db_pool_pre_ping:
+        _ping_idle_connections(engine, idle_s=settings.db_pool_ping_idle_s)
+    return engine
+
+
+def _ping_idle_connections(engine: AsyncEngine, *, idle_s: float) -> None:
+    """Pre-ping, but only connections that sat idle in the pool for more than ``idle_s``.
+
+    SQLAlchemy's own pre-ping costs three round trips on asyncpg at every checkout. A
+    connection handed back a moment ago is as alive as a ping would show, while one idle for
+    a while may have been dropped by the server or a proxy: only those are pinged, and a dead
+    one is replaced before the caller sees it (``DisconnectionError`` makes the pool retry).
+    """
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkin")
+    def _checked_in(dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since <= idle_s:
+            return  # new (just connected) or recently used
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:
+            raise DisconnectionError(f"pooled connection failed its ping: {exc}") from exc
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -31,7 +31,12 @@ class DatabaseSettings(BaseSettings):
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_recycle: int = Field(default=1800, ge=-1, description="seconds")
-    db_pool_pre_ping: bool = True
+    db_pool_pre_ping: bool = Field(
+        default=True, description="ping pooled connections that sat idle before reuse"
+    )
+    db_pool_ping_idle_s: float = Field(
+        default=5.0, ge=0, description="idle seconds after which a pooled connection is pinged"
+    )
     db_pool_timeout: float = Field(default=30.0, gt=0, description="seconds")
     db_echo: bool = False
     coach_data_dir: Path = Field(default_factory=default_data_dir)

@@ -1,0 +1,46 @@
+"""Pooled connections that died while idle are replaced before use."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from persistence.db import create_engine
+from persistence.settings import DatabaseSettings
+
+
+async def _kill_pooled_backend(engine: AsyncEngine, admin_url: str) -> None:
+    async with engine.connect() as conn:
+        pid = (await conn.execute(sa.text("SELECT pg_backend_pid()"))).scalar_one()
+    admin = create_async_engine(admin_url, pool_size=1)
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        await admin.dispose()
+
+
+async def test_idle_connection_killed_by_the_server_is_replaced(database_url: str) -> None:
+    settings = DatabaseSettings(database_url=database_url, db_pool_size=1, db_pool_ping_idle_s=0)
+    engine = create_engine(settings)
+    try:
+        await _kill_pooled_backend(engine, database_url)
+        async with engine.connect() as conn:
+            assert (await conn.execute(sa.text("SELECT 1"))).scalar_one() == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_without_pre_ping_a_killed_connection_fails_the_query(database_url: str) -> None:
+    # The control for the test above: the kill really breaks the pooled connection.
+    settings = DatabaseSettings(database_url=database_url, db_pool_size=1, db_pool_pre_ping=False)
+    engine = create_engine(settings)
+    try:
+        await _kill_pooled_backend(engine, database_url)
+        with pytest.raises(DBAPIError):
+            async with engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+    finally:
+        await engine.dispose()
