@@ -166,6 +166,7 @@ def build_eval_app(overrides: EngineOverrides | None = None) -> typer.Typer:
             result.write(report)
             err.print(f"report: {report}")
         if html:
+            html.parent.mkdir(parents=True, exist_ok=True)
             html.write_text(render_html(result, fail_under=fail_under), encoding="utf-8")
             err.print(f"html: {html}")
         failures = gate(result, fail_under=fail_under, tolerance=tolerance, baseline=previous)

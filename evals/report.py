@@ -96,6 +96,7 @@ class EvalReport(BaseModel):
 
     def write(self, path: Path) -> None:
         """Write the report as indented JSON."""
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.model_dump_json(indent=1) + "\n", encoding="utf-8")
 
     @classmethod
