@@ -13,7 +13,7 @@ line's own ``profile`` overrides ``--profile``. For the plan stage, ``--plan JSO
 ``--text``/``--jsonl``, invalid fields) prints an error naming the problem and exits with
 code 2. Nothing touches a database.
 
-The lead mounts ``policy_app`` under the ``coach`` command as ``coach policy``.
+``coach/cli.py`` mounts ``policy_app`` as ``coach policy``.
 """
 
 from __future__ import annotations
