@@ -174,7 +174,20 @@ class EventRenderer:
                 if isinstance(value, (str, int, float)):
                     self.console.print(f"  [dim]{escape(str(key))}:[/dim] {escape(str(value))}")
         for change in d.get("changes") or []:
-            self.console.print(f"  [yellow]changed:[/yellow] {escape(str(change))}")
+            self.console.print(f"  [yellow]changed:[/yellow] {escape(_describe_change(change))}")
+
+
+def _describe_change(change: Any) -> str:
+    """``fat_g 25 -> 41.7 (reason)`` for a plan change; anything else as text."""
+    if not isinstance(change, dict) or "field" not in change:
+        return str(change)
+
+    def show(value: Any) -> str:
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+    text = f"{change['field']} {show(change.get('original'))} -> {show(change.get('adjusted'))}"
+    reason = change.get("reason")
+    return f"{text} ({reason})" if reason else text
 
 
 def _run_turn(
