@@ -1,9 +1,11 @@
 """The audit's SQL statements, built with SQLAlchemy Core (no string-built SQL).
 
 Aggregates stay in PostgreSQL: filtered counts (``count(*) FILTER (WHERE ...)``), latency
-percentiles (``percentile_cont(ARRAY[.5, .95, .99]) WITHIN GROUP (ORDER BY latency_ms)``:
-one sort for the three), UTC days (``date_trunc('day', created_at, 'UTC')``) and the overall
-row next to the groups (``GROUP BY ROLLUP (key)``: one scan, ``grouping(key) = 1`` marks it).
+percentiles (identical to ``percentile_cont(ARRAY[.5, .95, .99]) WITHIN GROUP (ORDER BY
+latency_ms)``; without grouping, per tool and per status read off a latency histogram, see
+``_histogram_stats``), UTC days
+(``date_trunc('day', created_at, 'UTC')``) and the overall row next to the groups
+(``GROUP BY ROLLUP (key)``: one scan, ``grouping(key) = 1`` marks it).
 Group statements return up to ``limit + 2`` rows (the overall row, ``limit`` groups and one
 more that tells the caller the list was truncated).
 """
@@ -14,7 +16,7 @@ import uuid
 from typing import Any, Final
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION, array
 
 from coach.audit.models import ToolFilters, ToolGroupBy, ViolationFilters, ViolationGroupBy
 from coach.audit.sql import S, T, U, V, day_of
@@ -45,8 +47,8 @@ def tool_where(window: TimeWindow, filters: ToolFilters) -> list[sa.ColumnElemen
 
 
 def _bytewise(text: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
-    # Groups are formed by sorting (percentile_cont rules out hashing); byte order sorts
-    # with abbreviated keys, the database's linguistic collation without them.
+    # Byte order: ties between groups of equal size list in the same order everywhere,
+    # whatever the database's linguistic collation.
     return sa.cast(text, sa.Text).collate("C")
 
 
@@ -63,20 +65,58 @@ def _tool_key(by: ToolGroupBy | None) -> sa.ColumnElement[Any]:
     return sa.null()
 
 
-def _percentiles(latency: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+def _lerp(
+    p: float, cum: sa.ColumnElement[Any], n: sa.ColumnElement[Any], latency: sa.ColumnElement[Any]
+) -> sa.ColumnElement[Any]:
+    """``percentile_cont(p)`` of a group of histogram rows, with PostgreSQL's own arithmetic.
+
+    ``orderedsetaggs.c``: position = p * (n - 1) in float8; the values at rows floor(position)
+    and ceil(position) (0-based) interpolate as lo + (position - floor) * (hi - lo). The
+    value at row i is the smallest latency whose cumulative count exceeds i. ``n`` is the
+    same on every row of a group (a window total), so the row's copy serves inside FILTER
+    and any aggregate of it outside.
+    """
+
+    def position(count: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        fraction = sa.cast(sa.literal(p), DOUBLE_PRECISION)
+        return fraction * sa.cast(count - 1, DOUBLE_PRECISION)
+
+    def value_at(row: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        # bigint against bigint: no numeric or float8 conversion of every row's count.
+        first_past = sa.func.min(latency).filter(cum > sa.cast(row, sa.BigInteger))
+        return sa.cast(first_past, DOUBLE_PRECISION)
+
+    lo = value_at(sa.func.floor(position(n)))
+    hi = value_at(sa.func.ceil(position(n)))
+    at = position(sa.func.max(n))
+    return lo + (at - sa.func.floor(at)) * (hi - lo)
+
+
+def _sorted_percentiles(latency: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     fractions = sa.literal(list(PERCENTILES), ARRAY(sa.Float))
     return sa.type_coerce(sa.func.percentile_cont(fractions).within_group(latency), ARRAY(sa.Float))
 
 
+def _percentiles(
+    cum: sa.ColumnElement[Any], n: sa.ColumnElement[Any], latency: sa.ColumnElement[Any]
+) -> sa.ColumnElement[Any]:
+    return sa.type_coerce(array([_lerp(p, cum, n, latency) for p in PERCENTILES]), ARRAY(sa.Float))
+
+
 def _grouped(
-    inner: sa.Subquery, columns: list[sa.ColumnElement[Any]], *, by_day: bool, limit: int | None
+    inner: sa.Subquery,
+    columns: list[sa.ColumnElement[Any]],
+    *,
+    by_day: bool,
+    limit: int | None,
+    size: sa.ColumnElement[Any] | None = None,
 ) -> sa.Select[Any]:
-    """Overall row first, then the groups (days in order, others by count)."""
+    """Overall row first, then the groups (days in order, others by ``size``: row count)."""
     key = inner.c.key
     if limit is None:
         return sa.select(sa.null().label("key"), sa.literal(1).label("is_total"), *columns)
     is_total = sa.func.grouping(key)
-    order = key.asc() if by_day else sa.func.count().desc()
+    order = key.asc() if by_day else (sa.func.count() if size is None else size).desc()
     return (
         sa.select(key, is_total.label("is_total"), *columns)
         .group_by(sa.func.rollup(key))
@@ -85,10 +125,24 @@ def _grouped(
     )
 
 
+def _int(count: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    # A histogram bucket holds far fewer than 2**31 calls; sum() of integers adds in bigint,
+    # sum() of bigints in numeric, several times slower in the windows and the rollup.
+    return sa.cast(count, sa.Integer)
+
+
+#: Groupings with few groups (a histogram of a few thousand latencies each). Per user or per
+#: day a histogram has nearly as many rows as the calls it counts, and ``percentile_cont``'s
+#: one sort is cheaper than hashing them and sorting the histogram again for the windows.
+_HISTOGRAM_GROUPINGS: Final = frozenset({None, ToolGroupBy.TOOL, ToolGroupBy.STATUS})
+
+
 def tool_stats(
     window: TimeWindow, filters: ToolFilters, by: ToolGroupBy | None, limit: int
 ) -> sa.Select[Any]:
     """Calls, outcomes, cache hits and latency percentiles: overall and per group."""
+    if by in _HISTOGRAM_GROUPINGS:
+        return _histogram_stats(window, filters, by, limit)
     inner = (
         sa.select(_tool_key(by).label("key"), T.c.status, T.c.cached, T.c.latency_ms)
         .where(*tool_where(window, filters))
@@ -101,12 +155,86 @@ def tool_stats(
         sa.func.count().filter(c.status == ToolCallStatus.FAILED).label("failed"),
         sa.func.count().filter(c.status == ToolCallStatus.BLOCKED).label("blocked"),
         sa.func.count().filter(c.cached).label("cached"),
-        _percentiles(c.latency_ms).label("percentiles"),
+        _sorted_percentiles(c.latency_ms).label("percentiles"),
         sa.func.max(c.latency_ms).label("max_ms"),
     ]
-    if by is None:
-        return _grouped(inner, columns, by_day=False, limit=None).select_from(inner)
     return _grouped(inner, columns, by_day=by is ToolGroupBy.DAY, limit=limit)
+
+
+def _histogram_stats(
+    window: TimeWindow, filters: ToolFilters, by: ToolGroupBy | None, limit: int
+) -> sa.Select[Any]:
+    """``tool_stats`` read off a latency histogram.
+
+    Exact ``percentile_cont`` sorts every latency of the window on one core. Latencies are
+    whole milliseconds, so a histogram (calls per group and latency: a hash aggregate that
+    may run in parallel, a few thousand rows per group) holds the same information; the
+    percentiles are then read off its cumulative counts with the same interpolation and
+    float8 arithmetic as ``percentile_cont``, so the results are identical.
+    """
+    latency = T.c.latency_ms
+    key = _tool_key(by)
+    histogram = (
+        sa.select(
+            key.label("key"),
+            latency.label("latency"),
+            _int(sa.func.count()).label("calls"),
+            _int(sa.func.count().filter(T.c.status == ToolCallStatus.SUCCESS)).label("success"),
+            _int(sa.func.count().filter(T.c.status == ToolCallStatus.FAILED)).label("failed"),
+            _int(sa.func.count().filter(T.c.status == ToolCallStatus.BLOCKED)).label("blocked"),
+            _int(sa.func.count().filter(T.c.cached)).label("cached"),
+        )
+        .where(*tool_where(window, filters))
+        .group_by(*([latency] if by is None else [key, latency]))
+        .subquery("histogram")
+    )
+    h = histogram.c
+    # Cumulative counts in latency order, within the group and over the whole window (the
+    # RANGE frame counts peers: every group's row of one latency gets the window's total).
+    group_cum = sa.func.sum(h.calls).over(partition_by=h.key, order_by=h.latency)
+    group_n = sa.func.sum(h.calls).over(partition_by=h.key)
+    total_cum = sa.func.sum(h.calls).over(order_by=h.latency)
+    total_n = sa.func.sum(h.calls).over()
+    inner = sa.select(
+        h.key,
+        h.latency,
+        h.calls,
+        h.success,
+        h.failed,
+        h.blocked,
+        h.cached,
+        group_cum.label("group_cum"),
+        group_n.label("group_n"),
+        total_cum.label("total_cum"),
+        total_n.label("total_n"),
+    ).subquery("calls")
+    c = inner.c
+
+    def total(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        # sum() over no rows is NULL where count(*) was 0.
+        return sa.func.coalesce(sa.func.sum(column), 0)
+
+    overall = _percentiles(c.total_cum, c.total_n, c.latency)
+    columns: list[sa.ColumnElement[Any]] = [
+        total(c.calls).label("calls"),
+        total(c.success).label("success"),
+        total(c.failed).label("failed"),
+        total(c.blocked).label("blocked"),
+        total(c.cached).label("cached"),
+    ]
+    max_ms = sa.func.max(c.latency).label("max_ms")
+    empty = sa.func.max(c.total_n).is_(None)
+    if by is None:
+        percentiles = sa.case((empty, sa.null()), else_=overall)
+        columns += [sa.type_coerce(percentiles, ARRAY(sa.Float)).label("percentiles"), max_ms]
+        return _grouped(inner, columns, by_day=False, limit=None).select_from(inner)
+    per_group = _percentiles(c.group_cum, c.group_n, c.latency)
+    percentiles = sa.case(
+        (empty, sa.null()), (sa.func.grouping(c.key) == 1, overall), else_=per_group
+    )
+    columns += [sa.type_coerce(percentiles, ARRAY(sa.Float)).label("percentiles"), max_ms]
+    calls = sa.func.sum(c.calls)
+    return _grouped(inner, columns, by_day=by is ToolGroupBy.DAY, limit=limit, size=calls)
 
 
 def top_errors(window: TimeWindow, filters: ToolFilters, limit: int) -> sa.Select[Any]:
