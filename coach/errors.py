@@ -5,6 +5,7 @@
     CoachError                 base of every engine error
     ├── SessionClosed          the session is completed or expired (HTTP 409, with a hint)
     ├── TurnInProgress         another turn of the session is running (HTTP 409)
+    ├── UserInactive           the user's account is deactivated (HTTP 403)
     └── ModelUnavailable       the configured model spec cannot be built (HTTP 503)
 
 A missing session (or another user's) raises ``persistence.errors.NotFound`` (HTTP 404).
@@ -53,3 +54,11 @@ class ModelUnavailable(CoachError):
         super().__init__(f"model {spec!r} is unavailable: {reason}")
         self.spec = spec
         self.reason = reason
+
+
+class UserInactive(CoachError):
+    """The user's account is deactivated: no turn is claimed for it."""
+
+    def __init__(self, user_id: uuid.UUID) -> None:
+        super().__init__("this account is inactive")
+        self.user_id = user_id

@@ -32,7 +32,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.errors import SessionClosed, TurnInProgress
+from coach.errors import SessionClosed, TurnInProgress, UserInactive
 from persistence.enums import SessionStatus
 from persistence.errors import NotFound
 from persistence.models import (
@@ -178,17 +178,20 @@ def _returning_state(history: sa.ColumnElement[Any]) -> tuple[sa.ColumnElement[A
 
 @functools.cache
 def _create_stmt() -> sa.Select[Any]:
+    # Inserted only for an active user: the claim checks the account in the same round trip.
+    row = sa.select(
+        sa.bindparam("sid", type_=_S.c.id.type),
+        _U.c.id,
+        sa.bindparam("tier", type_=_S.c.model_tier.type),
+        sa.bindparam("meta", type_=JSONB),
+        sa.literal_column("'[]'::jsonb"),
+        sa.bindparam("now", type_=_S.c.started_at.type),
+        sa.bindparam("now", type_=_S.c.last_message_at.type),
+    ).where(_U.c.id == sa.bindparam("uid"), _U.c.is_active.is_(True))
+    columns = ("id", "user_id", "model_tier", "metadata", "conversation_history")
     created = (
         sa.insert(_S)
-        .values(
-            id=sa.bindparam("sid"),
-            user_id=sa.bindparam("uid"),
-            model_tier=sa.bindparam("tier"),
-            metadata=sa.bindparam("meta", type_=JSONB),
-            conversation_history=sa.text("'[]'::jsonb"),
-            started_at=sa.bindparam("now"),
-            last_message_at=sa.bindparam("now"),
-        )
+        .from_select([*columns, "started_at", "last_message_at"], row)
         .returning(*_returning_state(sa.literal_column("'[]'::jsonb")))
         .cte("created")
     )
@@ -203,6 +206,8 @@ def _claim_stmt() -> sa.Select[Any]:
         .where(
             _S.c.id == sa.bindparam("sid"),
             _S.c.user_id == sa.bindparam("uid"),
+            # The account is checked in the claim itself (no separate round trip).
+            sa.exists().where(_U.c.id == sa.bindparam("uid"), _U.c.is_active.is_(True)),
             _S.c.status == SessionStatus.ACTIVE,
             _S.c.last_message_at >= sa.bindparam("idle_cutoff"),
             sa.or_(
@@ -309,10 +314,13 @@ async def claim(
             "meta": {**new_metadata, TURN_KEY: mark},
         }
         try:
-            row = (await conn.execute(_create_stmt(), params)).one()
+            row = (await conn.execute(_create_stmt(), params)).one_or_none()
         except IntegrityError:
             # The only constraint a new session can break is its user's foreign key.
             raise NotFound("user", user_id) from None
+        if row is None:  # no active user: say which (a rare path, so a second query)
+            await _check_user(db, user_id=user_id)
+            raise NotFound("user", user_id)  # activated meanwhile: rare enough to refuse
         return _claimed(row, created=True)
     params |= {
         "sid": session_id,
@@ -327,6 +335,17 @@ async def claim(
     return _claimed(got, created=False)
 
 
+async def _check_user(db: AsyncSession, *, user_id: uuid.UUID) -> None:
+    """``NotFound`` when the user has no row, ``UserInactive`` when it is deactivated."""
+    active = (
+        await db.execute(sa.select(_U.c.is_active).where(_U.c.id == user_id))
+    ).scalar_one_or_none()
+    if active is None:
+        raise NotFound("user", user_id)
+    if not active:
+        raise UserInactive(user_id)
+
+
 async def _refuse(
     db: AsyncSession,
     *,
@@ -336,6 +355,7 @@ async def _refuse(
     idle: dt.timedelta,
 ) -> None:
     """Raise why a claim failed; an idle active session is marked expired first."""
+    await _check_user(db, user_id=user_id)
     row = (
         await db.execute(
             sa.select(_S.c.status, _S.c.last_message_at).where(

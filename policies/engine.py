@@ -36,6 +36,11 @@ from .referrals import region_for_timezone
 from .settings import PolicySettings
 
 POLICY_VERSION = "1.0.0"
+#: Text checks remembered per engine. Replies repeat sentences (templates, the user's own
+#: figures), and a check is a pure function of its key, so a hit is the same decision.
+_MEMO_SIZE = 2048
+#: Longer texts are checked every time: they rarely repeat and would bloat the memo.
+_MEMO_MAX_CHARS = 1000
 
 
 def _utc_today() -> dt.date:
@@ -55,6 +60,7 @@ class PolicyEngine:
         self._today = today
         self._text = TextChecker(self.settings)
         self._plans = PlanChecker(self.settings)
+        self._memo: dict[tuple[Any, ...], Decision] = {}
 
     # -- public checks ---------------------------------------------------------------------
     def check_input(self, text: str, profile: PolicyProfile | None = None) -> Decision:
@@ -117,7 +123,34 @@ class PolicyEngine:
         return Facts(profile.weight_kg, female, age_in(profile, year), tdee(profile, year))
 
     def _check_text(self, text: str, stage: Stage, profile: PolicyProfile | None) -> Decision:
-        norm, findings = self._text.findings(text, stage, self._facts(profile))
+        facts = self._facts(profile)
+        if len(text) > _MEMO_MAX_CHARS:
+            return self._decide_text(text, stage, profile, facts)
+        # Everything the decision depends on: the text, the stage, the facts (the clock enters
+        # only through the age in them) and the timezone (the referral region).
+        key = (
+            text,
+            stage,
+            facts.weight_kg,
+            facts.female,
+            facts.age,
+            facts.tdee,
+            facts.athlete,
+            profile.timezone if profile else None,
+        )
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached  # decisions are frozen: sharing one is safe
+        decision = self._decide_text(text, stage, profile, facts)
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()  # bounded; a cold memo only costs the checks again
+        self._memo[key] = decision
+        return decision
+
+    def _decide_text(
+        self, text: str, stage: Stage, profile: PolicyProfile | None, facts: Facts
+    ) -> Decision:
+        norm, findings = self._text.findings(text, stage, facts)
         if not findings:
             return Decision(action=Action.ALLOW, stage=stage)
         violations = [self._violation(f, stage, norm) for f in findings]
