@@ -7,7 +7,10 @@ the coach never answers from data older than the write.
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import CurrentUser, DbSession, State, TokenUserId, bump_user_data, ensure_active
 from api.schemas.auth import UserOut
@@ -20,6 +23,7 @@ from api.schemas.me import (
     ProfileOut,
     ProfileUpdate,
 )
+from api.state import AppState
 from persistence.models import DietPreferences, UserGoal, UserProfile
 from persistence.repositories import profiles
 
@@ -43,6 +47,15 @@ async def get_me(user_id: TokenUserId, db: DbSession) -> MeOut:
     )
 
 
+async def _commit_changes(
+    db: AsyncSession, state: AppState, user_id: uuid.UUID, *, changed: bool
+) -> None:
+    """Commit a PATCH that changed something and bump the user's tool-cache version."""
+    if changed:
+        await db.commit()
+        await bump_user_data(state, user_id)
+
+
 @router.patch("/profile", response_model=ProfileOut)
 async def update_profile(
     body: ProfileUpdate, user: CurrentUser, state: State, db: DbSession
@@ -50,9 +63,7 @@ async def update_profile(
     """Change the fields sent; the others keep their value."""
     values = body.changes()
     row = await profiles.update_profile(db, user_id=user.id, values=values)
-    if values:
-        await db.commit()
-        await bump_user_data(state, user.id)
+    await _commit_changes(db, state, user.id, changed=bool(values))
     return ProfileOut.of(row)
 
 
@@ -61,9 +72,7 @@ async def update_goal(body: GoalUpdate, user: CurrentUser, state: State, db: DbS
     """Change the fields sent; the others keep their value."""
     values = body.changes()
     row = await profiles.update_goal(db, user_id=user.id, values=values)
-    if values:
-        await db.commit()
-        await bump_user_data(state, user.id)
+    await _commit_changes(db, state, user.id, changed=bool(values))
     return GoalOut.of(row)
 
 
@@ -74,9 +83,7 @@ async def update_preferences(
     """Change the fields sent; lists and macro targets are replaced as a whole."""
     values = body.changes()
     row = await profiles.update_preferences(db, user_id=user.id, values=values)
-    if values:
-        await db.commit()
-        await bump_user_data(state, user.id)
+    await _commit_changes(db, state, user.id, changed=bool(values))
     return PreferencesOut.of(row)
 
 

@@ -21,6 +21,7 @@ from api.mailer import MemoryMailer
 from api.passwords import Passwords
 from api.state import AppState
 from persistence.models import RefreshToken, User
+from tests.support import deactivate_user
 
 PASSWORD = "correct horse battery"
 
@@ -235,11 +236,7 @@ async def test_login_of_inactive_user_is_403(
 ) -> None:
     email = unique_email()
     user = await register(client, email)
-    async with session_factory() as db:
-        await db.execute(
-            sa.update(User).where(col(User.id) == uuid.UUID(user["id"])).values(is_active=False)
-        )
-        await db.commit()
+    await deactivate_user(session_factory, user["id"])
     response = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert response.status_code == 403
 
@@ -335,11 +332,7 @@ async def test_refresh_of_inactive_user_is_403(
     email = unique_email()
     user = await register(client, email)
     pair = await login(client, email)
-    async with session_factory() as db:
-        await db.execute(
-            sa.update(User).where(col(User.id) == uuid.UUID(user["id"])).values(is_active=False)
-        )
-        await db.commit()
+    await deactivate_user(session_factory, user["id"])
     response = await client.post("/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
     assert response.status_code == 403
 

@@ -12,14 +12,12 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import col
 
 from api.security import REQUIRED_CLAIMS, TokenCodec
 from api.state import AppState
-from persistence.models import User
+from tests.support import deactivate_user
 
 PASSWORD = "correct horse battery"
 
@@ -197,9 +195,7 @@ async def test_token_of_deleted_user_is_401_and_of_inactive_user_403(
     ghost = codec.encode(uuid.uuid4(), now=dt.datetime.now(dt.UTC))
     assert await status_with(client, ghost) == 401
     user_id = await new_user(client, unique_email())
-    async with session_factory() as db:
-        await db.execute(sa.update(User).where(col(User.id) == user_id).values(is_active=False))
-        await db.commit()
+    await deactivate_user(session_factory, user_id)
     token = codec.encode(user_id, now=dt.datetime.now(dt.UTC))
     assert await status_with(client, token) == 403
     for method, path in (("PATCH", "/v1/me/profile"), ("POST", "/v1/auth/logout-all")):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 import httpx
-import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from persistence.models import User
 from tests.api.test_sessions_api import _headers, _user
+from tests.support import deactivate_user
 
 
 async def test_chat_refuses_inactive_and_unknown_users(
@@ -23,9 +22,7 @@ async def test_chat_refuses_inactive_and_unknown_users(
     )
     assert ok.status_code == 200, ok.text
     sid = ok.json()["session_id"]
-    async with session_factory() as db:
-        await db.execute(sa.update(User).where(User.id == uid).values(is_active=False))
-        await db.commit()
+    await deactivate_user(session_factory, uid)
     r = await client.post("/v1/coach/chat", json={"message": "hi"}, headers=h)
     assert r.status_code == 403, r.text
     r = await client.post("/v1/coach/chat", json={"message": "hi", "session_id": sid}, headers=h)

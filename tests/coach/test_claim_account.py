@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.errors import UserInactive
-from persistence.models import AISession, User, table_of
+from persistence.models import AISession, table_of
 from tests.coach.helpers import EngineFactory, collect
+from tests.support import deactivate_user
 
 
 async def test_run_turn_inactive_user_is_refused_without_session(
@@ -22,11 +23,7 @@ async def test_run_turn_inactive_user_is_refused_without_session(
     engine = make_engine()
     first = await collect(engine.run_turn(user_id=user_id, message="hi"))
     session_id = first[0].data["session_id"]
-    async with session_factory() as db:
-        await db.execute(
-            sa.update(table_of(User)).where(table_of(User).c.id == user_id).values(is_active=False)
-        )
-        await db.commit()
+    await deactivate_user(session_factory, user_id)
     with pytest.raises(UserInactive):
         await anext(engine.run_turn(user_id=user_id, message="hi"))
     with pytest.raises(UserInactive):
