@@ -41,4 +41,7 @@ class ApiSettings(BaseSettings):
     s3_endpoint_url: str | None = Field(default=None, description="S3-compatible endpoint")
     s3_region: str = "us-east-1"
     admin_api_key: str | None = Field(default=None, description="unset: admin API disabled")
+    gc_tuning: bool = Field(
+        default=True, description="freeze startup objects, fewer GC pauses (coach serve)"
+    )
     log_level: str = "INFO"

@@ -110,10 +110,10 @@ def encode_event(event: StreamEvent) -> ServerSentEvent:
 _END = object()
 
 
-async def _pump(primed: Primed[E], queue: asyncio.Queue[object]) -> None:
+async def _pump(events: AsyncIterator[E], queue: asyncio.Queue[object]) -> None:
     """Move the turn's events into ``queue``, then an exception or the end marker."""
     try:
-        async for event in primed.events():
+        async for event in events:
             queue.put_nowait(event)
     except Exception as exc:
         queue.put_nowait(exc)
@@ -124,17 +124,23 @@ async def _pump(primed: Primed[E], queue: asyncio.Queue[object]) -> None:
 async def _sse(primed: Primed[E]) -> AsyncIterator[bytes]:
     """The SSE encoding of a primed turn, ending with an ``error`` event if the turn fails.
 
-    The turn's iterator is drained by a task of its own, so events that are ready together
+    The first event is sent at once. The rest of the turn's iterator is drained by a task
+    of its own, so events that are ready together
     (two tool calls, a burst of text) leave in one chunk: one write instead of one per event.
     On a disconnect the response's task group cancels this generator; the pump is then
     cancelled once (which cancels the engine's turn; the engine persists what completed)
     and awaited, shielded and bounded.
     """
-    # Unbounded: a turn's events are few and small, and the engine must never wait on us.
-    queue: asyncio.Queue[object] = asyncio.Queue()
-    pump = asyncio.create_task(_pump(primed, queue), name="coach-sse-pump")
     last_id = 0
+    pump: asyncio.Task[None] | None = None
     try:
+        if primed.first is not None:
+            # Sent at once: it is ready, and under load the pump's first run comes late.
+            last_id = primed.first.id
+            yield encode_event(primed.first).encode()
+        # Unbounded: a turn's events are few and small; the engine must never wait on us.
+        queue: asyncio.Queue[object] = asyncio.Queue()
+        pump = asyncio.create_task(_pump(primed.rest, queue), name="coach-sse-pump")
         while True:
             item = await queue.get()
             chunk: list[bytes] = []
@@ -162,10 +168,15 @@ async def _sse(primed: Primed[E]) -> AsyncIterator[bytes]:
             if item is _END:
                 return
     finally:
-        if not pump.done():
-            pump.cancel()
         with anyio.move_on_after(CLEANUP_SECONDS, shield=True):
-            await asyncio.wait({pump})
+            if pump is None:  # gone before the pump started: close the turn ourselves
+                close = getattr(primed.rest, "aclose", None)
+                if close is not None:
+                    await close()
+            else:
+                if not pump.done():
+                    pump.cancel()
+                await asyncio.wait({pump})
 
 
 def event_stream_response(

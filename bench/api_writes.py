@@ -168,7 +168,7 @@ async def main(requests: int) -> None:
             ),
             api=ApiSettings(jwt_secret="bench-" + "s" * 40, rate_limit_enabled=False),
         )
-        app = create_app(config)
+        app = create_app(config, served=True)  # as `coach serve` runs it
         async with app.router.lifespan_context(app):
             state: AppState = app.state.coach
             where = "embedded" if state.embedded else "DATABASE_URL"

@@ -416,7 +416,8 @@ async def explain(engine: AsyncEngine, named: list[tuple[str, Query]]) -> None:
     captured: list[tuple[str, Any]] = []
 
     def capture(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "set_config" not in statement:
+        query = statement.lstrip().upper().startswith(("SELECT", "WITH"))
+        if query and "set_config" not in statement:
             captured.append((statement, parameters))
 
     factory = create_session_factory(engine)
@@ -507,12 +508,23 @@ async def main() -> int:
                 "SELECT relname, pg_size_pretty(pg_total_relation_size(oid)) AS size FROM pg_class "
                 "WHERE relname IN ('ai_tool_call_log', 'ai_policy_violation_log', 'ai_session')"
             )
+            # Heap and each index of the two logs: what an index-only scan saves reading.
+            parts = await conn.fetch(
+                "SELECT c.relname, pg_size_pretty(pg_relation_size(c.oid)) AS size "
+                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "LEFT JOIN pg_index x ON x.indexrelid = c.oid "
+                "WHERE n.nspname = 'public' AND (c.relname IN ('ai_tool_call_log', "
+                "'ai_policy_violation_log') OR x.indrelid IN "
+                "('ai_tool_call_log'::regclass, 'ai_policy_violation_log'::regclass)) "
+                "ORDER BY c.relkind DESC, c.relname"
+            )
         finally:
             await conn.close()
         print(
             f"vacuum analyze in {time.perf_counter() - began:.1f} s; "
             + ", ".join(f"{r['relname']} {r['size']}" for r in sizes)
         )
+        print("  heaps and indexes: " + ", ".join(f"{r['relname']} {r['size']}" for r in parts))
         engine = create_async_engine(bench_url(admin, "postgresql+asyncpg"), pool_size=1)
         try:
             named = queries(ids)

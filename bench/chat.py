@@ -7,8 +7,10 @@ clients never share its interpreter lock), on a fresh database.
 
 (a) **Overhead of a turn beyond model time.** The offline model, a user with 42 days of
     data, a question the offline model answers with two tool calls, a warm tool cache. Each
-    turn is timed at the client (POST until the ``done`` event); the model's own time
-    (inside its stream function, summed by a wrapper in the server) is subtracted. Beside
+    turn is timed at the client (POST until the ``done`` event) on one keep-alive
+    connection by a minimal HTTP/1.1 client, so httpx's own parsing is not counted (the
+    same turns through httpx + httpx-sse are printed beside); the model's own time (inside
+    its stream function, summed by a wrapper in the server) is subtracted. Beside
     it: the same turn through the engine alone (no HTTP) and through a bare pydantic-ai
     ``Agent`` with the same model and the registry's tools returning the recorded results
     (no I/O), in this process. Printed: p50/p95 of each and the server/bare ratio.
@@ -16,7 +18,13 @@ clients never share its interpreter lock), on a fresh database.
     every chat must end with ``done``. Printed for a burst (all sent at once) and a ramp
     (sent evenly over ``--ramp-s``): time to first event p50/p95/p99, turn time, the
     database pool settings, pool timeouts; and the same burst against a stub engine (no
-    database, no agent), which is the floor of the HTTP/SSE layer alone.
+    database, no agent), which is the floor of the HTTP/SSE layer alone. The server runs
+    ``--workers`` processes (default 2), each on its own ``SO_REUSEPORT`` socket of one
+    port with Redis for the tool cache and replay log, as two ``coach serve --reuse-port``
+    processes run.
+
+Servers are built as ``coach serve`` builds them (``create_app(served=True)``: the garbage
+collector is tuned after startup).
 
 The database is created on ``BENCH_ADMIN_DATABASE_URL`` (default: the PostgreSQL at
 127.0.0.1:5432), migrated, and dropped at the end; without a reachable server a private
@@ -178,9 +186,14 @@ class StubEngine:
 # ---------------------------------------------------------------------------- server
 
 
-def bench_config(url: str, data_dir: Path) -> AppConfig:
-    """App settings of the bench servers (no rate limits: one client, many requests)."""
+def bench_config(url: str, data_dir: Path, redis_url: str | None) -> AppConfig:
+    """App settings of the bench servers (no rate limits: one client, many requests).
+
+    With ``redis_url`` the tool cache and the replay log are in Redis, as several workers
+    need them to be; without, in-process (the embedded default).
+    """
     from coach.settings import CoachSettings
+    from tools.settings import ToolSettings
 
     return AppConfig(
         database=DatabaseSettings(
@@ -189,9 +202,28 @@ def bench_config(url: str, data_dir: Path) -> AppConfig:
             db_pool_size=POOL_SIZE,
             db_max_overflow=MAX_OVERFLOW,
         ),
-        api=ApiSettings(jwt_secret=JWT_SECRET, rate_limit_enabled=False),
-        coach=CoachSettings(coach_model="offline", redis_url=None),
+        api=ApiSettings(jwt_secret=JWT_SECRET, rate_limit_enabled=False, redis_url=redis_url),
+        coach=CoachSettings(coach_model="offline", redis_url=redis_url),
+        tools=ToolSettings(redis_url=redis_url),
     )
+
+
+def bench_redis_url() -> str | None:
+    """A reachable Redis for the multi-worker servers (``BENCH_REDIS_URL``, else the test
+    one, else the local default), or None."""
+    import redis
+
+    url = (
+        os.environ.get("BENCH_REDIS_URL")
+        or os.environ.get("TEST_REDIS_URL")
+        or "redis://127.0.0.1:6379/15"
+    )
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=1) as client:
+            client.ping()
+    except redis.RedisError:
+        return None
+    return url
 
 
 def token_codec() -> TokenCodec:
@@ -221,14 +253,18 @@ def bench_engine(state: AppState, models: dict[str, Model]) -> Any:
     )
 
 
-def serve(url: str, port: int, data_dir: Path, mode: str) -> None:
-    """Entry of a bench server process: the app with the engine of ``mode``."""
+def serve(
+    url: str, port: int, data_dir: Path, mode: str, *, reuse_port: bool, redis_url: str | None
+) -> None:
+    """Entry of a bench server process: the app with the engine of ``mode``, served like
+    ``coach serve`` does (GC tuning on); with ``reuse_port`` on its own ``SO_REUSEPORT``
+    socket, as N ``coach serve --reuse-port`` processes share a port."""
     import uvicorn
 
     from api.app import create_app
 
     clock = ModelClock()
-    app = create_app(bench_config(url, data_dir))
+    app = create_app(bench_config(url, data_dir, redis_url), served=True)
     original = app.router.lifespan_context
 
     @asynccontextmanager
@@ -251,25 +287,49 @@ def serve(url: str, port: int, data_dir: Path, mode: str) -> None:
     async def model_clock() -> dict[str, float]:
         return {"seconds": clock.reset()}
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", backlog=2048)
+    if not reuse_port:
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", backlog=2048)
+        return
+    from coach.cli import reuse_port_socket
+
+    config = uvicorn.Config(app, log_level="warning", backlog=2048)
+    uvicorn.Server(config).run(sockets=[reuse_port_socket("127.0.0.1", port)])
 
 
 @contextlib.contextmanager
-def server_process(url: str, data_dir: Path, mode: str) -> Iterator[tuple[str, Path]]:
-    """A bench server process in ``mode``; yields its base URL and log file."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def server_process(
+    url: str, data_dir: Path, mode: str, *, workers: int = 1, redis_url: str | None = None
+) -> Iterator[tuple[str, Path]]:
+    """A bench server in ``mode``; yields its base URL and log file.
+
+    Several ``workers`` are separate processes on one port with ``SO_REUSEPORT`` (as
+    ``coach serve --reuse-port`` runs them): the kernel spreads the connections of a burst
+    evenly. With one shared socket (``coach serve --workers``), a burst of connections
+    opened together often lands mostly on one worker (seen here: 160 of 200).
+    """
+    listener = socket.socket()  # reserves the port until the workers have bound it
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
     log_path = data_dir / f"server-{mode}-{port}.log"
     args = [sys.executable, str(Path(__file__).resolve()), "--serve", url, "--mode", mode]
     args += ["--port", str(port), "--data-dir", str(data_dir)]
+    if redis_url:
+        args += ["--redis-url", redis_url]
+    if workers > 1:
+        args.append("--reuse-port")
+    else:
+        listener.close()
     with log_path.open("w") as log_file:
-        proc = subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT)
+        procs = [
+            subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT)
+            for _ in range(workers)
+        ]
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
-            if proc.poll() is not None:
+            if any(proc.poll() is not None for proc in procs):
                 raise RuntimeError(f"bench server exited: {log_path.read_text()[-2000:]}")
             try:
                 if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
@@ -279,13 +339,18 @@ def server_process(url: str, data_dir: Path, mode: str) -> Iterator[tuple[str, P
             if time.monotonic() > deadline:
                 raise RuntimeError("bench server did not become healthy in 60 s")
             time.sleep(0.1)
+        if workers > 1:
+            time.sleep(3)  # the health check reached one worker: let the others start
+        listener.close()
         yield base, log_path
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 # ---------------------------------------------------------------------------- database
@@ -431,6 +496,63 @@ async def http_turn(client: httpx.AsyncClient, headers: dict[str, str]) -> tuple
     return wall, events
 
 
+class RawSSEClient:
+    """A minimal HTTP/1.1 keep-alive client for timed turns.
+
+    httpx with httpx-sse spends about 3 ms of its own per turn (building the request,
+    parsing every event line in Python) on this machine, which would be counted as server
+    overhead; this client sends a prepared request and only splits the chunked body into
+    events.
+    """
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader, self._writer = reader, writer
+
+    @classmethod
+    async def connect(cls, base: str) -> RawSSEClient:
+        """A connection to the server at ``base``."""
+        url = httpx.URL(base)
+        reader, writer = await asyncio.open_connection(url.host, url.port)
+        return cls(reader, writer)
+
+    async def turn(self, token: str, message: str) -> tuple[float, list[tuple[str, Any]]]:
+        """POST one chat message; the wall time until the ``done`` event, and the events."""
+        body = json.dumps({"message": message}).encode()
+        request = (
+            f"POST /v1/coach/chat HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n"
+            f"Accept: text/event-stream\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+        start = time.perf_counter()
+        self._writer.write(request)
+        head = await self._reader.readuntil(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 200"):
+            raise RuntimeError(f"chat failed: {head.splitlines()[0]!r}")
+        events: list[tuple[str, Any]] = []
+        pending = b""
+        wall = 0.0
+        while True:
+            size = int((await self._reader.readuntil(b"\r\n")).strip(), 16)
+            if size == 0:  # the last chunk of the response
+                await self._reader.readuntil(b"\r\n")
+                break
+            pending += (await self._reader.readexactly(size + 2))[:-2]
+            *complete, pending = pending.replace(b"\r\n", b"\n").split(b"\n\n")
+            for block in complete:
+                fields = dict(line.split(b": ", 1) for line in block.split(b"\n") if b": " in line)
+                if b"event" in fields:
+                    events.append((fields[b"event"].decode(), json.loads(fields[b"data"])))
+            if events and events[-1][0] in ("done", "error") and not wall:
+                wall = time.perf_counter() - start
+        if events[-1][0] != "done":
+            raise RuntimeError(f"turn did not end with done: {events[-1]}")
+        return wall, events
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._writer.close()
+
+
 async def engine_turns(url: str, user_id: uuid.UUID, turns: int) -> list[TurnTiming]:
     """The same turn through the engine alone, in this process (no HTTP)."""
     from coach.engine import CoachEngine
@@ -504,17 +626,26 @@ async def part_a(url: str, turns: int, data_dir: Path) -> None:
     """Overhead of a turn beyond model time, beside the engine alone and a bare Agent."""
     user_id = await seed_user(url, days=42)
     headers = bearer(user_id)
+    token = headers["Authorization"].removeprefix("Bearer ")
     server: list[TurnTiming] = []
+    via_httpx: list[TurnTiming] = []
     with server_process(url, data_dir, "timed") as (base, _):
+        raw = await RawSSEClient.connect(base)
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             _, first = await http_turn(client, headers)  # cold cache
             for _ in range(10):  # warm-up: cache, pools, code paths
                 await http_turn(client, headers)
+                await raw.turn(token, TWO_TOOL_QUESTION)
             await client.get("/bench/model-clock")
             for _ in range(turns):
-                wall, events = await http_turn(client, headers)
+                wall, events = await raw.turn(token, TWO_TOOL_QUESTION)
                 model_s = (await client.get("/bench/model-clock")).json()["seconds"]
                 server.append(TurnTiming(wall, model_s))
+            for _ in range(max(10, turns // 4)):
+                wall, _ = await http_turn(client, headers)
+                model_s = (await client.get("/bench/model-clock")).json()["seconds"]
+                via_httpx.append(TurnTiming(wall, model_s))
+        raw.close()
     results = await recorded_tool_results(url, first[0][1]["session_id"])
     direct = await engine_turns(url, user_id, turns)
     bare = await bare_turns(results, turns)
@@ -528,6 +659,7 @@ async def part_a(url: str, turns: int, data_dir: Path) -> None:
         ("server: wall (HTTP/SSE)", [t.wall for t in server]),
         ("server: model time", [t.model for t in server]),
         ("server: overhead", [t.overhead for t in server]),
+        ("  (seen by httpx + httpx-sse)", [t.overhead for t in via_httpx]),
         ("engine alone: overhead", [t.overhead for t in direct]),
         ("bare Agent: wall", [t.wall for t in bare]),
         ("bare Agent: overhead", [t.overhead for t in bare]),
@@ -636,15 +768,26 @@ def report(label: str, results: list[ChatResult], elapsed: float, log_path: Path
         print(f"      turn time    p50 {ms(pct(totals, 50))}  p99 {ms(pct(totals, 99))}")
 
 
-async def part_b(url: str, chats: int, ramp_s: float, data_dir: Path) -> None:
+async def part_b(url: str, chats: int, ramp_s: float, data_dir: Path, workers: int) -> None:
     """``chats`` concurrent SSE chats against a model that takes 500 ms per response."""
     model_ms = SLOW_MODEL_SECONDS * 1000
+    redis_url = bench_redis_url() if workers > 1 else None
+    if workers > 1 and redis_url is None:
+        print("    (no Redis reachable: one worker, in-process cache and replay log)")
+        workers = 1
     print(f"\n(b) {chats} concurrent SSE chats, fake model {model_ms:.0f} ms per response")
     print(
-        f"    database pool: pool_size={POOL_SIZE} max_overflow={MAX_OVERFLOW} "
+        f"    server: {workers} worker process(es), "
+        f"{'Redis' if redis_url else 'in-process'} tool cache and replay log, GC tuning on"
+    )
+    print(
+        f"    database pool per worker: pool_size={POOL_SIZE} max_overflow={MAX_OVERFLOW} "
         f"pool_timeout={DatabaseSettings().db_pool_timeout:.0f} s pre_ping=on"
     )
-    with server_process(url, data_dir, "slow") as (base, log_path):
+    with server_process(url, data_dir, "slow", workers=workers, redis_url=redis_url) as (
+        base,
+        log_path,
+    ):
         await burst(base, await seed_plain_users(url, 5), 0)  # warm-up
         users = await seed_plain_users(url, chats)
         report("burst (all sent at once)", *(await burst(base, users, 0)), log_path)
@@ -652,7 +795,10 @@ async def part_b(url: str, chats: int, ramp_s: float, data_dir: Path) -> None:
         report(
             f"ramp (sent evenly over {ramp_s:g} s)", *(await burst(base, users, ramp_s)), log_path
         )
-    with server_process(url, data_dir, "stub") as (base, log_path):
+    with server_process(url, data_dir, "stub", workers=workers, redis_url=redis_url) as (
+        base,
+        log_path,
+    ):
         await burst(base, await seed_plain_users(url, 5), 0)
         users = await seed_plain_users(url, chats)
         report("stub engine, burst (HTTP/SSE layer only)", *(await burst(base, users, 0)), log_path)
@@ -673,16 +819,34 @@ def main() -> None:
     parser.add_argument("--mode", choices=("timed", "slow", "stub"), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--redis-url", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="server worker processes in part (b) (default: 2, or 1 on one CPU; above 1 "
+        "needs Redis, as coach serve --workers does)",
+    )
     args = parser.parse_args()
 
     import pydantic_ai.models
 
     pydantic_ai.models.ALLOW_MODEL_REQUESTS = False  # only function models ever run
     if args.serve:
-        serve(args.serve, args.port, Path(args.data_dir), args.mode)
+        serve(
+            args.serve,
+            args.port,
+            Path(args.data_dir),
+            args.mode,
+            reuse_port=args.reuse_port,
+            redis_url=args.redis_url,
+        )
         return
     if not 1 <= args.turns <= 5000 or not 1 <= args.chats <= 1000 or not 0 <= args.ramp_s <= 60:
         parser.error("--turns must be 1-5000, --chats 1-1000, --ramp-s 0-60")
+    if not 1 <= args.workers <= 16:
+        parser.error("--workers must be 1-16")
     load = os.getloadavg()[0]
     print(
         f"machine: {os.cpu_count()} CPUs, load average {load:.1f}, Python {sys.version.split()[0]}"
@@ -691,7 +855,7 @@ def main() -> None:
         if args.only in (None, "a"):
             asyncio.run(asyncio.wait_for(part_a(url, args.turns, Path(tmp)), PART_A_TIMEOUT_S))
         if args.only in (None, "b"):
-            coro = part_b(url, args.chats, args.ramp_s, Path(tmp))
+            coro = part_b(url, args.chats, args.ramp_s, Path(tmp), args.workers)
             asyncio.run(asyncio.wait_for(coro, PART_B_TIMEOUT_S))
 
 

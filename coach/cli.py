@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -149,30 +150,88 @@ def _announce_demo_account(host: str, port: int) -> None:
     )
 
 
+def _check_multi_worker() -> None:
+    """Several workers share state only through PostgreSQL and Redis: refuse otherwise.
+
+    Each worker is its own process: an embedded database would be started by each, and
+    the in-process rate limits, tool cache and replay log would be per worker (a replay
+    could land on a worker that never saw the turn).
+    """
+    import os
+
+    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    if missing:
+        err.print(
+            f"[red]error:[/red] several server processes need {' and '.join(missing)}: they "
+            "share the database, rate limits, tool cache and replay log only through "
+            "PostgreSQL and Redis"
+        )
+        raise typer.Exit(2)
+
+
+def reuse_port_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket with ``SO_REUSEPORT``: several server processes can each bind
+    ``host:port``, and the kernel spreads new connections evenly across them."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
 def serve(
     host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, help="worker processes (above 1: DATABASE_URL and REDIS_URL)")
+    ] = 1,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    reuse_port: Annotated[
+        bool,
+        typer.Option(
+            help="bind with SO_REUSEPORT, so several `coach serve` processes share the port "
+            "and the kernel balances connections between them (Linux)"
+        ),
+    ] = False,
 ) -> None:
     """Serve the HTTP API (configuration from the environment).
 
     On the embedded database (or with ``COACH_SEED_DEMO=1``) a demo user with 90 days of
     data is seeded on first run; its credentials are printed on every start.
+
+    ``--workers N`` runs N worker processes on one shared socket (uvicorn's supervisor).
+    ``--reuse-port`` instead lets N separate ``coach serve`` processes (started by systemd
+    or another supervisor) bind the same port; the kernel then spreads connections evenly,
+    which keeps bursts of new connections balanced. Both need ``DATABASE_URL`` and
+    ``REDIS_URL``: processes share state only through them.
     """
     import signal
     import threading
 
     import uvicorn
 
+    if workers > 1 or reuse_port:
+        _check_multi_worker()
+    if workers > 1 and reuse_port:
+        err.print("[red]error:[/red] use either --workers or --reuse-port, not both")
+        raise typer.Exit(2)
     # uvicorn re-raises SIGTERM after its graceful shutdown; leaving through SystemExit lets
     # the atexit hooks run, which stop the embedded PostgreSQL instead of orphaning it.
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     _announce_demo_account(host, port)
     err.print(f"serving on http://{host}:{port} (docs at /docs)")
+    if reuse_port:
+        config = uvicorn.Config(
+            "api.app:create_served_app", factory=True, log_level=log_level, proxy_headers=True
+        )
+        uvicorn.Server(config).run(sockets=[reuse_port_socket(host, port)])
+        return
     uvicorn.run(
-        "api.app:create_app",
+        "api.app:create_served_app",
         factory=True,
         host=host,
         port=port,

@@ -32,8 +32,9 @@ from pydantic_ai.models import Model
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach import sessions
+from coach.errors import UserInactive
 from coach.event_log import EventLog, RedisEventLog, create_event_log
-from coach.events import ChatEvent
+from coach.events import ChatEvent, EventCounter
 from coach.history import BudgetHistory, ContextState, budget_processor
 from coach.instructions import PinnedFacts, build_instructions
 from coach.models import ModelFactory
@@ -268,16 +269,28 @@ class CoachEngine:
         session_id: uuid.UUID | None = None,
         client: dict[str, Any] | None = None,
         model: str | None = None,
+        announce_new: bool = False,
     ) -> AsyncGenerator[ChatEvent, None]:
         """The events of one turn (see the module docstring).
 
         ``model`` overrides the session tier's model spec for this turn. Refusals
         (``ValueError`` for a bad message, ``NotFound``, ``SessionClosed``,
-        ``TurnInProgress``, ``ModelUnavailable``) are raised by the first ``__anext__``,
-        before any event.
+        ``TurnInProgress``, ``ModelUnavailable``, ``UserInactive``) are raised by the first
+        ``__anext__``, before any event.
+
+        ``announce_new`` (the SSE route's choice): a new session's ``session`` event comes
+        before its claim, so it leaves without waiting for a database connection. Its id
+        is chosen here, and the claim of a new session can fail only on the account
+        (deactivated, or deleted, while its access token lives): that refusal then ends
+        the stream with an ``error`` event ``account_inactive`` and nothing is stored.
         """
         return self._turn(
-            user_id=user_id, message=message, session_id=session_id, client=client, model=model
+            user_id=user_id,
+            message=message,
+            session_id=session_id,
+            client=client,
+            model=model,
+            announce_new=announce_new,
         )
 
     def _check_message(self, message: str) -> str:
@@ -303,6 +316,8 @@ class CoachEngine:
         session_id: uuid.UUID | None,
         client: dict[str, Any] | None,
         model: str | None,
+        new_session_id: uuid.UUID | None = None,
+        counter: EventCounter | None = None,
     ) -> Turn:
         text = self._check_message(message)
         if model is not None:
@@ -322,6 +337,7 @@ class CoachEngine:
                 stale_after=dt.timedelta(seconds=self._settings.coach_turn_timeout_s + 60),
                 new_tier=tier,
                 new_metadata=self._metadata(new_spec, client),
+                new_session_id=new_session_id,
             )
         try:
             return await self._prepare(
@@ -332,6 +348,7 @@ class CoachEngine:
                 model=model,
                 user_id=user_id,
                 client=client,
+                counter=counter,
             )
         except BaseException:
             # Whatever stops the turn before it starts must not leave the session claimed.
@@ -349,6 +366,7 @@ class CoachEngine:
         model: str | None,
         user_id: uuid.UUID,
         client: dict[str, Any] | None,
+        counter: EventCounter | None,
     ) -> Turn:
         spec = model or self._settings.spec_for_tier(claimed.model_tier)
         model_obj = self._models.model(spec)
@@ -380,10 +398,6 @@ class CoachEngine:
             # The tool-call rows are written with the turn, in its one transaction.
             audit_deferred=True,
         )
-        try:
-            await self._event_log.start_turn(claimed.session_id)
-        except Exception:  # replay is a convenience; the turn runs without it
-            log.warning("event log unavailable for session %s", claimed.session_id)
         return Turn(
             agent=self._agent,
             model=model_obj,
@@ -401,6 +415,7 @@ class CoachEngine:
             message=text,
             deps=CoachDeps(tools=tool_deps, context=context),
             metadata_patch=self._metadata(spec, client),
+            counter=counter or EventCounter(),
         )
 
     async def _turn(
@@ -411,16 +426,48 @@ class CoachEngine:
         session_id: uuid.UUID | None,
         client: dict[str, Any] | None,
         model: str | None,
+        announce_new: bool,
     ) -> AsyncGenerator[ChatEvent, None]:
-        turn = await self._start(
-            user_id=user_id, message=message, session_id=session_id, client=client, model=model
-        )
+        if session_id is None and announce_new:
+            # Announced before the claim (see run_turn); every other refusal is still
+            # raised before the first event.
+            self._check_message(message)
+            self._models.model(model or self._settings.spec_for_tier(None))
+            counter = EventCounter()
+            new_id = uuid.uuid4()
+            announced = counter.session(new_id, SessionStatus.ACTIVE.value)
+            yield announced
+            try:
+                turn = await self._start(
+                    user_id=user_id,
+                    message=message,
+                    session_id=None,
+                    client=client,
+                    model=model,
+                    new_session_id=new_id,
+                    counter=counter,
+                )
+            except (UserInactive, NotFound) as exc:
+                log.info("new session refused: %s", exc)
+                yield counter.error("account_inactive")
+                return
+            turn.opening_event = announced  # logged for replay by the turn's task
+            opening = None
+        else:
+            turn = await self._start(
+                user_id=user_id, message=message, session_id=session_id, client=client, model=model
+            )
+            # The `session` event leaves as soon as the claim is made, not after a round
+            # trip through the turn's task. The task logs it for replay.
+            opening = turn.opening()
         task = asyncio.create_task(turn.run_task(), name=f"coach-turn-{turn.turn_id}")
         self._turns[task] = turn
         task.add_done_callback(lambda done: self._turns.pop(done, None))
         # Wakes the consumer if the task ends without a terminal event (it never should).
         task.add_done_callback(lambda _: turn.queue.put_nowait(None))
         try:
+            if opening is not None:
+                yield opening
             while True:
                 event = await turn.queue.get()
                 if event is None:

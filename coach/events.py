@@ -39,6 +39,7 @@ ERROR_CODES: Final = {
     "timeout": "the turn took too long; try again",
     "cancelled": "the turn was interrupted; what was said so far is saved",
     "internal": "something went wrong; try again",
+    "account_inactive": "this account is inactive",
 }
 
 

@@ -293,12 +293,14 @@ async def claim(
     stale_after: dt.timedelta,
     new_tier: str,
     new_metadata: dict[str, Any],
+    new_session_id: uuid.UUID | None = None,
 ) -> ClaimedTurn:
     """Claim (or create) the session for a turn and load its context in one statement.
 
     The statement runs on its own (autocommit: a single statement needs no transaction, and
     none is left open). Raises ``NotFound``, ``SessionClosed`` (completed, or expired now by
-    idleness) or ``TurnInProgress`` without claiming anything.
+    idleness) or ``TurnInProgress`` without claiming anything. A new session gets
+    ``new_session_id`` when given (the engine announces it before claiming).
     """
     mark = marker(turn_id, now)
     params: dict[str, Any] = {
@@ -309,7 +311,7 @@ async def claim(
     conn = await db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     if session_id is None:
         params |= {
-            "sid": uuid.uuid4(),
+            "sid": new_session_id or uuid.uuid4(),
             "tier": new_tier,
             "meta": {**new_metadata, TURN_KEY: mark},
         }

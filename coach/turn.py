@@ -127,6 +127,8 @@ class Turn:
     persisted: bool = False
     #: Set once the turn is ending: from then on the consumer must not cancel it.
     finishing: bool = False
+    #: The ``session`` event, once :meth:`opening` made it.
+    opening_event: ChatEvent | None = None
     counters: sessions.Counters = field(
         default_factory=lambda: sessions.Counters(message_count=0, tokens_used=0)
     )
@@ -178,10 +180,29 @@ class Turn:
 
     # ------------------------------------------------------------------ body
 
+    def opening(self) -> ChatEvent:
+        """The turn's first event (``session``), which the engine hands to the consumer
+        itself; :meth:`run_task` starts the replay log with it."""
+        self.opening_event = self.counter.session(self.claimed.session_id, self.claimed.status)
+        return self.opening_event
+
+    async def _start_log(self) -> None:
+        """Start the session's replay log with the opening event (a failure never fails the
+        turn: replay is a convenience)."""
+        session_id = self.claimed.session_id
+        try:
+            await self.event_log.start_turn(session_id)
+            if self.opening_event is not None:
+                await self.event_log.append(session_id, self.opening_event)
+        except Exception:
+            log.warning("event log unavailable for session %s", session_id)
+
     async def run_task(self) -> None:
         """The task body: events, the agent run, persistence; never leaks an exception."""
         try:
-            await self.emit(self.counter.session(self.claimed.session_id, self.claimed.status))
+            if self.opening_event is None:  # run without the engine's consumer
+                self.queue.put_nowait(self.opening())
+            await self._start_log()
             decision = self._check_input()
             if decision is not None and decision.action in (Action.BLOCK, Action.REFER):
                 self.finishing = True

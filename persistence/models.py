@@ -355,13 +355,18 @@ class AIToolCallLog(Base, table=True):
     """One row per tool call the coach made."""
 
     __tablename__ = "ai_tool_call_log"
-    # Indexes of the audit queries (coach/audit); migration 0002 gives each one's reason.
+    # Indexes of the audit queries (coach/audit); migrations 0002 and 0003 give the reasons.
     __table_args__ = (
-        sa.Index("ix_ai_tool_call_log_created_at", "created_at"),
+        sa.Index(
+            "ix_ai_tool_call_log_created_at_stats",
+            "created_at",
+            postgresql_include=["latency_ms", "status", "cached", "tool_name"],
+        ),
         sa.Index("ix_ai_tool_call_log_latency_ms", "latency_ms"),
         sa.Index(
-            "ix_ai_tool_call_log_failed_created_at",
+            "ix_ai_tool_call_log_failed_errors",
             "created_at",
+            postgresql_include=["tool_name", "error_message"],
             postgresql_where=sa.text("status = 'failed'"),
         ),
     )
@@ -406,8 +411,14 @@ class AIPolicyViolationLog(Base, table=True):
     """
 
     __tablename__ = "ai_policy_violation_log"
-    # Index of the audit queries (coach/audit); migration 0002 gives its reason.
-    __table_args__ = (sa.Index("ix_ai_policy_violation_log_created_at", "created_at"),)
+    # Index of the audit queries (coach/audit); migration 0003 gives its reason.
+    __table_args__ = (
+        sa.Index(
+            "ix_ai_policy_violation_log_created_at_stats",
+            "created_at",
+            postgresql_include=["violation_type", "user_id", "severity"],
+        ),
+    )
 
     id: uuid.UUID = _pk()
     session_id: uuid.UUID | None = Field(

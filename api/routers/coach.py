@@ -264,18 +264,26 @@ async def chat(body: ChatRequest, request: Request, user_id: TokenUserId, state:
     """Send a message to the coach and stream its turn.
 
     The account is checked by the engine's claim statement (403 inactive, 401 gone), not by
-    a query of its own: one database round trip less on every turn.
+    a query of its own: one database round trip less on every turn. A stream that starts a
+    new session gets its ``session`` event before the claim (no wait for a database
+    connection under load); for it, an account deactivated since its token was issued ends
+    the stream with an ``error`` event ``account_inactive`` instead, and nothing is stored.
     """
     client = {
         "user_agent": request.headers.get("user-agent", "")[:200],
         "request_id": getattr(request.state, "request_id", None),
     }
+    wants_json = _wants_json(request)
     stream = _engine(state).run_turn(
-        user_id=user_id, message=body.message, session_id=body.session_id, client=client
+        user_id=user_id,
+        message=body.message,
+        session_id=body.session_id,
+        client=client,
+        announce_new=not wants_json,
     )
     with _coach_errors():
         primed = await prime(stream)
-    if _wants_json(request):
+    if wants_json:
         turn = await _collect(primed)
         return JSONResponse(turn.model_dump(mode="json"))
     return event_stream_response(primed)

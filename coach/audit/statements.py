@@ -3,9 +3,10 @@
 Aggregates stay in PostgreSQL: filtered counts (``count(*) FILTER (WHERE ...)``), latency
 percentiles (identical to ``percentile_cont(ARRAY[.5, .95, .99]) WITHIN GROUP (ORDER BY
 latency_ms)``; without grouping, per tool and per status read off a latency histogram, see
-``_histogram_stats``), UTC days
-(``date_trunc('day', created_at, 'UTC')``) and the overall row next to the groups
-(``GROUP BY ROLLUP (key)``: one scan, ``grouping(key) = 1`` marks it).
+``_histogram_stats``), UTC days (``date_bin(interval '1 day', created_at, <a UTC
+midnight>)``, equal to ``date_trunc('day', created_at, 'UTC')``, see ``sql.day_of``) and
+the overall row next to the groups (``GROUP BY ROLLUP (key)``: one scan, ``grouping(key) =
+1`` marks it; the histogram groupings add it with ``UNION ALL`` and ``is_total = 1``).
 Group statements return up to ``limit + 2`` rows (the overall row, ``limit`` groups and one
 more that tells the caller the list was truncated).
 """
@@ -26,7 +27,7 @@ from persistence.enums import SessionStatus, Severity, ToolCallStatus
 #: Percentiles reported for latency, in this order.
 PERCENTILES: Final = (0.5, 0.95, 0.99)
 #: Failed calls, written as a literal (not a bind parameter) so that the planner can match
-#: the partial index ``ix_ai_tool_call_log_failed_created_at`` in generic plans too.
+#: the partial index ``ix_ai_tool_call_log_failed_errors`` in generic plans too.
 _FAILED: Final = T.c.status == sa.literal_column("'failed'", T.c.status.type)
 
 
@@ -109,14 +110,13 @@ def _grouped(
     *,
     by_day: bool,
     limit: int | None,
-    size: sa.ColumnElement[Any] | None = None,
 ) -> sa.Select[Any]:
-    """Overall row first, then the groups (days in order, others by ``size``: row count)."""
+    """Overall row first, then the groups (days in order, others by row count)."""
     key = inner.c.key
     if limit is None:
         return sa.select(sa.null().label("key"), sa.literal(1).label("is_total"), *columns)
     is_total = sa.func.grouping(key)
-    order = key.asc() if by_day else (sa.func.count() if size is None else size).desc()
+    order = key.asc() if by_day else sa.func.count().desc()
     return (
         sa.select(key, is_total.label("is_total"), *columns)
         .group_by(sa.func.rollup(key))
@@ -127,7 +127,7 @@ def _grouped(
 
 def _int(count: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     # A histogram bucket holds far fewer than 2**31 calls; sum() of integers adds in bigint,
-    # sum() of bigints in numeric, several times slower in the windows and the rollup.
+    # sum() of bigints in numeric, several times slower in the windows and the aggregates.
     return sa.cast(count, sa.Integer)
 
 
@@ -161,6 +161,10 @@ def tool_stats(
     return _grouped(inner, columns, by_day=by is ToolGroupBy.DAY, limit=limit)
 
 
+#: The counts of a histogram row, in the order the reports list them.
+_COUNTS: Final = ("calls", "success", "failed", "blocked", "cached")
+
+
 def _histogram_stats(
     window: TimeWindow, filters: ToolFilters, by: ToolGroupBy | None, limit: int
 ) -> sa.Select[Any]:
@@ -171,70 +175,81 @@ def _histogram_stats(
     may run in parallel, a few thousand rows per group) holds the same information; the
     percentiles are then read off its cumulative counts with the same interpolation and
     float8 arithmetic as ``percentile_cont``, so the results are identical.
+
+    With groups, the overall row is read off the histogram summed per latency (a CTE, built
+    once) rather than from a ``ROLLUP`` over the groups' rows: a rollup evaluates every
+    aggregate, and its filters, for both grouping sets on every row and needs the rows
+    sorted by latency over all groups once more (30 days per tool, 12k histogram rows: 13 ms
+    of 130 ms saved).
     """
     latency = T.c.latency_ms
-    key = _tool_key(by)
-    histogram = (
-        sa.select(
-            key.label("key"),
-            latency.label("latency"),
-            _int(sa.func.count()).label("calls"),
-            _int(sa.func.count().filter(T.c.status == ToolCallStatus.SUCCESS)).label("success"),
-            _int(sa.func.count().filter(T.c.status == ToolCallStatus.FAILED)).label("failed"),
-            _int(sa.func.count().filter(T.c.status == ToolCallStatus.BLOCKED)).label("blocked"),
-            _int(sa.func.count().filter(T.c.cached)).label("cached"),
-        )
-        .where(*tool_where(window, filters))
-        .group_by(*([latency] if by is None else [key, latency]))
-        .subquery("histogram")
-    )
-    h = histogram.c
-    # Cumulative counts in latency order, within the group and over the whole window (the
-    # RANGE frame counts peers: every group's row of one latency gets the window's total).
-    group_cum = sa.func.sum(h.calls).over(partition_by=h.key, order_by=h.latency)
-    group_n = sa.func.sum(h.calls).over(partition_by=h.key)
-    total_cum = sa.func.sum(h.calls).over(order_by=h.latency)
-    total_n = sa.func.sum(h.calls).over()
-    inner = sa.select(
-        h.key,
-        h.latency,
-        h.calls,
-        h.success,
-        h.failed,
-        h.blocked,
-        h.cached,
-        group_cum.label("group_cum"),
-        group_n.label("group_n"),
-        total_cum.label("total_cum"),
-        total_n.label("total_n"),
-    ).subquery("calls")
-    c = inner.c
-
-    def total(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
-        # sum() over no rows is NULL where count(*) was 0.
-        return sa.func.coalesce(sa.func.sum(column), 0)
-
-    overall = _percentiles(c.total_cum, c.total_n, c.latency)
-    columns: list[sa.ColumnElement[Any]] = [
-        total(c.calls).label("calls"),
-        total(c.success).label("success"),
-        total(c.failed).label("failed"),
-        total(c.blocked).label("blocked"),
-        total(c.cached).label("cached"),
+    counts = [
+        _int(sa.func.count()).label("calls"),
+        _int(sa.func.count().filter(T.c.status == ToolCallStatus.SUCCESS)).label("success"),
+        _int(sa.func.count().filter(T.c.status == ToolCallStatus.FAILED)).label("failed"),
+        _int(sa.func.count().filter(T.c.status == ToolCallStatus.BLOCKED)).label("blocked"),
+        _int(sa.func.count().filter(T.c.cached)).label("cached"),
     ]
-    max_ms = sa.func.max(c.latency).label("max_ms")
-    empty = sa.func.max(c.total_n).is_(None)
+    where = tool_where(window, filters)
     if by is None:
-        percentiles = sa.case((empty, sa.null()), else_=overall)
-        columns += [sa.type_coerce(percentiles, ARRAY(sa.Float)).label("percentiles"), max_ms]
-        return _grouped(inner, columns, by_day=False, limit=None).select_from(inner)
-    per_group = _percentiles(c.group_cum, c.group_n, c.latency)
-    percentiles = sa.case(
-        (empty, sa.null()), (sa.func.grouping(c.key) == 1, overall), else_=per_group
+        histogram = (
+            sa.select(latency.label("latency"), *counts)
+            .where(*where)
+            .group_by(latency)
+            .subquery("histogram")
+        )
+        return _latency_summary(histogram, grouped=False)
+    key = _tool_key(by)
+    per_group = (
+        sa.select(key.label("key"), latency.label("latency"), *counts)
+        .where(*where)
+        .group_by(key, latency)
+        .cte("histogram")
     )
-    columns += [sa.type_coerce(percentiles, ARRAY(sa.Float)).label("percentiles"), max_ms]
-    calls = sa.func.sum(c.calls)
-    return _grouped(inner, columns, by_day=by is ToolGroupBy.DAY, limit=limit, size=calls)
+    h = per_group.c
+    overall = (
+        sa.select(h.latency, *(_int(sa.func.sum(h[name])).label(name) for name in _COUNTS))
+        .group_by(h.latency)
+        .subquery("overall")
+    )
+    stats = sa.union_all(
+        _latency_summary(overall, grouped=False), _latency_summary(per_group, grouped=True)
+    ).subquery("stats")
+    # Groups by size; ties in key order (tool names bytewise: the key carries COLLATE "C").
+    return (
+        sa.select(stats)
+        .order_by(stats.c.is_total.desc(), stats.c.calls.desc(), stats.c.key)
+        .limit(limit + 2)
+    )
+
+
+def _latency_summary(histogram: sa.Subquery | sa.CTE, *, grouped: bool) -> sa.Select[Any]:
+    """Counts, percentiles and maximum latency of histogram rows: per ``key`` or overall."""
+    h = histogram.c
+    partition = h.key if grouped else None
+    rows = sa.select(
+        *([h.key] if grouped else []),
+        h.latency,
+        *(h[name] for name in _COUNTS),
+        # Cumulative counts in latency order (one row per latency within a partition).
+        sa.func.sum(h.calls).over(partition_by=partition, order_by=h.latency).label("cum"),
+        sa.func.sum(h.calls).over(partition_by=partition).label("n"),
+    ).subquery("cumulative")
+    c = rows.c
+    percentiles: sa.ColumnElement[Any] = _percentiles(c.cum, c.n, c.latency)
+    if not grouped:
+        # No rows at all: no percentiles (the aggregate still returns its one row).
+        percentiles = sa.case((sa.func.max(c.n).is_(None), sa.null()), else_=percentiles)
+    columns: list[sa.ColumnElement[Any]] = [
+        (c.key if grouped else sa.null()).label("key"),
+        sa.literal(0 if grouped else 1).label("is_total"),
+        # sum() over no rows is NULL where count(*) was 0.
+        *(sa.func.coalesce(sa.func.sum(c[name]), 0).label(name) for name in _COUNTS),
+        sa.type_coerce(percentiles, ARRAY(sa.Float)).label("percentiles"),
+        sa.func.max(c.latency).label("max_ms"),
+    ]
+    summary = sa.select(*columns)
+    return summary.group_by(c.key) if grouped else summary
 
 
 def top_errors(window: TimeWindow, filters: ToolFilters, limit: int) -> sa.Select[Any]:

@@ -1,0 +1,94 @@
+"""``coach serve`` options for several processes, and the served app's GC tuning."""
+
+from __future__ import annotations
+
+import gc
+import socket
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from api.app import GC_GEN0_THRESHOLD, tune_gc
+from coach.cli import build_app, reuse_port_socket
+
+
+def _serve(args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(build_app(), ["serve", *args])
+    return result.exit_code, result.stderr
+
+
+@pytest.mark.parametrize("args", [["--workers", "2"], ["--reuse-port"]])
+def test_several_processes_need_database_and_redis_urls(
+    args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    code, err = _serve(args)
+    assert code == 2
+    assert "DATABASE_URL and REDIS_URL" in err
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db.invalid/x")
+    code, err = _serve(args)
+    assert code == 2
+    assert "REDIS_URL" in err and "DATABASE_URL" not in err
+
+
+def test_workers_and_reuse_port_are_exclusive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db.invalid/x")
+    monkeypatch.setenv("REDIS_URL", "redis://redis.invalid:6379/0")
+    code, err = _serve(["--workers", "2", "--reuse-port"])
+    assert code == 2
+    assert "either --workers or --reuse-port" in err
+
+
+def test_reuse_port_sockets_share_a_port_and_both_accept() -> None:
+    first = reuse_port_socket("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    second = reuse_port_socket("127.0.0.1", port)
+    try:
+        assert second.getsockname()[1] == port
+        # Without SO_REUSEPORT a second bind to a listening port fails.
+        plain = socket.socket()
+        with pytest.raises(OSError):
+            plain.bind(("127.0.0.1", port))
+        plain.close()
+        accepted = 0
+        for sock in (first, second):
+            sock.setblocking(False)
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(32)]
+        for sock in (first, second):
+            while True:
+                try:
+                    conn, _ = sock.accept()
+                except BlockingIOError:
+                    break
+                conn.close()
+                accepted += 1
+        for client in clients:
+            client.close()
+        assert accepted == 32
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.fixture
+def gc_state() -> Iterator[None]:
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
+
+
+def test_tune_gc_freezes_startup_objects_and_raises_the_young_threshold(
+    gc_state: None,
+) -> None:
+    gc.unfreeze()
+    tune_gc()
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == GC_GEN0_THRESHOLD
+    # Cycles made afterwards are still collected.
+    cycle: list[object] = []
+    cycle.append(cycle)
+    del cycle
+    assert gc.collect() >= 1
