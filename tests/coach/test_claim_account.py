@@ -55,9 +55,7 @@ async def test_announced_new_session_is_the_stored_one_and_replays_from_its_firs
     session_id = uuid.UUID(events[0].data["session_id"])
     s = table_of(AISession)
     async with session_factory() as db:
-        stored = (
-            await db.execute(sa.select(s.c.user_id).where(s.c.id == session_id))
-        ).scalar_one()
+        stored = (await db.execute(sa.select(s.c.user_id).where(s.c.id == session_id))).scalar_one()
     assert stored == user_id
     replayed = await collect(engine.replay(user_id=user_id, session_id=session_id, after_id=0))
     assert [e.id for e in replayed] == [e.id for e in events]
