@@ -32,6 +32,7 @@ from pydantic_ai.models import Model
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach import sessions
+from coach.admission import StartGate
 from coach.errors import UserInactive
 from coach.event_log import EventLog, RedisEventLog, create_event_log
 from coach.events import ChatEvent, EventCounter
@@ -163,6 +164,7 @@ class CoachEngine:
         )
         self._version = app_version()
         self._turns: dict[asyncio.Task[None], Turn] = {}
+        self._start_gate = StartGate(settings.coach_start_concurrency)
 
     @property
     def settings(self) -> CoachSettings:
@@ -437,6 +439,7 @@ class CoachEngine:
             new_id = uuid.uuid4()
             announced = counter.session(new_id, SessionStatus.ACTIVE.value)
             yield announced
+            ticket = await self._start_gate.enter()
             try:
                 turn = await self._start(
                     user_id=user_id,
@@ -448,18 +451,25 @@ class CoachEngine:
                     counter=counter,
                 )
             except (UserInactive, NotFound) as exc:
+                ticket.release()
                 log.info("new session refused: %s", exc)
                 yield counter.error("account_inactive")
                 return
+            except BaseException:
+                ticket.release()
+                raise
             turn.opening_event = announced  # logged for replay by the turn's task
+            turn.admit(ticket)
             opening = None
         else:
             turn = await self._start(
                 user_id=user_id, message=message, session_id=session_id, client=client, model=model
             )
             # The `session` event leaves as soon as the claim is made, not after a round
-            # trip through the turn's task. The task logs it for replay.
+            # trip through the turn's task. The task logs it for replay and waits for a
+            # start slot itself.
             opening = turn.opening()
+        turn.start_gate = self._start_gate
         task = asyncio.create_task(turn.run_task(), name=f"coach-turn-{turn.turn_id}")
         self._turns[task] = turn
         task.add_done_callback(lambda done: self._turns.pop(done, None))
@@ -483,6 +493,8 @@ class CoachEngine:
                 await asyncio.shield(task)
             except BaseException:  # the turn logs its own failures
                 pass
+            if turn.start_ticket is not None:  # a task cancelled before it ever ran
+                turn.start_ticket.release()
 
     # ------------------------------------------------------------------ replay
 

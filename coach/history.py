@@ -21,7 +21,7 @@ loads only ``conversation_history[folded:]`` (see :mod:`coach.sessions`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, cast
 
@@ -138,6 +138,8 @@ class ContextState:
     summary_changed: bool = False
     folded_this_turn: int = 0
     request_sizes: list[int] = field(default_factory=list)
+    #: Called before each model request (the engine's start gate is released there).
+    on_model_request: Callable[[], None] | None = field(default=None, repr=False)
     #: Estimates of messages already measured this turn (by identity: the same objects are
     #: sent again with every request of the turn).
     _sizes: dict[int, tuple[ModelMessage, int]] = field(default_factory=dict, repr=False)
@@ -255,7 +257,10 @@ class BudgetHistory(ProcessHistory[Any]):
         self, ctx: RunContext[Any], request_context: ModelRequestContext
     ) -> ModelRequestContext:
         """Fit the request's messages to the budget (as ``ProcessHistory`` does)."""
-        messages = await fit_messages(ctx.deps.context, list(request_context.messages))
+        state: ContextState = ctx.deps.context
+        if state.on_model_request is not None:
+            state.on_model_request()
+        messages = await fit_messages(state, list(request_context.messages))
         request_context.messages = messages.copy()
         ctx.messages[:] = messages
         return request_context

@@ -72,6 +72,12 @@ class CoachSettings(BaseSettings):
     coach_max_tool_calls_per_turn: int = Field(default=16, ge=0)
     coach_max_tokens_per_turn: int = Field(default=60_000, ge=100, description="input+output")
     coach_turn_timeout_s: float = Field(default=120.0, gt=0)
+    coach_start_concurrency: int = Field(
+        default=8,
+        ge=1,
+        description="turns a process starts at once (claim to first model request); the "
+        "rest wait for a slot, so a burst's first events are not held up by start-ups",
+    )
     coach_max_message_chars: int = Field(default=4000, ge=1)
 
     # History: every model request is kept under this many (estimated) tokens.

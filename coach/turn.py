@@ -53,6 +53,7 @@ from pydantic_ai.usage import RunUsage, UsageLimits
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach import sessions
+from coach.admission import StartGate, StartTicket
 from coach.event_log import EventLog
 from coach.events import ChatEvent, EventCounter
 from coach.history import ContextState, dump_messages_json, load_messages_json
@@ -129,6 +130,9 @@ class Turn:
     finishing: bool = False
     #: The ``session`` event, once :meth:`opening` made it.
     opening_event: ChatEvent | None = None
+    #: The engine's gate of start-ups; the task takes a slot unless admitted already.
+    start_gate: StartGate | None = None
+    start_ticket: StartTicket | None = None
     counters: sessions.Counters = field(
         default_factory=lambda: sessions.Counters(message_count=0, tokens_used=0)
     )
@@ -197,11 +201,18 @@ class Turn:
         except Exception:
             log.warning("event log unavailable for session %s", session_id)
 
+    def admit(self, ticket: StartTicket) -> None:
+        """Hold ``ticket`` until the first model request (or the end of the turn)."""
+        self.start_ticket = ticket
+        self.deps.context.on_model_request = ticket.release
+
     async def run_task(self) -> None:
         """The task body: events, the agent run, persistence; never leaks an exception."""
         try:
             if self.opening_event is None:  # run without the engine's consumer
                 self.queue.put_nowait(self.opening())
+            if self.start_ticket is None and self.start_gate is not None:
+                self.admit(await self.start_gate.enter())
             await self._start_log()
             decision = self._check_input()
             if decision is not None and decision.action in (Action.BLOCK, Action.REFER):
@@ -229,6 +240,9 @@ class Turn:
             if not self.persisted:
                 self.finishing = True
                 await self._finish(complete=False, error=code)
+        finally:
+            if self.start_ticket is not None:  # a turn without a model request
+                self.start_ticket.release()
 
     def _check_input(self) -> Decision | None:
         if self.policy is None:
