@@ -33,8 +33,10 @@ from coach import offline_replies
 from coach.intents import Intent, recognise, tool_calls_for
 
 OFFLINE_MODEL_NAME: Final = "offline"
-#: Size of the streamed text chunks (split on spaces), like a real model's deltas.
-CHUNK_CHARS: Final = 40
+#: Size of the streamed text chunks (split on spaces): about two sentences. The output
+#: policy releases whole sentences to the client anyway, so smaller deltas would only cost
+#: CPU (each delta passes the agent's event pipeline: ~0.7 ms a turn at 40 characters).
+CHUNK_CHARS: Final = 240
 
 
 @dataclass

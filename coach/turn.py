@@ -273,15 +273,19 @@ class Turn:
             tool_calls_limit=self.settings.coach_max_tool_calls_per_turn,
             total_tokens_limit=self.settings.coach_max_tokens_per_turn,
         )
-        async with self.agent.iter(
-            self.message,
-            model=self.model,
-            deps=self.deps,
-            message_history=self._history(),
-            instructions=self.deps.context.instructions,
-            usage_limits=limits,
-            timeout=self.settings.coach_turn_timeout_s,
-        ) as run:
+        # The turn's deadline as one asyncio timeout (TimeoutError -> the `timeout` error
+        # event): cheaper than the agent's own per-step timeout handling.
+        async with (
+            asyncio.timeout(self.settings.coach_turn_timeout_s),
+            self.agent.iter(
+                self.message,
+                model=self.model,
+                deps=self.deps,
+                message_history=self._history(),
+                instructions=self.deps.context.instructions,
+                usage_limits=limits,
+            ) as run,
+        ):
             self.run = run
             async for node in run:
                 if Agent.is_model_request_node(node):

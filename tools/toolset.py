@@ -77,6 +77,14 @@ class LenientArgsValidator:
 _LENIENT = LenientArgsValidator()
 
 
+def _static_definitions(toolset: AbstractToolset[Any]) -> bool:
+    """True when ``toolset``'s tool definitions cannot change within a run: plain
+    functions without a ``prepare`` hook."""
+    return isinstance(toolset, FunctionToolset) and all(
+        tool.prepare is None for tool in toolset.tools.values()
+    )
+
+
 @dataclass
 class CoachToolset(WrapperToolset[Any]):
     """Validates, gates, caches, audits and records every call of the wrapped tools."""
@@ -84,6 +92,9 @@ class CoachToolset(WrapperToolset[Any]):
     specs: Mapping[str, ToolSpec] = field(default_factory=dict)
     get_deps: Callable[[Any], ToolDeps] = _identity
     _run_deps: ToolDeps | None = None
+    #: The run's tool definitions, listed once per run when no tool prepares its own
+    #: definition per step (pydantic-ai asks before every model request).
+    _run_tools: dict[str, ToolsetTool[Any]] | None = field(default=None, repr=False)
 
     @property
     def id(self) -> str | None:
@@ -93,7 +104,7 @@ class CoachToolset(WrapperToolset[Any]):
     async def for_run(self, ctx: RunContext[Any]) -> AbstractToolset[Any]:
         """A per-run copy that knows the run's deps, so the run's end can flush the audit."""
         inner = await self.wrapped.for_run(ctx)
-        return replace(self, wrapped=inner, _run_deps=self.get_deps(ctx.deps))
+        return replace(self, wrapped=inner, _run_deps=self.get_deps(ctx.deps), _run_tools=None)
 
     async def for_run_step(self, ctx: RunContext[Any]) -> AbstractToolset[Any]:
         """Flush the previous step's audit rows before the next model request."""
@@ -111,11 +122,16 @@ class CoachToolset(WrapperToolset[Any]):
 
     async def get_tools(self, ctx: RunContext[Any]) -> dict[str, ToolsetTool[Any]]:
         """The wrapped tools, with argument validation deferred to :meth:`call_tool`."""
+        if self._run_tools is not None:
+            return self._run_tools
         tools = await self.wrapped.get_tools(ctx)
-        return {
+        lenient = {
             name: (replace(tool, args_validator=_LENIENT) if name in self.specs else tool)
             for name, tool in tools.items()
         }
+        if self._run_deps is not None and _static_definitions(self.wrapped):
+            self._run_tools = lenient
+        return lenient
 
     async def call_tool(
         self, name: str, tool_args: dict[str, Any], ctx: RunContext[Any], tool: ToolsetTool[Any]
