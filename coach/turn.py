@@ -211,9 +211,10 @@ class Turn:
         try:
             if self.opening_event is None:  # run without the engine's consumer
                 self.queue.put_nowait(self.opening())
+            # The log first: a replay must never find the session's previous turn.
+            await self._start_log()
             if self.start_ticket is None and self.start_gate is not None:
                 self.admit(await self.start_gate.enter())
-            await self._start_log()
             decision = self._check_input()
             if decision is not None and decision.action in (Action.BLOCK, Action.REFER):
                 self.finishing = True
@@ -482,7 +483,8 @@ class Turn:
                     trigger_text=record.trigger,
                 )
             tool_violations = await write_violations(db, tools)
-            await db.commit()
+            if transaction:  # in autocommit the statement is already committed
+                await db.commit()
         forget_violations(tools, tool_violations)
         forget_audit(tools, len(audit))
         self.persisted = True
