@@ -418,6 +418,7 @@ class CoachEngine:
             deps=CoachDeps(tools=tool_deps, context=context),
             metadata_patch=self._metadata(spec, client),
             counter=counter or EventCounter(),
+            start_gate=self._start_gate,
         )
 
     async def _turn(
@@ -469,7 +470,6 @@ class CoachEngine:
             # trip through the turn's task. The task logs it for replay and waits for a
             # start slot itself.
             opening = turn.opening()
-        turn.start_gate = self._start_gate
         task = asyncio.create_task(turn.run_task(), name=f"coach-turn-{turn.turn_id}")
         self._turns[task] = turn
         task.add_done_callback(lambda done: self._turns.pop(done, None))
@@ -493,7 +493,9 @@ class CoachEngine:
                 await asyncio.shield(task)
             except BaseException:  # the turn logs its own failures
                 pass
-            if turn.start_ticket is not None:  # a task cancelled before it ever ran
+            # The start slot, if the turn never reached a model request (refused by the
+            # input policy, failed or cancelled early, or never ran). Idempotent.
+            if turn.start_ticket is not None:
                 turn.start_ticket.release()
 
     # ------------------------------------------------------------------ replay

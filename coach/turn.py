@@ -241,9 +241,6 @@ class Turn:
             if not self.persisted:
                 self.finishing = True
                 await self._finish(complete=False, error=code)
-        finally:
-            if self.start_ticket is not None:  # a turn without a model request
-                self.start_ticket.release()
 
     def _check_input(self) -> Decision | None:
         if self.policy is None:

@@ -20,3 +20,16 @@ async def deactivate_user(
             sa.update(users).where(users.c.id == uuid.UUID(str(user_id))).values(is_active=False)
         )
         await db.commit()
+
+
+def sse_blocks(raw: str) -> list[dict[str, str]]:
+    """An SSE body's blocks as {field: value}; comment lines under the key ':'."""
+    out = []
+    for block in raw.replace("\r\n", "\n").split("\n\n"):
+        fields: dict[str, str] = {}
+        for line in block.splitlines():
+            name, _, value = line.partition(": ")
+            fields[name if name else ":"] = value
+        if fields:
+            out.append(fields)
+    return out

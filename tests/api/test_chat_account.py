@@ -17,18 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from persistence.models import AISession, table_of
 from tests.api.test_sessions_api import _headers, _user
-from tests.support import deactivate_user
+from tests.support import deactivate_user, sse_blocks
 
 JSON = {"Accept": "application/json"}
 
 
 def _events(body: str) -> list[tuple[str, dict[str, object]]]:
-    events = []
-    for block in body.replace("\r\n", "\n").strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.split("\n") if ": " in line)
-        if "event" in fields:
-            events.append((fields["event"], json.loads(fields["data"])))
-    return events
+    return [(b["event"], json.loads(b["data"])) for b in sse_blocks(body) if "event" in b]
 
 
 async def _session_count(factory: async_sessionmaker[AsyncSession], uid: uuid.UUID) -> int:

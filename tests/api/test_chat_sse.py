@@ -15,19 +15,7 @@ from api.errors import ApiError, install_error_handlers
 from api.sse import event_stream_response, prime
 from coach.errors import TurnInProgress
 from coach.events import ERROR_CODES, ChatEvent, EventCounter
-
-
-def _blocks(raw: str) -> list[dict[str, str]]:
-    """SSE blocks as {field: value}; comment lines under the key ':'."""
-    out = []
-    for block in raw.replace("\r\n", "\n").split("\n\n"):
-        fields: dict[str, str] = {}
-        for line in block.splitlines():
-            name, _, value = line.partition(": ")
-            fields[name if name else ":"] = value
-        if fields:
-            out.append(fields)
-    return out
+from tests.support import sse_blocks
 
 
 def _app(stream: AsyncIterator[ChatEvent], *, heartbeat: float = 15) -> FastAPI:
@@ -62,7 +50,7 @@ async def test_events_carry_id_event_and_one_json_data_line() -> None:
 
     response = await _post(_app(turn()))
 
-    blocks = _blocks(response.text)
+    blocks = sse_blocks(response.text)
     assert response.headers["cache-control"] == "no-cache"
     assert response.headers["x-accel-buffering"] == "no"
     assert [(b["id"], b["event"]) for b in blocks] == [
@@ -84,7 +72,7 @@ async def test_idle_stream_sends_heartbeat_comments() -> None:
 
     response = await _post(_app(turn(), heartbeat=0.1))
 
-    assert any(":" in b and b[":"].startswith("ping") for b in _blocks(response.text))
+    assert any(":" in b and b[":"].startswith("ping") for b in sse_blocks(response.text))
 
 
 async def test_failure_mid_stream_ends_with_an_error_event_without_internals(
@@ -99,7 +87,7 @@ async def test_failure_mid_stream_ends_with_an_error_event_without_internals(
 
     response = await _post(_app(turn()))
 
-    blocks = [b for b in _blocks(response.text) if "event" in b]
+    blocks = [b for b in sse_blocks(response.text) if "event" in b]
     assert blocks[-1]["event"] == "error" and blocks[-1]["id"] == "3"
     assert json.loads(blocks[-1]["data"]) == {
         "code": "internal",
