@@ -48,9 +48,21 @@ def _blocking_model(started: asyncio.Event, go: asyncio.Event) -> FunctionModel:
     return FunctionModel(request, stream_function=stream)
 
 
-def _all_free(engine: CoachEngine, limit: int) -> bool:
+async def _all_free(engine: CoachEngine, limit: int) -> bool:
+    """Every slot of the engine's gate can be taken at once (none leaked)."""
     gate: StartGate = engine._start_gate
-    return gate.limit == limit and not gate.waiting
+    if gate.limit != limit:
+        return False
+    tickets = []
+    try:
+        for _ in range(limit):
+            tickets.append(await asyncio.wait_for(gate.enter(), 0.5))
+    except TimeoutError:
+        return False
+    finally:
+        for ticket in tickets:
+            ticket.release()
+    return True
 
 
 async def test_slot_is_freed_at_the_model_request_not_at_the_end_of_the_turn(
@@ -78,7 +90,7 @@ async def test_slot_is_freed_at_the_model_request_not_at_the_end_of_the_turn(
     go_b.set()
     for events in await asyncio.gather(turn_a, turn_b):
         assert events[-1].event == "done"
-    assert _all_free(engine, 1)
+    assert await _all_free(engine, 1)
 
 
 async def test_every_way_a_turn_ends_gives_its_slot_back(
@@ -110,4 +122,4 @@ async def test_every_way_a_turn_ends_gives_its_slot_back(
         *(collect(engine.run_turn(user_id=user_id, message="hi")) for _ in range(5))
     )
     assert all(events[-1].event == "done" for events in runs)
-    assert _all_free(engine, 2)
+    assert await _all_free(engine, 2)
