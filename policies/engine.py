@@ -4,14 +4,16 @@
 >>> engine.check_input("how do I kill a Python process").action
 <Action.ALLOW: 'allow'>
 
-Regexes are compiled once, in the constructor; checks are pure functions of their inputs
-(plus the clock, used only to turn ``birth_year`` into an age).
+Regexes are compiled and the learned layer's ONNX session is loaded once, in the constructor
+(the session is shared by every engine of the process); checks are pure functions of their
+inputs (plus the clock, used only to turn ``birth_year`` into an age). The rules read the
+numbers; the classifier decides the semantic types (``classifier.layer``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from persistence.enums import Sex
@@ -23,6 +25,8 @@ from ._normalize import Normalized
 from ._plan import PlanChecker, PlanOutcome
 from ._text_checks import TextChecker
 from ._tool_args import split_tool_args
+from .classifier import Scores, load_classifier
+from .classifier.layer import LearnedLayer, read_types
 from .models import (
     Action,
     Decision,
@@ -32,7 +36,7 @@ from .models import (
     Violation,
     strongest,
 )
-from .referrals import region_for_timezone
+from .referrals import region_for_timezone, supportive_information
 from .settings import PolicySettings
 
 POLICY_VERSION = "1.0.0"
@@ -61,6 +65,11 @@ class PolicyEngine:
         self._text = TextChecker(self.settings)
         self._plans = PlanChecker(self.settings)
         self._memo: dict[tuple[Any, ...], Decision] = {}
+        # The learned layer: one ONNX session per process, loaded here (never at import).
+        self._classifier = load_classifier() if self.settings.classifier else None
+        self._learned = (
+            LearnedLayer(self._classifier.thresholds) if self._classifier is not None else None
+        )
 
     # -- public checks ---------------------------------------------------------------------
     def check_input(self, text: str, profile: PolicyProfile | None = None) -> Decision:
@@ -70,6 +79,25 @@ class PolicyEngine:
     def check_output(self, text: str, profile: PolicyProfile | None = None) -> Decision:
         """Check a sentence or chunk of the coach's reply; adjust amends it, block replaces it."""
         return self._check_text(text, Stage.OUTPUT, profile)
+
+    def check_outputs(
+        self, texts: Sequence[str], profile: PolicyProfile | None = None
+    ) -> list[Decision]:
+        """Check several sentences of a reply at once (the classifier reads them in one run)."""
+        facts = self._facts(profile)
+        decisions: list[Decision | None] = [
+            self._memo.get(self._key(t, Stage.OUTPUT, profile, facts)) for t in texts
+        ]
+        todo = [i for i, d in enumerate(decisions) if d is None and texts[i].strip()]
+        scores = self._scores([texts[i] for i in todo], Stage.OUTPUT)
+        for k, i in enumerate(todo):
+            decisions[i] = self._check_text(
+                texts[i], Stage.OUTPUT, profile, scores[k] if scores else None
+            )
+        return [
+            d if d is not None else Decision(action=Action.ALLOW, stage=Stage.OUTPUT)
+            for d in decisions
+        ]
 
     def check_plan(self, plan: PlanProposal, profile: PolicyProfile | None = None) -> Decision:
         """Check a proposed plan; adjust moves it to the nearest safe plan, block when none."""
@@ -95,8 +123,11 @@ class PolicyEngine:
             extra[key] = safe
         violations = [self._violation(f, Stage.TOOL_ARGS, None) for f in findings]
         facts = self._facts(split.profile)
-        for text in split.texts:
-            norm, text_findings = self._text.findings(text, Stage.TOOL_ARGS, facts)
+        scores = self._scores(split.texts, Stage.TOOL_ARGS)
+        for k, text in enumerate(split.texts):
+            norm, text_findings, _ = self._findings(
+                text, Stage.TOOL_ARGS, facts, scores[k] if scores else None
+            )
             violations.extend(self._violation(f, Stage.TOOL_ARGS, norm) for f in text_findings)
         action = strongest([v.action for v in violations])
         if action is Action.ALLOW:
@@ -122,13 +153,13 @@ class PolicyEngine:
         year = self._today().year
         return Facts(profile.weight_kg, female, age_in(profile, year), tdee(profile, year))
 
-    def _check_text(self, text: str, stage: Stage, profile: PolicyProfile | None) -> Decision:
-        facts = self._facts(profile)
-        if len(text) > _MEMO_MAX_CHARS:
-            return self._decide_text(text, stage, profile, facts)
-        # Everything the decision depends on: the text, the stage, the facts (the clock enters
-        # only through the age in them) and the timezone (the referral region).
-        key = (
+    @staticmethod
+    def _key(
+        text: str, stage: Stage, profile: PolicyProfile | None, facts: Facts
+    ) -> tuple[Any, ...]:
+        # Everything a text decision depends on: the text, the stage, the facts (the clock
+        # enters only through the age in them) and the timezone (the referral region).
+        return (
             text,
             stage,
             facts.weight_kg,
@@ -138,23 +169,61 @@ class PolicyEngine:
             facts.athlete,
             profile.timezone if profile else None,
         )
+
+    def _scores(self, texts: Sequence[str], stage: Stage) -> list[Scores] | None:
+        """The classifier's scores for ``texts`` in one batched run (None when it is off)."""
+        if self._classifier is None or not texts:
+            return None
+        return self._classifier.classify(texts, output=stage is Stage.OUTPUT)
+
+    def _check_text(
+        self,
+        text: str,
+        stage: Stage,
+        profile: PolicyProfile | None,
+        scores: Scores | None = None,
+    ) -> Decision:
+        facts = self._facts(profile)
+        if len(text) > _MEMO_MAX_CHARS:
+            return self._decide_text(text, stage, profile, facts, scores)
+        key = self._key(text, stage, profile, facts)
         cached = self._memo.get(key)
         if cached is not None:
             return cached  # decisions are frozen: sharing one is safe
-        decision = self._decide_text(text, stage, profile, facts)
+        decision = self._decide_text(text, stage, profile, facts, scores)
         if len(self._memo) >= _MEMO_SIZE:
             self._memo.clear()  # bounded; a cold memo only costs the checks again
         self._memo[key] = decision
         return decision
 
-    def _decide_text(
-        self, text: str, stage: Stage, profile: PolicyProfile | None, facts: Facts
-    ) -> Decision:
+    def _findings(
+        self, text: str, stage: Stage, facts: Facts, scores: Scores | None
+    ) -> tuple[Normalized, list[Finding], str | None]:
+        """The rules' findings, combined with the classifier's (see ``classifier.layer``);
+        the last item is the topic of supportive resources for an allowed mention."""
         norm, findings = self._text.findings(text, stage, facts)
-        if not findings:
-            return Decision(action=Action.ALLOW, stage=stage)
-        violations = [self._violation(f, stage, norm) for f in findings]
+        if self._learned is None or self._classifier is None:
+            return norm, findings, None
+        if scores is None:
+            scores = self._classifier.classify([text], output=stage is Stage.OUTPUT)[0]
+        read = read_types(self._text.numeric.reader.quantities(norm.text))
+        outcome = self._learned.combine(norm.text, stage, findings, scores, read)
+        return norm, outcome.findings, outcome.support
+
+    def _decide_text(
+        self,
+        text: str,
+        stage: Stage,
+        profile: PolicyProfile | None,
+        facts: Facts,
+        scores: Scores | None = None,
+    ) -> Decision:
+        norm, findings, support = self._findings(text, stage, facts, scores)
         region = region_for_timezone(profile.timezone if profile else None)
+        if not findings:
+            message = supportive_information(support, region) if support else None
+            return Decision(action=Action.ALLOW, stage=stage, message=message)
+        violations = [self._violation(f, stage, norm) for f in findings]
         return Decision(
             action=strongest([v.action for v in violations]),
             stage=stage,

@@ -15,6 +15,9 @@ class PolicySettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="POLICY_", frozen=True, extra="ignore")
 
+    # The learned layer (policies.classifier): on by default; off leaves the rules alone.
+    classifier: bool = True
+
     # ACSM summary: at least 1200 kcal/day (women) / 1500 (men) without medical supervision.
     calorie_floor_female: float = Field(default=1200, gt=0)
     calorie_floor_male: float = Field(default=1500, gt=0)
