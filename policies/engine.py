@@ -170,11 +170,12 @@ class PolicyEngine:
             profile.timezone if profile else None,
         )
 
-    def _scores(self, texts: Sequence[str], stage: Stage) -> list[Scores] | None:
-        """The classifier's scores for ``texts`` in one batched run (None when it is off)."""
+    def _scores(self, texts: Sequence[str], stage: Stage) -> list[Scores]:
+        """The classifier's scores for ``texts`` in one batched run (none when it is off)."""
         if self._classifier is None or not texts:
-            return None
-        return self._classifier.classify(texts, output=stage is Stage.OUTPUT)
+            return []
+        output = stage is Stage.OUTPUT
+        return self._classifier.classify(texts, output=output, screen=output)
 
     def _check_text(
         self,
@@ -205,7 +206,7 @@ class PolicyEngine:
         if self._learned is None or self._classifier is None:
             return norm, findings, None
         if scores is None:
-            scores = self._classifier.classify([text], output=stage is Stage.OUTPUT)[0]
+            scores = self._scores([text], stage)[0]
         read = read_types(self._text.numeric.reader.quantities(norm.text))
         outcome = self._learned.combine(norm.text, stage, findings, scores, read)
         return norm, outcome.findings, outcome.support

@@ -9,6 +9,11 @@ Texts are tokenised without padding; several texts (a reply's sentences, the win
 long message) go through the model in one run, padded to the longest. A text longer than the
 model's window is read as overlapping windows, and each label takes its highest score over
 them, so a risk buried after a long food log is still seen.
+
+Reply sentences can first pass a *gate* (``gate.npy``): a logistic model over the sentence's
+token ids and token bigrams, a few microseconds, calibrated so that every validation case the
+encoder might flag passes it. Sentences under its threshold skip the encoder (their scores
+are zero), which is most of an ordinary reply.
 """
 
 from __future__ import annotations
@@ -68,36 +73,72 @@ class SafetyClassifier:
         if cls_id is None or sep_id is None:
             raise ValueError("the classifier's tokenizer has no [CLS]/[SEP] token")
         self._cls, self._sep = cls_id, sep_id
+        gate = config.get("gate")
+        self._gate: npt.NDArray[np.float32] | None = None
+        if gate is not None:
+            self._gate = np.load(directory / "gate.npy").astype(np.float32)
+            self._gate_bias = float(gate["bias"])
+            self._gate_threshold = float(gate["threshold"])
+            self._buckets = int(gate["buckets"])
+            self._vocab = self._tok.get_vocab_size()
 
     # -- public API ----------------------------------------------------------------------------
     def classify(
-        self, texts: Sequence[str], *, output: bool = False, context: Sequence[str] = ()
+        self,
+        texts: Sequence[str],
+        *,
+        output: bool = False,
+        context: Sequence[str] = (),
+        screen: bool = False,
     ) -> list[Scores]:
         """Scores for each text (one batched run); ``output`` marks the coach's reply text,
-        ``context`` holds earlier user turns read together with every text."""
+        ``context`` holds earlier user turns read together with every text; with ``screen``
+        the gate decides first which texts the encoder reads (the rest score zero)."""
         if not texts:
             return []
         prefix = self._output_prefix if output else ""
         ctx = " ".join(context).strip()
+        read = [
+            i for i, t in enumerate(texts) if not screen or self.passes_gate(prefix + t)
+        ]
         windows: list[list[int]] = []
         owner: list[int] = []
-        for i, text in enumerate(texts):
-            for w in self._windows(prefix + text, ctx):
+        for i in read:
+            for w in self._windows(prefix + texts[i], ctx):
                 windows.append(w)
                 owner.append(i)
+        result = [self._quiet] * len(texts)
+        if not windows:
+            return result
         labels, about, _ = self._run(windows)
-        result = []
-        for i in range(len(texts)):
-            rows = [k for k, o in enumerate(owner) if o == i]
+        own = np.array(owner)
+        for i in read:
+            rows = own == i
             lab = labels[rows].max(axis=0)
             abo = about[rows].mean(axis=0)
-            result.append(
-                Scores(
-                    dict(zip(self.labels, lab.tolist(), strict=True)),
-                    dict(zip(self.about, abo.tolist(), strict=True)),
-                )
+            result[i] = Scores(
+                dict(zip(self.labels, lab.tolist(), strict=True)),
+                dict(zip(self.about, abo.tolist(), strict=True)),
             )
         return result
+
+    def passes_gate(self, text: str) -> bool:
+        """True when the encoder must read ``text`` (always, without a gate)."""
+        if self._gate is None:
+            return True
+        ids = self._tok.encode(text).ids[1:-1]
+        grams = [
+            self._vocab + ((a * 1_000_003 + b) % self._buckets)
+            for a, b in zip(ids, ids[1:], strict=False)
+        ]
+        feats = sorted(set(ids + grams))
+        return float(self._gate[feats].sum()) + self._gate_bias >= self._gate_threshold
+
+    @functools.cached_property
+    def _quiet(self) -> Scores:
+        """The scores of a text the gate screened out."""
+        about = {name: 1.0 if name == "none" else 0.0 for name in self.about}
+        return Scores(dict.fromkeys(self.labels, 0.0), about)
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Unit-length sentence embeddings (mean-pooled encoder output), one row per text;

@@ -89,6 +89,7 @@ def _clean(row: dict[str, Any], source: str) -> dict[str, Any] | None:
         "about": about if about in ABOUT else None,
         "self_harm": self_harm if isinstance(self_harm, bool) else None,
         "style": row.get("style"),
+        "profile": row.get("profile") if isinstance(row.get("profile"), dict) else None,
     }
 
 

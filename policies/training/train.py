@@ -256,10 +256,10 @@ def write_artifact(out: Path, thresholds: dict[str, float], meta: dict[str, Any]
         **meta,
     }
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    sums = {
-        name: hashlib.sha256((out / name).read_bytes()).hexdigest()
-        for name in ("model.onnx", "tokenizer.json", "config.json")
-    }
+    names = ["model.onnx", "tokenizer.json", "config.json"]
+    if (out / "gate.npy").exists():
+        names.append("gate.npy")
+    sums = {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in names}
     (out / "SHA256SUMS").write_text(
         "".join(f"{digest}  {name}\n" for name, digest in sums.items()), encoding="utf-8"
     )
@@ -269,7 +269,7 @@ def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--layers", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--threads", type=int, default=2)
@@ -288,6 +288,7 @@ def main() -> None:
     if args.save_weights is not None:
         torch.save(model.state_dict(), args.save_weights)
     args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "gate.npy").unlink(missing_ok=True)  # fitted again by `gate` for this model
     export(model, args.out)
     split = json.loads((DATA / "split.json").read_text())
     meta = {
