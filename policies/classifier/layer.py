@@ -28,6 +28,7 @@ from persistence.enums import PolicyViolationType as T
 from persistence.enums import Severity
 
 from .._findings import Finding
+from .._text_checks import _EXPLANATION as RULE_EXPLANATION
 from ..models import Action, Stage
 from ..numbers import Quantity, Unit
 from .runtime import Scores
@@ -46,25 +47,17 @@ NUMERIC = frozenset({T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM, T.PROTEIN_MINIMUM, T.
 #: the rules' to decide.
 _NUMERIC_RULES = ("text.", "ed.underweight_loss")
 
+#: The rules' explanations per topic, plus the classifier's own topics.
 _EXPLANATION = {
-    "crisis": "This sounds like you may be thinking about harming yourself.",
-    "ed": "This may be a sign of an eating disorder.",
-    "drugs": "Performance and weight-loss drugs like this are dangerous without medical care.",
-    "dehydration": "Deliberate dehydration is dangerous.",
-    "fasting": "Extended or dry fasting without medical supervision is dangerous.",
-    "rules": "The safety guidelines can't be switched off.",
+    **RULE_EXPLANATION,
     "unsafe": "This could seriously harm your health.",
-    "calories": "That is far too little food for a day: 1,200 kcal a day is the lowest target "
+    "intake": "That is far too little food for a day: 1,200 kcal a day is the lowest target "
     "I can plan.",
     "surplus": "That is far more food than your body needs; a surplus of 5-20% over "
     "maintenance is the most I can plan.",
-    "protein": "Cutting protein that far isn't safe: at least 0.8 g per kg of body weight a "
-    "day is needed.",
-    "rate": "Very fast weight loss isn't safe: 0.5-1% of body weight a week is the pace I can "
-    "plan.",
 }
 _NUMERIC_TOPIC = {
-    T.CALORIE_MINIMUM: "calories",
+    T.CALORIE_MINIMUM: "intake",
     T.CALORIE_MAXIMUM: "surplus",
     T.PROTEIN_MINIMUM: "protein",
     T.WEIGHT_LOSS_RATE: "rate",

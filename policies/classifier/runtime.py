@@ -19,6 +19,7 @@ are zero), which is most of an ordinary reply.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -98,9 +99,7 @@ class SafetyClassifier:
             return []
         prefix = self._output_prefix if output else ""
         ctx = " ".join(context).strip()
-        read = [
-            i for i, t in enumerate(texts) if not screen or self.passes_gate(prefix + t)
-        ]
+        read = [i for i, t in enumerate(texts) if not screen or self.passes_gate(prefix + t)]
         windows: list[list[int]] = []
         owner: list[int] = []
         for i in read:
@@ -128,8 +127,7 @@ class SafetyClassifier:
             return True
         ids = self._tok.encode(text).ids[1:-1]
         grams = [
-            self._vocab + ((a * 1_000_003 + b) % self._buckets)
-            for a, b in zip(ids, ids[1:], strict=False)
+            self._vocab + ((a * 1_000_003 + b) % self._buckets) for a, b in itertools.pairwise(ids)
         ]
         feats = sorted(set(ids + grams))
         return float(self._gate[feats].sum()) + self._gate_bias >= self._gate_threshold

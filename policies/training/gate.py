@@ -15,6 +15,7 @@ screens out is printed (and written into the config).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ def features(tok: Any, text: str) -> list[int]:
     """Unigram ids and hashed bigrams (offset past the vocabulary) of ``text``."""
     ids = tok.encode(text).ids[1:-1]
     vocab = tok.get_vocab_size()
-    grams = [vocab + ((a * 1_000_003 + b) % BUCKETS) for a, b in zip(ids, ids[1:], strict=False)]
+    grams = [vocab + ((a * 1_000_003 + b) % BUCKETS) for a, b in itertools.pairwise(ids)]
     return sorted(set(ids + grams))
 
 
@@ -80,7 +81,8 @@ def main() -> None:
         f = features(tok, model_text(c["stage"], c["text"]))
         return float(weights[f].astype(np.float32).sum() + b)
 
-    val_out = [(score(c), y) for c, y in zip(validation, y_val, strict=True) if c["stage"] == "output"]
+    pairs = zip(validation, y_val, strict=True)
+    val_out = [(score(c), y) for c, y in pairs if c["stage"] == "output"]
     lowest = min(s for s, y in val_out if y)
     threshold = lowest - MARGIN
     safe = [s for s, y in val_out if not y]
@@ -95,8 +97,8 @@ def main() -> None:
         "validation_safe_screened": round(skipped, 4),
         "sha256": hashlib.sha256((ARTIFACT / "gate.npy").read_bytes()).hexdigest(),
     }
-    meta = {k: v for k, v in config.items() if k not in ("labels", "about", "thresholds",
-                                                          "max_length", "output_prefix")}  # fmt: skip
+    own = ("labels", "about", "thresholds", "max_length", "output_prefix")
+    meta = {k: v for k, v in config.items() if k not in own}
     write_artifact(Path(ARTIFACT), config["thresholds"], meta)
 
 

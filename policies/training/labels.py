@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-#: The seven violation types a case can carry (persistence.enums.PolicyViolationType).
-TYPES = (
-    "calorie_minimum",
-    "calorie_maximum",
-    "protein_minimum",
-    "weight_loss_rate",
-    "eating_disorder_signal",
-    "medical_claim",
-    "unsafe_content",
-)
+from persistence.enums import PolicyViolationType
+
+#: The seven violation types a case can carry.
+TYPES = tuple(t.value for t in PolicyViolationType)
 #: Sigmoid outputs, in the model's order: the semantic types, self-harm, and the numeric
 #: types as backstops (intake described only in words, which the rules cannot read).
 LABELS = (
