@@ -207,8 +207,10 @@ class PolicyEngine:
             return norm, findings, None
         if scores is None:
             scores = self._scores([text], stage)[0]
-        read = read_types(self._text.numeric.reader.quantities(norm.text))
-        outcome = self._learned.combine(norm.text, stage, findings, scores, read)
+        reader = self._text.numeric.reader
+        outcome = self._learned.combine(
+            norm.text, stage, findings, scores, lambda: read_types(reader.quantities(norm.text))
+        )
         return norm, outcome.findings, outcome.support
 
     def _decide_text(
@@ -258,6 +260,8 @@ class PolicyEngine:
             excerpt = norm.original[span[0] : span[1]]
             numeric = f.measured is not None
             evidence = f'"{excerpt}": {f.evidence}' if numeric else excerpt
+        if f.note:
+            evidence = f"{evidence} ({f.note})"
         action = f.action
         if stage is Stage.OUTPUT and f.topic == "ed" and action is Action.REFER:
             action = Action.BLOCK  # the coach's own reply is replaced, not "referred"

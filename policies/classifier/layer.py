@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,10 @@ from .runtime import Scores
 
 #: A semantic rule finding needs this share of its type's threshold from the classifier.
 CONFIRM_RATIO = 0.5
+#: A numeric rule finding needs this share of its type's threshold from the classifier's
+#: numeric head (0: numbers stand alone). It removes trivia and figures about others ("sumo
+#: wrestlers eat 7,000 kcal a day") that the rules read as the user's target.
+NUMERIC_CONFIRM_RATIO = 0.0
 #: "About" must be this likely for a mention to count as someone else's (or hypothetical,
 #: or educational) when deciding to add supportive resources.
 ABOUT_MIN = 0.5
@@ -111,21 +115,29 @@ class LearnedLayer:
         stage: Stage,
         rules: list[Finding],
         scores: Scores,
-        read: frozenset[T],
+        read: Callable[[], frozenset[T]],
     ) -> Outcome:
-        """The findings for ``text`` (normalised) given the rules' and the model's view."""
+        """The findings for ``text`` (normalised) given the rules' and the model's view;
+        ``read`` gives the numeric types the rules had a quantity for (asked only when a
+        numeric backstop fires)."""
         p = scores.labels
         fired = {name for name, value in p.items() if value >= self.thresholds[name]}
         kept: list[Finding] = []
         dropped = False
         for f in rules:
             if f.type not in SEMANTIC or f.policy_id.startswith(_NUMERIC_RULES):
-                kept.append(f)
+                label = f.type.value if f.type in NUMERIC else None
+                if label is None or p[label] >= NUMERIC_CONFIRM_RATIO * self.thresholds[label]:
+                    if label is not None:
+                        f.note = f"classifier {label} {p[label]:.2f}"
+                    kept.append(f)
+                else:
+                    dropped = True
                 continue
             label = "self_harm" if f.topic == "crisis" else f.type.value
             support = max(p[label], p[f.type.value])
             if support >= CONFIRM_RATIO * self.thresholds[label]:
-                f.evidence = f"{f.evidence}; classifier {f.type.value} {p[f.type.value]:.2f}"
+                f.note = f"classifier {f.type.value} {p[f.type.value]:.2f}"
                 kept.append(f)
             else:
                 dropped = True
@@ -142,7 +154,7 @@ class LearnedLayer:
         kept: list[Finding],
         fired: set[str],
         p: Mapping[str, float],
-        read: frozenset[T],
+        read: Callable[[], frozenset[T]],
     ) -> list[Finding]:
         have = {f.type for f in kept}
         crisis = any(f.topic == "crisis" for f in kept)
@@ -164,7 +176,7 @@ class LearnedLayer:
             topic = self._topic("medical_claim", text) or "medication"
             out.append(self._finding("medical_claim", T.MEDICAL_CLAIM, Action.REFER, topic, p))
         for vtype, topic in _NUMERIC_TOPIC.items():
-            if vtype.value in fired and vtype not in have and vtype not in read:
+            if vtype.value in fired and vtype not in have and vtype not in read():
                 out.append(self._finding(vtype.value, vtype, Action.BLOCK, topic, p))
         return out
 

@@ -130,12 +130,17 @@ def calibrate(probs: np.ndarray, cases: list[dict[str, Any]]) -> dict[str, float
     return thresholds
 
 
-def train(layers: int, epochs: int, batch_size: int, seed: int) -> tuple[SafetyModel, Batcher]:
-    """Fine-tune a ``layers``-deep encoder on the train split."""
+def train(
+    layers: int, epochs: int, batch_size: int, seed: int, lr: float, init: Path | None = None
+) -> tuple[SafetyModel, Batcher]:
+    """Fine-tune a ``layers``-deep encoder on the train split (from ``init`` weights if given:
+    a second stage continues the first with a fresh schedule)."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
     cases = augment(_load("train"), rng)
     model = SafetyModel(layers)
+    if init is not None:
+        model.load_state_dict(torch.load(init))
     # The pretrained word vectors stay as they are: words the corpus never shows keep their
     # meaning, and training is three times cheaper without the 30k-row table's gradients.
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
@@ -148,7 +153,7 @@ def train(layers: int, epochs: int, batch_size: int, seed: int) -> tuple[SafetyM
     params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     head = [p for n, p in params if not n.startswith("bert.")]
     body = [p for n, p in params if n.startswith("bert.")]
-    opt = torch.optim.AdamW([{"params": body, "lr": 8e-5}, {"params": head, "lr": 2e-3}],
+    opt = torch.optim.AdamW([{"params": body, "lr": lr}, {"params": head, "lr": 25 * lr}],
                             weight_decay=0.01)  # fmt: skip
     steps = epochs * math.ceil(len(cases) / batch_size)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -184,7 +189,10 @@ def train(layers: int, epochs: int, batch_size: int, seed: int) -> tuple[SafetyM
             sched.step()
             total += float(loss.detach()) * len(chunk)
         seconds = time.time() - t0
-        print(f"epoch {epoch + 1}/{epochs}: loss {total / len(cases):.4f} ({seconds:.0f} s)")
+        print(
+            f"epoch {epoch + 1}/{epochs}: loss {total / len(cases):.4f} ({seconds:.0f} s)",
+            flush=True,
+        )
     return model, batcher
 
 
@@ -274,6 +282,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ARTIFACT)
+    parser.add_argument("--lr", type=float, default=8e-5, help="encoder learning rate")
+    parser.add_argument("--init-weights", type=Path, default=None, help="start from these")
     parser.add_argument("--from-weights", type=Path, default=None, help="export these weights")
     parser.add_argument("--save-weights", type=Path, default=None, help="keep the torch weights")
     args = parser.parse_args()
@@ -284,7 +294,9 @@ def main() -> None:
         model = SafetyModel(args.layers)
         model.load_state_dict(torch.load(args.from_weights))
     else:
-        model, _ = train(args.layers, args.epochs, args.batch_size, args.seed)
+        model, _ = train(
+            args.layers, args.epochs, args.batch_size, args.seed, args.lr, args.init_weights
+        )
     if args.save_weights is not None:
         torch.save(model.state_dict(), args.save_weights)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -297,6 +309,8 @@ def main() -> None:
         "epochs": args.epochs,
         "batch_size": args.batch_size,
         "seed": args.seed,
+        "lr": args.lr,
+        "init_weights": args.init_weights.name if args.init_weights else None,
         "dataset_sha256": split["sha256"],
         "train_seconds": round(time.time() - t0),
     }

@@ -19,7 +19,7 @@ from policies import Action, PolicyEngine, PolicyProfile, PolicySettings
 from policies.classifier import ARTIFACT, SafetyClassifier, load_classifier
 
 #: The shipped model's hash: a retrained artifact changes it on purpose (docs/safety.md).
-MODEL_SHA256 = "RECORDED-AFTER-TRAINING"
+MODEL_SHA256 = "50ff703e53dc4a2ed9c892e7bbba2a829b4ef87b97ab7eb60691783ea7e98b03"
 LONDON = PolicyProfile(timezone="Europe/London")
 
 
