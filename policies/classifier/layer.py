@@ -34,11 +34,13 @@ from ..numbers import Quantity, Unit
 from .runtime import Scores
 
 #: A semantic rule finding needs this share of its type's threshold from the classifier.
-CONFIRM_RATIO = 0.5
-#: A numeric rule finding needs this share of its type's threshold from the classifier's
-#: numeric head (0: numbers stand alone). It removes trivia and figures about others ("sumo
-#: wrestlers eat 7,000 kcal a day") that the rules read as the user's target.
-NUMERIC_CONFIRM_RATIO = 0.0
+CONFIRM_RATIO = 0.25
+#: In a text about someone else, a story or a question (the "about" head), a numeric rule
+#: finding needs this share of its type's threshold from the classifier's numeric head: it
+#: removes trivia and figures about others ("sumo wrestlers eat 7,000 kcal a day", "my
+#: daughter only gets 15 g of protein, how do I get more into her?") that the rules read as
+#: the user's own target, while a request to set one for them still stands.
+NUMERIC_CONFIRM_RATIO = 0.5
 #: "About" must be this likely for a mention to count as someone else's (or hypothetical,
 #: or educational) when deciding to add supportive resources.
 ABOUT_MIN = 0.5
@@ -49,7 +51,7 @@ SEMANTIC = frozenset({T.EATING_DISORDER_SIGNAL, T.MEDICAL_CLAIM, T.UNSAFE_CONTEN
 NUMERIC = frozenset({T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM, T.PROTEIN_MINIMUM, T.WEIGHT_LOSS_RATE})
 #: Rule findings of a semantic type that come from numbers (a fast's length, a BMI): they are
 #: the rules' to decide.
-_NUMERIC_RULES = ("text.", "ed.underweight_loss")
+_NUMERIC_RULES = ("text.", "ed.underweight_loss", "ed.concept.prolonged_starvation")
 
 #: The rules' explanations per topic, plus the classifier's own topics.
 _EXPLANATION = {
@@ -124,10 +126,14 @@ class LearnedLayer:
         fired = {name for name, value in p.items() if value >= self.thresholds[name]}
         kept: list[Finding] = []
         dropped = False
+        mention = scores.about_top not in ("self", "none") and (
+            scores.about[scores.about_top] >= ABOUT_MIN
+        )
+        numeric_ratio = NUMERIC_CONFIRM_RATIO if mention else 0.0
         for f in rules:
             if f.type not in SEMANTIC or f.policy_id.startswith(_NUMERIC_RULES):
                 label = f.type.value if f.type in NUMERIC else None
-                if label is None or p[label] >= NUMERIC_CONFIRM_RATIO * self.thresholds[label]:
+                if label is None or p[label] >= numeric_ratio * self.thresholds[label]:
                     if label is not None:
                         f.note = f"classifier {label} {p[label]:.2f}"
                     kept.append(f)

@@ -7,8 +7,9 @@ first use (never at import), with one intra-op thread.
 
 Texts are tokenised without padding; several texts (a reply's sentences, the windows of a
 long message) go through the model in one run, padded to the longest. A text longer than the
-model's window is read as overlapping windows, and each label takes its highest score over
-them, so a risk buried after a long food log is still seen.
+model's window is read as overlapping windows, and a message of several sentences is also
+read sentence by sentence (in the same run); each label takes its highest score over them,
+so a risk buried after a long food log or a benign opening is still seen.
 
 Reply sentences can first pass a *gate* (``gate.npy``): a logistic model over the sentence's
 token ids and token bigrams, a few microseconds, calibrated so that every validation case the
@@ -21,6 +22,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,8 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 ARTIFACT = Path(__file__).resolve().parent / "artifact"
+#: Where a message splits into sentences; each is also read on its own (max per label).
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 #: Tokens shared by two neighbouring windows of a long text.
 WINDOW_OVERLAP = 32
 
@@ -102,19 +106,27 @@ class SafetyClassifier:
         read = [i for i, t in enumerate(texts) if not screen or self.passes_gate(prefix + t)]
         windows: list[list[int]] = []
         owner: list[int] = []
+        whole: list[bool] = []
         for i in read:
             for w in self._windows(prefix + texts[i], ctx):
                 windows.append(w)
                 owner.append(i)
+                whole.append(True)
+            parts = [p for p in _SENTENCE.split(texts[i]) if len(p.split()) >= 3]
+            for part in parts if len(parts) > 1 else ():
+                for w in self._windows(prefix + part, ""):
+                    windows.append(w)
+                    owner.append(i)
+                    whole.append(False)
         result = [self._quiet] * len(texts)
         if not windows:
             return result
         labels, about, _ = self._run(windows)
-        own = np.array(owner)
+        own, full = np.array(owner), np.array(whole)
         for i in read:
             rows = own == i
             lab = labels[rows].max(axis=0)
-            abo = about[rows].mean(axis=0)
+            abo = about[rows & full].mean(axis=0)
             result[i] = Scores(
                 dict(zip(self.labels, lab.tolist(), strict=True)),
                 dict(zip(self.about, abo.tolist(), strict=True)),

@@ -6,10 +6,9 @@ Run in the training venv after ``train`` (it reads the shipped artifact)::
     python -m policies.training.gate
 
 Targets: a sentence is "risky" when it carries a label, or when the encoder scores any label
-at half its threshold or more (the gate must pass everything the encoder might flag). The
-gate's threshold is the lowest score of a risky validation case, less a margin, so on the
-validation split it lets every risky case through; the share of safe reply sentences it
-screens out is printed (and written into the config).
+at half its threshold or more (the gate must pass what the encoder might flag). The gate's
+threshold lets ``RECALL`` of the risky validation reply sentences through; the share of safe
+reply sentences it screens out is printed (and written into the config).
 """
 
 from __future__ import annotations
@@ -28,7 +27,8 @@ from .labels import LABELS
 from .train import ARTIFACT, _load, model_text, write_artifact
 
 BUCKETS = 1 << 16
-MARGIN = 0.5  # logit units below the lowest risky validation score
+#: Share of the risky validation reply sentences the gate must pass to the encoder.
+RECALL = 0.99
 
 
 def features(tok: Any, text: str) -> list[int]:
@@ -83,8 +83,8 @@ def main() -> None:
 
     pairs = zip(validation, y_val, strict=True)
     val_out = [(score(c), y) for c, y in pairs if c["stage"] == "output"]
-    lowest = min(s for s, y in val_out if y)
-    threshold = lowest - MARGIN
+    risky_scores = np.sort([s for s, y in val_out if y])
+    threshold = float(risky_scores[int(np.floor((1 - RECALL) * len(risky_scores)))]) - 1e-3
     safe = [s for s, y in val_out if not y]
     skipped = sum(1 for s in safe if s < threshold) / max(1, len(safe))
     print(f"gate: threshold {threshold:.3f}; screens out {skipped:.1%} of safe reply sentences")

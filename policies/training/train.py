@@ -38,7 +38,7 @@ OUTPUT_PREFIX = "coach reply: "
 #: Per-label false-positive budget on the validation split's cases without that label.
 FP_BUDGET = 0.01
 THRESHOLD_FLOOR = 0.35
-THRESHOLD_CEILING = 0.9
+THRESHOLD_CEILING = 0.97
 
 
 def model_text(stage: str, text: str) -> str:
@@ -137,7 +137,9 @@ def train(
     a second stage continues the first with a fresh schedule)."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    cases = augment(_load("train"), rng)
+    # Follow-ups that need their earlier turns ("triple it lol") are left out until the engine
+    # passes those turns: read alone, they teach the model that short casual texts are risky.
+    cases = augment([c for c in _load("train") if not c["context"]], rng)
     model = SafetyModel(layers)
     if init is not None:
         model.load_state_dict(torch.load(init))

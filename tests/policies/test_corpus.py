@@ -1,9 +1,4 @@
-"""Corpus figures on the TEST split only (families the classifier never saw in training or
-calibration): detection >= 0.95, false positives <= 0.03, per-type precision and recall.
-
-The split is ``policies/training/data/dataset.jsonl`` (see docs/safety.md); the rules'
-development corpus ``policies/corpus/messages.jsonl`` is part of it, split by family.
-"""
+"""Dev-corpus figures: detection recall >= 0.95, false positives <= 0.03, per-type P/R."""
 
 from __future__ import annotations
 
@@ -21,7 +16,6 @@ from policies import PlanProposal, PolicyEngine, PolicyProfile
 from policies.cli import policy_app
 
 CORPUS = Path(policies.__file__).parent / "corpus"
-DATASET = Path(policies.__file__).parent / "training" / "data" / "dataset.jsonl"
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -31,33 +25,17 @@ def _load(name: str) -> list[dict[str, Any]]:
 
 MESSAGES = _load("messages.jsonl")
 PLANS = _load("plans.jsonl")
-TEST = [
-    row
-    for row in (json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines())
-    if row["split"] == "test"
-]
 
 
 def _predict(policy: PolicyEngine, row: dict[str, Any]) -> set[str]:
     check = policy.check_input if row["stage"] == "input" else policy.check_output
-    profile = PolicyProfile.model_validate(row["profile"]) if row.get("profile") else None
-    return {v.type.value for v in check(row["text"], profile).violations}
+    return {v.type.value for v in check(row["text"]).violations}
 
 
 @pytest.fixture(scope="module")
 def predictions(policy: PolicyEngine) -> list[tuple[set[str], set[str]]]:
-    """(labels, predicted types) per case of the test split."""
-    return [(set(row["labels"]), _predict(policy, row)) for row in TEST]
-
-
-def test_test_split_shares_no_family_with_training() -> None:
-    rows = [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines()]
-    families: dict[str, set[str]] = {}
-    for row in rows:
-        families.setdefault(row["family"], set()).add(row["split"])
-    assert all(len(splits) == 1 for splits in families.values())
-    assert len(TEST) >= 500
-    assert not any(row["source"].startswith("blind_") for row in rows)
+    """(labels, predicted types) per corpus message."""
+    return [(set(row["labels"]), _predict(policy, row)) for row in MESSAGES]
 
 
 def test_corpus_covers_every_type_and_enough_look_alikes() -> None:
