@@ -110,7 +110,7 @@ def _turns(engine: PolicyEngine, classifier_only: bool) -> Callable[[int], objec
         message, reply = INPUTS[i % len(INPUTS)], REPLIES[i % len(REPLIES)]
         if classifier_only:  # the same runs the engine makes: one per message, one per delta
             clf.classify([message])
-            return [clf.classify(splitter._sentences(d), output=True) for d in reply]
+            return [clf.classify(splitter._sentences(d), output=True, screen=True) for d in reply]
         engine.check_input(message, PROFILE)
         guard = OutputGuard(engine, PROFILE)
         for delta in reply:
@@ -124,7 +124,7 @@ def main() -> None:
     """Print latency percentiles of input, plan and output checks, and CPU per chat turn."""
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cpus")
     t0 = time.perf_counter()
-    engine = PolicyEngine(PolicySettings())
+    engine = PolicyEngine(PolicySettings(classifier=True))
     print(f"engine construction: {(time.perf_counter() - t0) * 1000:.1f} ms (once per process)")
     rules = PolicyEngine(PolicySettings(classifier=False))
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 3000

@@ -4,7 +4,8 @@
   content, self-harm): a label fires when its probability reaches its calibrated threshold.
   A rule finding of a semantic type is kept only when the classifier gives its type at least
   ``CONFIRM_RATIO`` of the threshold (rules spot a concept; the model reads who and how).
-- The rules keep the numbers: their numeric findings always stand. A numeric backstop label
+- The rules keep the numbers: their numeric findings stand, except in a mention about someone
+  else (``NUMERIC_CONFIRM_RATIO``). A numeric backstop label
   (intake described only as foods, a pace in words) fires only when the rules read no
   quantity of that type in the text.
 - Self-harm always gives a crisis referral (``topic="crisis"``, refer), never an
@@ -33,7 +34,8 @@ from ..models import Action, Stage
 from ..numbers import Quantity, Unit
 from .runtime import Scores
 
-#: A semantic rule finding needs this share of its type's threshold from the classifier.
+#: A semantic rule finding needs this share of its type's threshold from the classifier
+#: (chosen on the validation split; see docs/safety.md).
 CONFIRM_RATIO = 0.25
 #: In a text about someone else, a story or a question (the "about" head), a numeric rule
 #: finding needs this share of its type's threshold from the classifier's numeric head: it

@@ -112,7 +112,7 @@ def main() -> None:
         if args.files
         else [(f"{args.split} split", [c for c in _load(DATASET) if c["split"] == args.split])]
     )
-    engines = [("rules + classifier", PolicyEngine(PolicySettings()))]
+    engines = [("rules + classifier", PolicyEngine(PolicySettings(classifier=True)))]
     if args.rules_too:
         engines.append(("rules alone", PolicyEngine(PolicySettings(classifier=False))))
     for set_name, cases in sets:

@@ -137,9 +137,7 @@ def train(
     a second stage continues the first with a fresh schedule)."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    # Follow-ups that need their earlier turns ("triple it lol") are left out until the engine
-    # passes those turns: read alone, they teach the model that short casual texts are risky.
-    cases = augment([c for c in _load("train") if not c["context"]], rng)
+    cases = augment(_load("train"), rng)
     model = SafetyModel(layers)
     if init is not None:
         model.load_state_dict(torch.load(init))
