@@ -499,6 +499,15 @@ async def http_turn(client: httpx.AsyncClient, headers: dict[str, str]) -> tuple
     return wall, events
 
 
+@dataclass
+class Exchange:
+    """One turn seen by :class:`RawSSEClient`: times from sending the request."""
+
+    wall: float
+    first_event: float
+    events: list[tuple[str, Any]]
+
+
 class RawSSEClient:
     """A minimal HTTP/1.1 keep-alive client for timed turns.
 
@@ -520,7 +529,18 @@ class RawSSEClient:
 
     async def turn(self, token: str, message: str) -> tuple[float, list[tuple[str, Any]]]:
         """POST one chat message; the wall time until the ``done`` event, and the events."""
-        body = json.dumps({"message": message}).encode()
+        exchange = await self.exchange(token, message)
+        if exchange.events[-1][0] != "done":
+            raise RuntimeError(f"turn did not end with done: {exchange.events[-1]}")
+        return exchange.wall, exchange.events
+
+    async def exchange(self, token: str, message: str, session_id: str | None = None) -> Exchange:
+        """POST one chat message (in ``session_id``, else a new session) and read its events
+        to the end of the response; ``RuntimeError`` for a status other than 200."""
+        payload: dict[str, Any] = {"message": message}
+        if session_id is not None:
+            payload["session_id"] = session_id
+        body = json.dumps(payload).encode()
         request = (
             f"POST /v1/coach/chat HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n"
             f"Accept: text/event-stream\r\nContent-Type: application/json\r\n"
@@ -533,7 +553,7 @@ class RawSSEClient:
             raise RuntimeError(f"chat failed: {head.splitlines()[0]!r}")
         events: list[tuple[str, Any]] = []
         pending = b""
-        wall = 0.0
+        wall = first = 0.0
         while True:
             size = int((await self._reader.readuntil(b"\r\n")).strip(), 16)
             if size == 0:  # the last chunk of the response
@@ -545,11 +565,11 @@ class RawSSEClient:
                 fields = dict(line.split(b": ", 1) for line in block.split(b"\n") if b": " in line)
                 if b"event" in fields:
                     events.append((fields[b"event"].decode(), json.loads(fields[b"data"])))
+            if events and not first:
+                first = time.perf_counter() - start
             if events and events[-1][0] in ("done", "error") and not wall:
                 wall = time.perf_counter() - start
-        if events[-1][0] != "done":
-            raise RuntimeError(f"turn did not end with done: {events[-1]}")
-        return wall, events
+        return Exchange(wall or time.perf_counter() - start, first, events)
 
     def close(self) -> None:
         """Close the connection."""
