@@ -7,8 +7,10 @@
   transport retries 429 / 5xx / timeouts with tenacity (exponential backoff with full
   jitter, honouring ``Retry-After``, bounded by attempts and total time; see
   :mod:`coach.transport` for why a final error status is handed to the SDK). The SDK's own
-  retries are off (``max_retries=0``) so there is exactly one retry policy, and each attempt
-  has ``COACH_REQUEST_TIMEOUT_S``;
+  retries are off (``max_retries=0`` on the one ``AsyncOpenAI`` client, so no request
+  copies the client) so there is exactly one retry policy, and each attempt has
+  ``COACH_REQUEST_TIMEOUT_S``. The client is :class:`coach.openai_client.CoachOpenAI`
+  (messages and tools sent without the SDK's per-request re-walk);
 - with ``COACH_FALLBACK_MODEL`` the model is a ``FallbackModel`` that moves to the fallback
   when the first model fails with a model API error (including exhausted retries).
 
@@ -38,6 +40,7 @@ from tenacity import (
 
 from coach.errors import ModelUnavailable
 from coach.offline_model import build_offline_model
+from coach.openai_client import CoachOpenAI
 from coach.settings import OFFLINE_SPEC, CoachSettings, validate_spec
 from coach.transport import RetryingTransport
 
@@ -88,8 +91,10 @@ def build_http_client(settings: CoachSettings) -> httpx2.AsyncClient:
 
 
 def request_settings(settings: CoachSettings) -> ModelSettings:
-    """Settings of every request: the per-attempt timeout; the transport owns retries."""
-    return ModelSettings(timeout=settings.coach_request_timeout_s, max_retries=0)
+    """Settings of every request: the per-attempt timeout. The transport owns retries (the
+    client is built with ``max_retries=0``: a ``max_retries`` setting here would make the
+    SDK copy the client for every request)."""
+    return ModelSettings(timeout=settings.coach_request_timeout_s)
 
 
 class ModelFactory:
@@ -100,6 +105,7 @@ class ModelFactory:
         self._registry = dict(registry or {})
         self._cache: dict[str, Model] = {}
         self._http: httpx2.AsyncClient | None = None
+        self._client: CoachOpenAI | None = None
 
     def is_offline(self, spec: str) -> bool:
         """True when the spec runs locally (offline or a registered function model)."""
@@ -154,18 +160,21 @@ class ModelFactory:
         settings = self._settings
         if settings.openai_api_key is None and not settings.openai_base_url:
             raise UserError("set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server")
-        if self._http is None:
+        if self._client is None:
             self._http = build_http_client(settings)
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-        return OpenAIProvider(
-            base_url=settings.openai_base_url,
-            # Local OpenAI-compatible servers usually need no key, but the SDK wants one.
-            api_key=key or "not-needed",
-            http_client=self._http,
-        )
+            key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+            self._client = CoachOpenAI(
+                base_url=settings.openai_base_url,
+                # Local OpenAI-compatible servers usually need no key, but the SDK wants one.
+                api_key=key or "not-needed",
+                http_client=self._http,
+                max_retries=0,
+            )
+        return OpenAIProvider(openai_client=self._client)
 
     async def aclose(self) -> None:
         """Close the shared HTTP client."""
         if self._http is not None:
             await self._http.aclose()
             self._http = None
+            self._client = None
