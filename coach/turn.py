@@ -59,6 +59,7 @@ from coach.events import ChatEvent, EventCounter
 from coach.history import ContextState, dump_messages_json, load_messages_json
 from coach.release import Release, Releaser
 from coach.settings import CoachSettings
+from coach.streaming import StreamingTap
 from policies import Action, Decision, PolicyEngine, PolicyProfile, record_violations
 from tools import (
     ToolDeps,
@@ -277,7 +278,8 @@ class Turn:
             asyncio.timeout(self.settings.coach_turn_timeout_s),
             self.agent.iter(
                 self.message,
-                model=self.model,
+                # Model responses stream into response_event (coach.streaming).
+                model=StreamingTap(self.model, self),
                 deps=self.deps,
                 message_history=self._history(),
                 instructions=self.deps.context.instructions,
@@ -286,13 +288,7 @@ class Turn:
         ):
             self.run = run
             async for node in run:
-                if Agent.is_model_request_node(node):
-                    self.released_by_response.append("")
-                    async with node.stream(run.ctx) as stream:
-                        async for event in stream:
-                            await self._on_model_event(event)
-                    await self._emit_releases(self.releaser.finish())
-                elif Agent.is_call_tools_node(node):
+                if Agent.is_call_tools_node(node):
                     async with node.stream(run.ctx) as stream:
                         async for event in stream:
                             await self._on_tool_event(event)
@@ -300,7 +296,16 @@ class Turn:
     def _history(self) -> list[ModelMessage]:
         return load_messages_json(self.claimed.history_json)
 
-    async def _on_model_event(self, event: object) -> None:
+    async def response_started(self) -> None:
+        """A model request starts (``StreamSink``): its released text is counted apart."""
+        self.released_by_response.append("")
+
+    async def response_ended(self) -> None:
+        """The response is complete (``StreamSink``): release what the releaser holds."""
+        await self._emit_releases(self.releaser.finish())
+
+    async def response_event(self, event: object) -> None:
+        """An event of the streamed response (``StreamSink``)."""
         if isinstance(event, PartStartEvent) and isinstance(event.part, TextPart):
             await self._emit_releases(self.releaser.feed(event.part.content))
         elif isinstance(event, PartDeltaEvent) and isinstance(event.delta, TextPartDelta):
