@@ -11,6 +11,8 @@
   copies the client) so there is exactly one retry policy, and each attempt has
   ``COACH_REQUEST_TIMEOUT_S``. The client is :class:`coach.openai_client.CoachOpenAI`
   (messages and tools sent without the SDK's per-request re-walk);
+- the OpenAI models adapt each tool's JSON schema to the provider once per process
+  (pydantic-ai walks and deep-copies every schema on every request otherwise);
 - with ``COACH_FALLBACK_MODEL`` the model is a ``FallbackModel`` that moves to the fallback
   when the first model fails with a model API error (including exhausted retries).
 
@@ -19,18 +21,20 @@ Specs registered in ``models=`` (tests, evals: scripted ``FunctionModel`` s) win
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 import httpx2
 from pydantic_ai.exceptions import UserError
-from pydantic_ai.models import Model, create_async_httpx2_client
+from pydantic_ai.models import Model, ModelRequestParameters, create_async_httpx2_client
 from pydantic_ai.models.fallback import FallbackModel
 from pydantic_ai.models.function import FunctionModel
 from pydantic_ai.models.openai import OpenAIChatModel, OpenAIResponsesModel
 from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.retries import RetryConfig, wait_retry_after
 from pydantic_ai.settings import ModelSettings
+from pydantic_ai.tools import ToolDefinition
 from tenacity import (
     retry_if_exception,
     stop_after_attempt,
@@ -97,6 +101,75 @@ def request_settings(settings: CoachSettings) -> ModelSettings:
     return ModelSettings(timeout=settings.coach_request_timeout_s)
 
 
+#: Distinct tool schemas kept adapted per model; a toolset that built new schema objects for
+#: every run would otherwise grow the cache without bound.
+SCHEMA_CACHE_SIZE: Final = 256
+
+
+class _AdaptedSchemas:
+    """``customize_request_parameters`` memoised per tool schema (a documented override
+    point of pydantic-ai models): the registry's tools hand the same schema object to every
+    request, so each is adapted to the provider once."""
+
+    def __init__(self) -> None:
+        # id(schema), strict -> (schema kept alive so its id stays unique, adapted, strict)
+        self._done: dict[tuple[int, bool | None], tuple[Any, Any, bool | None]] = {}
+
+    def customize(
+        self, model: Model, params: ModelRequestParameters, base: Any
+    ) -> ModelRequestParameters:
+        """``base(params)`` (the model's own adaptation), memoised per tool definition."""
+        if params.output_object is not None or not params.function_tools:
+            result: ModelRequestParameters = base(params)
+            return result
+        tools = [self._tool(model, tool, base) for tool in params.function_tools]
+        output = [self._tool(model, tool, base) for tool in params.output_tools]
+        return dataclasses.replace(params, function_tools=tools, output_tools=output)
+
+    def _tool(self, model: Model, tool: ToolDefinition, base: Any) -> ToolDefinition:
+        key = (id(tool.parameters_json_schema), tool.strict)
+        known = self._done.get(key)
+        if known is None or known[0] is not tool.parameters_json_schema:
+            adapted = base(ModelRequestParameters(function_tools=[tool])).function_tools[0]
+            if len(self._done) >= SCHEMA_CACHE_SIZE:
+                self._done.clear()
+            known = (tool.parameters_json_schema, adapted.parameters_json_schema, adapted.strict)
+            self._done[key] = known
+        return dataclasses.replace(tool, parameters_json_schema=known[1], strict=known[2])
+
+
+class CoachChatModel(OpenAIChatModel):
+    """``OpenAIChatModel`` adapting each tool schema once (:class:`_AdaptedSchemas`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas = _AdaptedSchemas()
+
+    def customize_request_parameters(
+        self, model_request_parameters: ModelRequestParameters
+    ) -> ModelRequestParameters:
+        """The parameters with each tool's schema adapted once per process."""
+        return self._schemas.customize(
+            self, model_request_parameters, super().customize_request_parameters
+        )
+
+
+class CoachResponsesModel(OpenAIResponsesModel):
+    """``OpenAIResponsesModel`` adapting each tool schema once (:class:`_AdaptedSchemas`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas = _AdaptedSchemas()
+
+    def customize_request_parameters(
+        self, model_request_parameters: ModelRequestParameters
+    ) -> ModelRequestParameters:
+        """The parameters with each tool's schema adapted once per process."""
+        return self._schemas.customize(
+            self, model_request_parameters, super().customize_request_parameters
+        )
+
+
 class ModelFactory:
     """Builds (once per spec) the model of a spec; owns the shared HTTP client."""
 
@@ -146,11 +219,11 @@ class ModelFactory:
             except UserError as exc:
                 raise ModelUnavailable(spec, f"OpenAI provider: {exc}") from None
             if kind == "openai-chat":
-                model = OpenAIChatModel(
+                model = CoachChatModel(
                     name, provider=provider, settings=request_settings(self._settings)
                 )
             else:
-                model = OpenAIResponsesModel(
+                model = CoachResponsesModel(
                     name, provider=provider, settings=request_settings(self._settings)
                 )
         self._cache[spec] = model

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from typing import Any
 import httpx2
 import pydantic_ai.models
 import pytest
+from openai.types.chat import ChatCompletionChunk
 from pydantic_ai.messages import (
     ModelMessage,
     ModelRequest,
@@ -75,12 +77,18 @@ def _history() -> list[ModelMessage]:
     ]
 
 
+@functools.cache
+def _schemas() -> dict[str, Any]:
+    return {name: spec.json_schema() for name, spec in get_registry().items()}
+
+
 def _parameters() -> ModelRequestParameters:
+    """The registry's tools, each with the same schema object every time (as the toolset)."""
     tools = [
         ToolDefinition(
-            name=spec.name, description=spec.description, parameters_json_schema=spec.json_schema()
+            name=spec.name, description=spec.description, parameters_json_schema=_schemas()[name]
         )
-        for spec in get_registry().values()
+        for name, spec in get_registry().items()
     ]
     return ModelRequestParameters(function_tools=tools, allow_text_output=True)
 
@@ -89,7 +97,9 @@ def _sdk_model(server: FakeOpenAI, name: str, http: httpx2.AsyncClient) -> Model
     """The model as the coach built it before its own client: the SDK's ``AsyncOpenAI``
     through ``OpenAIProvider``, the SDK's retries off by a request setting."""
     provider = OpenAIProvider(base_url=server.base_url, api_key="not-needed", http_client=http)
-    return OpenAIChatModel(name, provider=provider, settings=ModelSettings(timeout=5, max_retries=0))
+    return OpenAIChatModel(
+        name, provider=provider, settings=ModelSettings(timeout=5, max_retries=0)
+    )
 
 
 async def _send(model: Model, *, stream: bool) -> None:
@@ -115,13 +125,20 @@ async def test_request_body_is_byte_for_byte_the_sdks(server: FakeOpenAI, stream
     await _send(coach_model, stream=stream)
     await factory.aclose()
     sdk_body, coach_body = [
-        raw for raw, req in zip(server.raw_bodies, server.requests, strict=True)
+        raw
+        for raw, req in zip(server.raw_bodies, server.requests, strict=True)
         if req["model"] == name
     ]
     assert coach_body == sdk_body
     sent = json.loads(coach_body)
-    assert [m["role"] for m in sent["messages"]] == ["system", "user", "assistant", "tool",
-                                                     "assistant", "user"]
+    assert [m["role"] for m in sent["messages"]] == [
+        "system",
+        "user",
+        "assistant",
+        "tool",
+        "assistant",
+        "user",
+    ]
     assert len(sent["tools"]) == len(get_registry())
 
 
@@ -135,7 +152,7 @@ async def test_caller_extra_body_still_wins(server: FakeOpenAI) -> None:
             messages=[{"role": "user", "content": "hi"}],
             extra_body={"messages": [{"role": "user", "content": "replaced"}], "seed": 7},
         )
-    sent = [r for r in server.requests if r["model"] == name][0]
+    sent = next(r for r in server.requests if r["model"] == name)
     assert sent["messages"] == [{"role": "user", "content": "replaced"}]
     assert sent["seed"] == 7
     assert "tools" not in sent
@@ -156,7 +173,7 @@ async def test_stream_chunks_off_the_schema_still_parse(server: FakeOpenAI) -> N
                 "model": name,
                 "choices": [{"index": 0, "delta": {"content": "a"}, "finish_reason": "new_one"}],
             },
-            cast_to=__import__("openai").types.chat.ChatCompletionChunk,
+            cast_to=ChatCompletionChunk,
             response=httpx2.Response(200),
         )
         assert chunk.choices[0].finish_reason == "new_one"
@@ -170,3 +187,21 @@ async def test_stream_chunks_off_the_schema_still_parse(server: FakeOpenAI) -> N
             final = response.get()
     assert final.parts == [TextPart("Hello there.")]
     assert final.usage.input_tokens == 11
+
+
+def test_tool_schemas_are_adapted_once_and_as_pydantic_ai_does() -> None:
+    factory = ModelFactory(offline_settings(openai_base_url="http://127.0.0.1:9/v1"))
+    model = factory.single("openai-chat:m")
+    assert isinstance(model, OpenAIChatModel)
+    first = model.customize_request_parameters(_parameters())
+    again = model.customize_request_parameters(_parameters())
+    plain = OpenAIChatModel.customize_request_parameters(model, _parameters())
+    assert [t.parameters_json_schema for t in first.function_tools] == [
+        t.parameters_json_schema for t in plain.function_tools
+    ]
+    assert [t.strict for t in first.function_tools] == [t.strict for t in plain.function_tools]
+    # The registry hands the same schema objects to every request: adapted once, reused.
+    assert all(
+        a.parameters_json_schema is b.parameters_json_schema
+        for a, b in zip(first.function_tools, again.function_tools, strict=True)
+    )
