@@ -36,7 +36,7 @@ from coach.admission import StartGate
 from coach.errors import UserInactive
 from coach.event_log import EventLog, RedisEventLog, create_event_log
 from coach.events import ChatEvent, EventCounter
-from coach.history import BudgetHistory, ContextState, budget_processor
+from coach.history import BudgetHistory, ContextState, HistoryCache, budget_processor
 from coach.instructions import PinnedFacts, build_instructions
 from coach.models import ModelFactory
 from coach.release import Releaser
@@ -165,6 +165,7 @@ class CoachEngine:
         self._version = app_version()
         self._turns: dict[asyncio.Task[None], Turn] = {}
         self._start_gate = StartGate(settings.coach_start_concurrency)
+        self._histories = HistoryCache()
 
     @property
     def settings(self) -> CoachSettings:
@@ -419,6 +420,7 @@ class CoachEngine:
             metadata_patch=self._metadata(spec, client),
             counter=counter or EventCounter(),
             start_gate=self._start_gate,
+            history_cache=self._histories,
         )
 
     async def _turn(

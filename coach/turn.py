@@ -56,7 +56,13 @@ from coach import sessions
 from coach.admission import StartGate, StartTicket
 from coach.event_log import EventLog
 from coach.events import ChatEvent, EventCounter
-from coach.history import ContextState, dump_messages_json, load_messages_json
+from coach.history import (
+    ContextState,
+    HistoryCache,
+    HistoryVersion,
+    dump_messages_json,
+    load_messages_json,
+)
 from coach.release import Release, Releaser
 from coach.settings import CoachSettings
 from coach.streaming import StreamingTap
@@ -137,6 +143,10 @@ class Turn:
     counters: sessions.Counters = field(
         default_factory=lambda: sessions.Counters(message_count=0, tokens_used=0)
     )
+    #: The engine's validated histories between turns (None: always validate the JSON).
+    history_cache: HistoryCache | None = None
+    #: The history the run started from.
+    history: list[ModelMessage] | None = None
 
     # ------------------------------------------------------------------ events
 
@@ -294,7 +304,28 @@ class Turn:
                             await self._on_tool_event(event)
 
     def _history(self) -> list[ModelMessage]:
-        return load_messages_json(self.claimed.history_json)
+        claimed = self.claimed
+        cached = None
+        if self.history_cache is not None:
+            version = HistoryVersion(claimed.message_count, claimed.folded)
+            cached = self.history_cache.get(claimed.session_id, version)
+        self.history = cached if cached is not None else load_messages_json(claimed.history_json)
+        return list(self.history)
+
+    def _keep_history(self, stored_json: str) -> None:
+        """After the append: the session's new unfolded history, for its next turn here.
+        The turn's own messages are validated from the JSON just stored (a few messages),
+        so the cache holds exactly what the next turn would read back."""
+        if self.history_cache is None:
+            return
+        session_id = self.claimed.session_id
+        if self.history is None:
+            self.history_cache.forget(session_id)
+            return
+        state = self.deps.context
+        tail = self.history[state.folded_this_turn :] + load_messages_json(stored_json)
+        version = HistoryVersion(self.counters.message_count, state.folded)
+        self.history_cache.put(session_id, version, tail)
 
     async def response_started(self) -> None:
         """A model request starts (``StreamSink``): its released text is counted apart."""
@@ -461,6 +492,7 @@ class Turn:
             patch[sessions.FLAGS_KEY] = flags
         audit = pending_batch(tools)
         transaction = bool(self.policy_records or tools.pending_violations)
+        stored_json = dump_messages_json(messages)
         async with self.session_factory() as db:
             if not transaction:
                 await db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
@@ -468,7 +500,7 @@ class Turn:
                 db,
                 session_id=self.claimed.session_id,
                 turn_id=self.turn_id,
-                messages_json=dump_messages_json(messages),
+                messages_json=stored_json,
                 messages_added=1 + int(replied),
                 tokens=input_tokens + output_tokens,
                 now=self.clock(),
@@ -490,6 +522,7 @@ class Turn:
         forget_violations(tools, tool_violations)
         forget_audit(tools, len(audit))
         self.persisted = True
+        self._keep_history(stored_json)
 
     async def _release_quietly(self) -> None:
         try:
