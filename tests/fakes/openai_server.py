@@ -458,7 +458,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", required=True, help="the model name it answers")
     parser.add_argument("--delay-ms", type=float, default=0.0, help="before each response")
     parser.add_argument(
-        "--call", action="append", default=[], help='a tool call: NAME=JSON_ARGS (repeatable)'
+        "--call", action="append", default=[], help="a tool call: NAME=JSON_ARGS (repeatable)"
     )
     parser.add_argument("--text", default="OK.", help="the reply once the tools answered")
     args = parser.parse_args(argv)
