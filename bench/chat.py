@@ -1,6 +1,6 @@
-"""Chat benchmarks: a turn's server overhead, and 200 concurrent SSE chats.
+"""Chat benchmarks: a turn's server overhead, 200 concurrent SSE chats, the OpenAI path.
 
-Run: ``uv run python bench/chat.py [--turns 200] [--chats 200] [--only a|b]``
+Run: ``uv run python bench/chat.py [--turns 200] [--chats 200] [--only a|b|c]``
 
 Every server here is a real ``uvicorn`` process on loopback, started by this script (so the
 clients never share its interpreter lock), on a fresh database.
@@ -24,8 +24,14 @@ clients never share its interpreter lock), on a fresh database.
     port with Redis for the tool cache and replay log, as two ``coach serve --reuse-port``
     processes run.
 
-Servers are built as ``coach serve`` builds them (``create_app(served=True)``: the garbage
-collector is tuned after startup).
+(c) **The production path**: ``coach serve`` with ``COACH_MODEL=openai-chat:...`` against a
+    scripted OpenAI-compatible server in its own process, at 1, 10 and 50 users, with the
+    server's CPU time per turn, beside a bare pydantic-ai ``Agent`` on the same model and
+    server (:mod:`bench.chat_openai`, which also runs alone; figures in
+    ``docs/performance.md``).
+
+Servers of (a) and (b) are built as ``coach serve`` builds them (``create_app(served=True)``:
+the garbage collector is tuned after startup).
 
 The database is created on ``BENCH_ADMIN_DATABASE_URL`` (default: the PostgreSQL at
 127.0.0.1:5432), migrated, and dropped at the end; without a reachable server a private
@@ -847,7 +853,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=200, help="timed turns in part (a)")
     parser.add_argument("--chats", type=int, default=200, help="concurrent chats in part (b)")
     parser.add_argument("--ramp-s", type=float, default=1.0, help="ramp length in part (b)")
-    parser.add_argument("--only", choices=("a", "b"), help="run one part")
+    parser.add_argument("--only", choices=("a", "b", "c"), help="run one part")
     parser.add_argument("--database-url", help="use this migrated database as it is")
     parser.add_argument("--serve", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=("timed", "slow", "stub"), help=argparse.SUPPRESS)
@@ -891,6 +897,11 @@ def main() -> None:
         if args.only in (None, "b"):
             coro = part_b(url, args.chats, args.ramp_s, Path(tmp), args.workers)
             asyncio.run(asyncio.wait_for(coro, PART_B_TIMEOUT_S))
+        if args.only in (None, "c"):
+            from bench.chat_openai import TIMEOUT_S, part_c
+
+            turns = min(max(args.turns // 2, 10), 2000)
+            asyncio.run(asyncio.wait_for(part_c(url, Path(tmp), turns), TIMEOUT_S))
 
 
 if __name__ == "__main__":

@@ -107,8 +107,8 @@ def cpu_seconds(pids: Sequence[int]) -> float:
 
 
 @contextlib.contextmanager
-def fake_openai(delay_ms: float, log_dir: Path) -> Iterator[str]:
-    """The fake OpenAI server in its own process; yields its ``OPENAI_BASE_URL``."""
+def fake_openai(delay_ms: float, log_dir: Path) -> Iterator[tuple[str, int]]:
+    """The fake OpenAI server in its own process; yields its ``OPENAI_BASE_URL`` and pid."""
     args = [sys.executable, "-m", "tests.fakes.openai_server", "--model", FAKE_MODEL]
     args += ["--delay-ms", str(delay_ms), "--call", TOOL_CALL, "--text", REPLY]
     log = (log_dir / f"fake-openai-{delay_ms:.0f}.log").open("w")
@@ -118,7 +118,7 @@ def fake_openai(delay_ms: float, log_dir: Path) -> Iterator[str]:
         line = proc.stdout.readline()
         if not line.startswith("port "):
             raise RuntimeError(f"fake OpenAI server did not start: {line!r}")
-        yield f"http://127.0.0.1:{int(line.split()[1])}/v1"
+        yield f"http://127.0.0.1:{int(line.split()[1])}/v1", proc.pid
     finally:
         proc.terminate()
         try:
@@ -427,7 +427,7 @@ async def part_c(url: str, data_dir: Path, turns: int, *, profile: Path | None =
     figures: dict[str, dict[str, float]] = {}
     one, ten = await seed_users(url, 1), await seed_users(url, 10)
     with (
-        fake_openai(0, data_dir) as openai_base,
+        fake_openai(0, data_dir) as (openai_base, _),
         coach_servers(
             database_url=url,
             redis_url=redis_url,
@@ -467,7 +467,7 @@ async def part_c(url: str, data_dir: Path, turns: int, *, profile: Path | None =
         figures["bare"] = report("bare pydantic-ai Agent (no DB, no HTTP in front)", bare, users=1)
     fifty = await seed_users(url, 50)
     with (
-        fake_openai(SLOW_MS, data_dir) as openai_base,
+        fake_openai(SLOW_MS, data_dir) as (openai_base, fake_pid),
         coach_servers(
             database_url=url,
             redis_url=redis_url,
@@ -477,16 +477,27 @@ async def part_c(url: str, data_dir: Path, turns: int, *, profile: Path | None =
         ) as (base, pids),
     ):
         _, sessions = await run_load(base, pids, fifty, 1, keep_session=True)
+        fake_cpu = cpu_seconds([fake_pid])
         load, _ = await run_load(base, pids, fifty, 8, sessions=sessions, keep_session=True)
+        fake_cpu = cpu_seconds([fake_pid]) - fake_cpu
         figures["50 slow"] = report(
             f"50 users, model {SLOW_MS:.0f} ms per response, 2 coach serve --reuse-port",
             load,
             users=50,
         )
+        print(
+            f"      fake model server CPU per turn {fake_cpu / max(1, load.turns) * 1000:6.1f} ms"
+            " (same 2 CPUs)"
+        )
     ratio = figures["1 fresh"]["turn_p50"] / figures["bare"]["turn_p50"]
     slow = figures["50 slow"]
     print("    targets")
-    print(f"      10 users near budget: CPU/turn {figures['10 budget']['cpu_ms']:.1f} ms  (<= 14)")
+    budget_cpu = figures["10 budget"]["cpu_ms"]
+    print(f"      10 users near budget: CPU/turn {budget_cpu:.1f} ms  (<= 14)")
+    print(
+        f"      the same / bare Agent CPU per turn: {budget_cpu / figures['bare']['cpu_ms']:.2f}"
+        "  (a busy machine inflates both alike)"
+    )
     print(f"      1 user p50 / bare Agent p50: {ratio:.2f}x  (<= 2x)")
     print(
         f"      50 users: {slow['rate']:.1f} turns/s (>= 45), p50 {slow['turn_p50']:.2f} s "
