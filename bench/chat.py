@@ -329,14 +329,31 @@ def server_process(
         args.append("--reuse-port")
     else:
         listener.close()
+    with started_servers(args, count=workers, port=port, log_path=log_path) as (base, _):
+        listener.close()
+        yield base, log_path
+
+
+@contextlib.contextmanager
+def started_servers(
+    args: list[str],
+    *,
+    count: int,
+    port: int,
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    timeout_s: float = 60,
+) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
+    """``count`` server processes of ``args`` on ``port`` (output to ``log_path``), healthy
+    (``GET /v1/health``); yields the base URL and the processes, terminated at the end."""
     with log_path.open("w") as log_file:
         procs = [
-            subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT)
-            for _ in range(workers)
+            subprocess.Popen(args, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT)
+            for _ in range(count)
         ]
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + timeout_s
         while True:
             if any(proc.poll() is not None for proc in procs):
                 raise RuntimeError(f"bench server exited: {log_path.read_text()[-2000:]}")
@@ -346,12 +363,11 @@ def server_process(
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("bench server did not become healthy in 60 s")
+                raise RuntimeError(f"bench server did not become healthy in {timeout_s:.0f} s")
             time.sleep(0.1)
-        if workers > 1:
-            time.sleep(3)  # the health check reached one worker: let the others start
-        listener.close()
-        yield base, log_path
+        if count > 1:
+            time.sleep(3)  # the health check reached one process: let the others start
+        yield base, procs
     finally:
         for proc in procs:
             proc.terminate()

@@ -53,7 +53,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from pydantic_ai import Agent  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
@@ -67,6 +66,7 @@ from bench.chat import (  # noqa: E402
     ms,
     pct,
     recorded_tool_results,
+    started_servers,
     token_codec,
 )
 from coach.history import load_messages_json  # noqa: E402
@@ -158,37 +158,38 @@ def coach_servers(
     else:
         reserve.close()
     log_path = data_dir / f"coach-serve-{port}.log"
-    with log_path.open("w") as log:
-        procs = [
-            subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-            for _ in range(processes)
-        ]
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if any(proc.poll() is not None for proc in procs):
-                raise RuntimeError(f"coach serve exited: {log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"coach serve did not become healthy in {START_TIMEOUT_S} s")
-            time.sleep(0.1)
-        if processes > 1:
-            time.sleep(3)  # the health check reached one process: let the others start
+    with started_servers(
+        args, count=processes, port=port, log_path=log_path, env=env, timeout_s=START_TIMEOUT_S
+    ) as (base, procs):
         reserve.close()
         yield base, [proc.pid for proc in procs]
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+
+
+@dataclass(frozen=True)
+class FakeModel:
+    """The running fake OpenAI server."""
+
+    base: str
+    pid: int
+
+
+@contextlib.contextmanager
+def served(
+    url: str, redis_url: str, data_dir: Path, *, delay_ms: float, processes: int
+) -> Iterator[tuple[str, list[int], FakeModel]]:
+    """The fake model server answering after ``delay_ms`` and ``processes`` ``coach serve``
+    processes using it; yields the servers' base URL and pids, and the fake."""
+    with (
+        fake_openai(delay_ms, data_dir) as (openai_base, fake_pid),
+        coach_servers(
+            database_url=url,
+            redis_url=redis_url,
+            openai_base=openai_base,
+            data_dir=data_dir,
+            processes=processes,
+        ) as (base, pids),
+    ):
+        yield base, pids, FakeModel(openai_base, fake_pid)
 
 
 @contextlib.contextmanager
@@ -426,16 +427,8 @@ async def part_c(url: str, data_dir: Path, turns: int, *, profile: Path | None =
     ten_turns = max(5, turns // 5)
     figures: dict[str, dict[str, float]] = {}
     one, ten = await seed_users(url, 1), await seed_users(url, 10)
-    with (
-        fake_openai(0, data_dir) as (openai_base, _),
-        coach_servers(
-            database_url=url,
-            redis_url=redis_url,
-            openai_base=openai_base,
-            data_dir=data_dir,
-            processes=1,
-        ) as (base, pids),
-    ):
+    with served(url, redis_url, data_dir, delay_ms=0, processes=1) as (base, pids, fake):
+        openai_base = fake.base
         await run_load(base, pids, one + ten, 3)  # code paths, pools, tool cache
         load, _ = await run_load(base, pids, one, turns)
         figures["1 fresh"] = report("1 user, fresh sessions, model at once", load, users=1)
@@ -466,16 +459,8 @@ async def part_c(url: str, data_dir: Path, turns: int, *, profile: Path | None =
         bare = await bare_openai_turns(openai_base, results, turns)
         figures["bare"] = report("bare pydantic-ai Agent (no DB, no HTTP in front)", bare, users=1)
     fifty = await seed_users(url, 50)
-    with (
-        fake_openai(SLOW_MS, data_dir) as (openai_base, fake_pid),
-        coach_servers(
-            database_url=url,
-            redis_url=redis_url,
-            openai_base=openai_base,
-            data_dir=data_dir,
-            processes=2,
-        ) as (base, pids),
-    ):
+    with served(url, redis_url, data_dir, delay_ms=SLOW_MS, processes=2) as (base, pids, fake):
+        fake_pid = fake.pid
         _, sessions = await run_load(base, pids, fifty, 1, keep_session=True)
         fake_cpu = cpu_seconds([fake_pid])
         load, _ = await run_load(base, pids, fifty, 8, sessions=sessions, keep_session=True)

@@ -138,36 +138,28 @@ class _AdaptedSchemas:
         return dataclasses.replace(tool, parameters_json_schema=known[1], strict=known[2])
 
 
-class CoachChatModel(OpenAIChatModel):
-    """``OpenAIChatModel`` adapting each tool schema once (:class:`_AdaptedSchemas`)."""
+class _SchemasOnce(Model):
+    """Adapts each tool schema once (:class:`_AdaptedSchemas`); mixed in before a model."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._schemas = _AdaptedSchemas()
+    _schemas: _AdaptedSchemas | None = None
 
     def customize_request_parameters(
         self, model_request_parameters: ModelRequestParameters
     ) -> ModelRequestParameters:
         """The parameters with each tool's schema adapted once per process."""
+        if self._schemas is None:
+            self._schemas = _AdaptedSchemas()
         return self._schemas.customize(
             self, model_request_parameters, super().customize_request_parameters
         )
 
 
-class CoachResponsesModel(OpenAIResponsesModel):
-    """``OpenAIResponsesModel`` adapting each tool schema once (:class:`_AdaptedSchemas`)."""
+class CoachChatModel(_SchemasOnce, OpenAIChatModel):
+    """``OpenAIChatModel`` adapting each tool schema once."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._schemas = _AdaptedSchemas()
 
-    def customize_request_parameters(
-        self, model_request_parameters: ModelRequestParameters
-    ) -> ModelRequestParameters:
-        """The parameters with each tool's schema adapted once per process."""
-        return self._schemas.customize(
-            self, model_request_parameters, super().customize_request_parameters
-        )
+class CoachResponsesModel(_SchemasOnce, OpenAIResponsesModel):
+    """``OpenAIResponsesModel`` adapting each tool schema once."""
 
 
 class ModelFactory:

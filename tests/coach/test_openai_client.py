@@ -6,11 +6,9 @@ import datetime as dt
 import functools
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2
-import pydantic_ai.models
 import pytest
 from openai.types.chat import ChatCompletionChunk
 from pydantic_ai.messages import (
@@ -32,20 +30,10 @@ from pydantic_ai.tools import ToolDefinition
 from coach.models import ModelFactory
 from coach.openai_client import CoachOpenAI
 from tests.coach.helpers import offline_settings
-from tests.fakes.openai_server import FakeOpenAI, Reply, running
+from tests.fakes.openai_server import FakeOpenAI, Reply
 from tools.registry import get_registry
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeOpenAI]:
-    yield from running()
-
-
-@pytest.fixture(autouse=True)
-def allow_loopback_model_requests() -> Iterator[None]:
-    # Only the fake server on 127.0.0.1 is reached (see tests/coach/test_openai_path.py).
-    with pydantic_ai.models.override_allow_model_requests(True):
-        yield
+pytestmark = pytest.mark.usefixtures("loopback_model_requests")
 
 
 def _history() -> list[ModelMessage]:
