@@ -25,6 +25,7 @@ ID_FIELDS = ("request_id", "turn_id", "session_id")
 _CHATTY = ("httpx", "httpcore", "openai", "botocore", "urllib3")
 
 _ACCESS_LOGGER = "uvicorn.access"
+_HANDLER_NAME = "coach"
 _SHORT_NAMES = (("req", "request_id"), ("turn", "turn_id"), ("session", "session_id"))
 
 
@@ -97,16 +98,31 @@ def _timestamp(record: logging.LogRecord) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time (test runners swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        """The current ``sys.stderr``."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
 def configure_logging(
     level: str = "INFO", fmt: str = "text", *, stream: TextIO | None = None
 ) -> None:
     """Route every logger through one stderr handler at ``level`` in ``fmt`` (text|json)."""
-    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     handler.addFilter(ContextFilter())
+    handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
     for old in list(root.handlers):
-        root.removeHandler(old)
+        if old.get_name() == _HANDLER_NAME:  # a previous call's (others are left alone)
+            root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
