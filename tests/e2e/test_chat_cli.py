@@ -72,9 +72,7 @@ async def test_chat_cli_one_shot_json_prints_the_turns_events(
     assert "messages" in out and "→ get_nutrition_summary" in out
 
 
-async def _session_status(
-    factory: async_sessionmaker[AsyncSession], session_id: str
-) -> str | None:
+async def _session_status(factory: async_sessionmaker[AsyncSession], session_id: str) -> str | None:
     async with factory() as db:
         status = await db.scalar(
             sa.text("SELECT status::text FROM ai_session WHERE id = :i"), {"i": session_id}
