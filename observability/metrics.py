@@ -120,16 +120,24 @@ class Metrics:
         """One request refused by the rate limit named ``limit``."""
         self._rate_limited.get(limit).inc()
 
-    def pool_listener(self, pool: Any) -> Callable[..., None]:
-        """A SQLAlchemy pool event listener that keeps the pool gauges current."""
+    def pool_listeners(self, pool: Any) -> dict[str, Callable[..., None]]:
+        """SQLAlchemy pool event listeners (by event name) that keep the pool gauges current.
 
-        def update(*_: Any) -> None:
-            in_use = pool.checkedout()
-            self._pool_in_use.set(in_use)
-            self._pool_idle.set(pool.checkedin())
+        ``checkin`` fires before the connection is back in the pool, so it counts it there.
+        """
+
+        def update(returning: int) -> None:
+            self._pool_in_use.set(pool.checkedout() - returning)
+            self._pool_idle.set(pool.checkedin() + returning)
             self._pool_overflow.set(max(0, pool.overflow()))
 
-        return update
+        def now(*_: Any) -> None:
+            update(0)
+
+        def on_checkin(*_: Any) -> None:
+            update(1)
+
+        return {"checkout": now, "checkin": on_checkin, "close": now, "invalidate": now}
 
     # ------------------------------------------------------------------ exposition
 

@@ -63,10 +63,8 @@ class Telemetry:
         if self.metrics is not None:
             from sqlalchemy import event
 
-            pool = sync_engine.pool
-            update = self.metrics.pool_listener(pool)
-            for name in ("checkout", "checkin", "connect", "close", "invalidate"):
-                event.listen(pool, name, update)
+            for name, listener in self.metrics.pool_listeners(sync_engine.pool).items():
+                event.listen(sync_engine.pool, name, listener)
         if self.tracing is not None:
             self.tracing.instrument_clients(sync_engine)
 

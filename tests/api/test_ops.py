@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,13 @@ async def test_metrics_count_a_turn_its_tool_calls_and_its_policy_decision(
     assert any('stage="output"' in labels for labels in decisions)
     pool = _samples(text, "coach_db_pool_connections")
     assert set(pool) == {'{state="in_use"}', '{state="idle"}', '{state="overflow"}'}
+    assert pool['{state="in_use"}'] == 0 and pool['{state="idle"}'] >= 1  # all returned
+
+
+async def test_metrics_count_rate_limit_rejections(ops_client: httpx.AsyncClient) -> None:
+    # A fresh address: the limits live in the test Redis, shared with earlier runs.
+    body = {"email": f"nobody-{uuid.uuid4().hex[:10]}@example.com", "password": "wrong pass 1"}
+    statuses = [(await ops_client.post("/v1/auth/login", json=body)).status_code for _ in range(6)]
+    assert statuses[-1] == 429 and statuses.count(429) == 1
+    text = (await ops_client.get("/metrics", headers={"X-Admin-Key": ADMIN_KEY})).text
+    assert _samples(text, "coach_rate_limit_rejections_total") == {'{limit="auth"}': 1.0}
