@@ -2,7 +2,7 @@
 
 ``create_app()`` builds nothing at import; its lifespan resolves the database (starting and
 migrating the embedded one when ``DATABASE_URL`` is unset), the engine, and every service,
-and disposes of them on shutdown. The app's :class:`~observability.Telemetry` (metrics,
+and disposes of them on shutdown. The app's :class:`~persistence.observability.Telemetry` (metrics,
 and traces when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set) is built with the app, since the
 request tracing wraps the app before it starts. Probes (``/healthz``, ``/readyz``) and
 ``/metrics`` are served at the root, the API under ``/v1``, the docs at ``/docs`` and
@@ -32,7 +32,7 @@ from api.state import AppConfig, AppState
 from api.storage import build_storage
 from coach.factory import build_engine as build_coach_engine
 from coach.version import app_version
-from observability import Telemetry, configure_logging
+from persistence.observability import Telemetry, configure_logging
 from persistence import migrations
 from persistence.db import create_engine, create_session_factory, describe_url, resolve_database
 from tools.factory import create_cache

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import INTERNAL_ERROR_DETAIL, problem
-from observability import bind_request, reset_request
+from persistence.observability import bind_request, reset_request
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from api.security import TokenCodec
 from api.settings import ApiSettings
 from coach.engine import CoachEngine
 from coach.settings import CoachSettings
-from observability import ObservabilitySettings, Telemetry
+from persistence.observability import ObservabilitySettings, Telemetry
 from persistence.settings import DatabaseSettings
 from persistence.storage import ObjectStorage
 from tools.cache import MemoryToolCache, ToolCache

@@ -59,7 +59,7 @@ from tools.toolset import build_coach_toolset
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
 
-    from observability import Telemetry
+    from persistence.observability import Telemetry
 
 log = logging.getLogger(__name__)
 

@@ -102,7 +102,7 @@ def build_app() -> typer.Typer:
         ] = False,
     ) -> None:
         """Set up logging, then run the sub-command."""
-        from observability import ObservabilitySettings, configure_logging
+        from persistence.observability import ObservabilitySettings, configure_logging
 
         settings = ObservabilitySettings()
         configure_logging(settings.log_level, settings.log_format)

@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncGenerator
 
 from coach.events import ChatEvent
-from observability import Telemetry
+from persistence.observability import Telemetry
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from observability.metrics import MULTIPROC_ENV
+from persistence.observability.metrics import MULTIPROC_ENV
 from persistence.cli import err
 
 

@@ -59,7 +59,7 @@ from coach.events import ChatEvent, EventCounter
 from coach.history import ContextState, dump_messages_json, load_messages_json
 from coach.release import Release, Releaser
 from coach.settings import CoachSettings
-from observability import bind_turn
+from persistence.observability import bind_turn
 from policies import Action, Decision, PolicyEngine, PolicyProfile, record_violations
 from tools import (
     ToolDeps,

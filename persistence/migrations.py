@@ -1,7 +1,8 @@
 """Alembic, driven from code: ``coach db ...`` and the tests use these.
 
-The scripts and ``alembic.ini`` are package data (``persistence/alembic/``), so an installed
-wheel migrates exactly as a checkout does.
+The scripts live in the checkout's top-level ``alembic/`` (with ``alembic.ini`` beside it); a
+wheel carries both as package data under ``persistence/_migrations/``, so an installed package
+migrates exactly as a checkout does.
 """
 
 from __future__ import annotations
@@ -23,13 +24,19 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from persistence.db import normalize_url
 from persistence.models import ALL_MODELS, table_of
 
-#: The migration scripts (``env.py``, ``versions/``) and their ``alembic.ini``.
-SCRIPTS = Path(__file__).resolve().parent / "alembic"
+def _scripts_home() -> Path:
+    """The folder holding ``alembic/`` and ``alembic.ini``: the wheel's copy, else the checkout."""
+    packaged = Path(__file__).resolve().parent / "_migrations"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent
+
+
+#: The migration scripts (``env.py``, ``versions/``).
+SCRIPTS = _scripts_home() / "alembic"
 
 
 def alembic_config(url: str, *, configure_logging: bool = False) -> Config:
     """An Alembic config for ``url`` using the package's migration scripts."""
-    config = Config(str(SCRIPTS / "alembic.ini"))
+    config = Config(str(SCRIPTS.parent / "alembic.ini"))
     config.set_main_option("script_location", str(SCRIPTS))
     config.attributes["database_url"] = normalize_url(url)
     config.attributes["configure_logging"] = configure_logging
@@ -52,7 +59,7 @@ def check(url: str) -> None:
 
 
 def head_revision() -> str | None:
-    """The newest revision in ``persistence/alembic/versions``."""
+    """The newest revision in ``alembic/versions``."""
     return ScriptDirectory.from_config(alembic_config("postgresql://x/x")).get_current_head()
 
 

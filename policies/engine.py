@@ -37,7 +37,7 @@ from .referrals import region_for_timezone
 from .settings import PolicySettings
 
 if TYPE_CHECKING:
-    from observability import Telemetry
+    from persistence.observability import Telemetry
 
 POLICY_VERSION = "1.0.0"
 #: Text checks remembered per engine. Replies repeat sentences (templates, the user's own

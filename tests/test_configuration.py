@@ -9,7 +9,7 @@ from pydantic_settings import BaseSettings
 
 from api.settings import ApiSettings
 from coach.settings import CoachSettings
-from observability.settings import ObservabilitySettings
+from persistence.observability.settings import ObservabilitySettings
 from persistence.settings import DatabaseSettings
 from persistence.storage import StorageSettings
 from policies.settings import PolicySettings

@@ -15,7 +15,7 @@ from tools.cache import ToolCache
 from tools.settings import ToolSettings
 
 if TYPE_CHECKING:
-    from observability import Telemetry
+    from persistence.observability import Telemetry
 
 
 class Clock(Protocol):

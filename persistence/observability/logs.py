@@ -16,7 +16,7 @@ import logging
 import sys
 from typing import Any, TextIO
 
-from observability.context import log_ids
+from persistence.observability.context import log_ids
 
 #: Attributes the filter sets on every record (a record's own ``extra`` wins).
 ID_FIELDS = ("request_id", "turn_id", "session_id")

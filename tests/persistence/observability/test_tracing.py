@@ -21,7 +21,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from api.app import create_app
 from api.settings import ApiSettings
 from api.state import AppConfig
-from observability import ObservabilitySettings, Telemetry
+from persistence.observability import ObservabilitySettings, Telemetry
 from persistence.settings import DatabaseSettings
 
 JSON = {"Accept": "application/json"}

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace.export import SpanExporter
 
-    from observability.metrics import Metrics
-    from observability.settings import ObservabilitySettings
-    from observability.tracing import Tracing
+    from persistence.observability.metrics import Metrics
+    from persistence.observability.settings import ObservabilitySettings
+    from persistence.observability.tracing import Tracing
 
 
 class Telemetry:
@@ -36,12 +36,12 @@ class Telemetry:
         """Metrics when enabled; tracing when an OTLP endpoint is set (or ``exporter`` given)."""
         metrics = None
         if settings.metrics_enabled:
-            from observability.metrics import Metrics
+            from persistence.observability.metrics import Metrics
 
             metrics = Metrics()
         tracing = None
         if settings.otel_exporter_otlp_endpoint or exporter is not None:
-            from observability.tracing import Tracing
+            from persistence.observability.tracing import Tracing
 
             tracing = Tracing(settings, exporter=exporter)
         return cls(metrics=metrics, tracing=tracing)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from opentelemetry.sdk.trace.export import SpanExporter
     from opentelemetry.trace import Tracer
 
-    from observability.settings import ObservabilitySettings
+    from persistence.observability.settings import ObservabilitySettings
 
 #: Requests that are not worth a trace (probes and scrapes).
 EXCLUDED_URLS = "/healthz,/readyz,/metrics,/v1/health"

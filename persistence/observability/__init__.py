@@ -13,10 +13,10 @@ The heavy packages (prometheus-client, the OpenTelemetry SDK and instrumentation
 imported only when a :class:`Telemetry` that uses them is built.
 """
 
-from observability.context import bind_request, bind_turn, reset_request
-from observability.logs import configure_logging
-from observability.settings import ObservabilitySettings
-from observability.telemetry import Telemetry
+from persistence.observability.context import bind_request, bind_turn, reset_request
+from persistence.observability.logs import configure_logging
+from persistence.observability.settings import ObservabilitySettings
+from persistence.observability.telemetry import Telemetry
 
 __all__ = [
     "ObservabilitySettings",

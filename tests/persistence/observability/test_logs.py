@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from observability import bind_request, bind_turn, configure_logging, reset_request
+from persistence.observability import bind_request, bind_turn, configure_logging, reset_request
 
 
 @pytest.fixture
