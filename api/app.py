@@ -32,9 +32,9 @@ from api.state import AppConfig, AppState
 from api.storage import build_storage
 from coach.factory import build_engine as build_coach_engine
 from coach.version import app_version
-from persistence.observability import Telemetry, configure_logging
 from persistence import migrations
 from persistence.db import create_engine, create_session_factory, describe_url, resolve_database
+from persistence.observability import Telemetry, configure_logging
 from tools.factory import create_cache
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from typing import Annotated
 
 import typer
 
-from persistence.observability.metrics import MULTIPROC_ENV
 from persistence.cli import err
+from persistence.observability.metrics import MULTIPROC_ENV
 
 
 def chat_command_prefix() -> list[str]:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from persistence.db import normalize_url
 from persistence.models import ALL_MODELS, table_of
 
+
 def _scripts_home() -> Path:
     """The folder holding ``alembic/`` and ``alembic.ini``: the wheel's copy, else the checkout."""
     packaged = Path(__file__).resolve().parent / "_migrations"
