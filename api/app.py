@@ -24,6 +24,7 @@ from api.routers import all_routers
 from api.security import TokenCodec, resolve_secret
 from api.state import AppConfig, AppState
 from api.storage import build_storage
+from api.web import mount_web_app
 from coach.factory import build_engine as build_coach_engine
 from persistence import migrations
 from persistence.db import create_engine, create_session_factory, describe_url, resolve_database
@@ -148,6 +149,7 @@ def create_app(config: AppConfig | None = None, *, served: bool = False) -> Fast
         )
     for router in all_routers():
         app.include_router(router, prefix=API_PREFIX)
+    mount_web_app(app)
     return app
 
 
