@@ -206,9 +206,11 @@ def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Open
         page.on("pageerror", lambda e: watch.errors.append(f"page error: {e}"))
         page.on(
             "console",
-            lambda m: watch.errors.append(f"console {m.type}: {m.text}")
-            if m.type == "error" and not _expected_console_error(m.text)
-            else None,
+            lambda m: (
+                watch.errors.append(f"console {m.type}: {m.text}")
+                if m.type == "error" and not _expected_console_error(m.text)
+                else None
+            ),
         )
         page.goto(url)
         browse = Browse(context=context, page=page, watch=watch, shots=shots)
@@ -310,4 +312,3 @@ def register(page: Page) -> str:
     page.get_by_role("button", name="Create account").click()
     page.get_by_role("textbox", name="Your message").wait_for()
     return email
-

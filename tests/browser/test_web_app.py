@@ -11,12 +11,21 @@ from playwright.sync_api import Page, Request, Route, expect
 from tests.browser.conftest import (
     PASSWORD,
     Account,
+    Browse,
     OpenPage,
     Served,
     register,
     sign_in,
 )
 from tests.browser.dropping_proxy import DroppingProxy
+
+
+@pytest.fixture
+def seeded_page(served: Served, seeded: Account, open_page: OpenPage) -> Browse:
+    """A page signed in (through the form, with the keyboard) as the user with data."""
+    browse = open_page(served.url)
+    sign_in(browse.page, seeded.email)
+    return browse
 
 
 def send(page: Page, message: str) -> None:
@@ -107,6 +116,8 @@ def test_reload_keeps_the_tab_signed_in_by_refreshing_and_retries_a_401(
 
     expect(page.get_by_role("textbox", name="Your message")).to_be_visible()
     expect(page.locator(".msg.user .text")).to_have_text("hello coach")
+    # The listing that got the 401 was repeated after the refresh and shows the session.
+    expect(page.locator(".session-list a")).to_have_count(1)
     assert rejected, "the 401 was never served"
     # One refresh for the reload (the access token lived in memory only), one for the 401.
     assert len(refreshed) == 2
@@ -122,11 +133,10 @@ def test_reload_keeps_the_tab_signed_in_by_refreshing_and_retries_a_401(
 
 
 def test_plan_card_shows_calories_macros_pace_and_what_the_policy_changed(
-    served: Served, seeded: Account, open_page: OpenPage
+    seeded: Account, seeded_page: Browse
 ) -> None:
-    browse = open_page(served.url)
+    browse = seeded_page
     page = browse.page
-    sign_in(page, seeded.email)
 
     send(page, "Make me a plan at 1000 kcal")
 
@@ -208,11 +218,10 @@ def test_dropped_connection_mid_turn_resumes_from_the_last_event_without_duplica
 
 
 def test_data_view_draws_the_last_30_days_from_the_users_data(
-    served: Served, seeded: Account, open_page: OpenPage
+    seeded: Account, seeded_page: Browse
 ) -> None:
-    browse = open_page(served.url)
+    browse = seeded_page
     page = browse.page
-    sign_in(page, seeded.email)
 
     page.get_by_role("link", name="My data").click()
 

@@ -4,7 +4,7 @@ import { h, svg } from "./dom.js";
 
 const WIDTH = 640;
 const HEIGHT = 220;
-const PAD = { top: 14, right: 14, bottom: 28, left: 46 };
+const PAD = { top: 16, right: 14, bottom: 30, left: 50 };
 
 function scale(domain, range) {
   const [d0, d1] = domain;
@@ -45,10 +45,10 @@ function axes(root, days, x, y, yTicks, unit) {
       svg("text", { class: "tick", x: PAD.left - 6, y: py + 4, "text-anchor": "end" }, `${value}${unit}`),
     );
   }
-  const every = Math.max(1, Math.ceil(days.length / 6));
+  const every = Math.max(1, Math.ceil(days.length / 5));
   days.forEach((day, i) => {
     if (i % every !== 0 && i !== days.length - 1) return;
-    root.append(svg("text", { class: "tick", x: x(i), y: HEIGHT - 8, "text-anchor": "middle" }, shortDate(day.date)));
+    root.append(svg("text", { class: "tick", x: x(i), y: HEIGHT - 9, "text-anchor": "middle" }, shortDate(day.date)));
   });
 }
 

@@ -137,6 +137,16 @@ function planCard({ plan, adjusted, changes }) {
 function notice(data) {
   const action = data.action || "warn";
   const important = action === "refer" || action === "block";
+  if (data.stage === "plan" && action === "adjust") {
+    // The plan card that follows lists each change; the policy's own words stay one click away.
+    return h(
+      "aside",
+      { class: "notice notice-adjust", "data-action": action, "data-stage": data.stage, role: "note" },
+      h("h3", {}, NOTICE_TITLES.adjust),
+      h("p", {}, "The safety policy changed the proposed plan; the changes are listed on it."),
+      h("details", {}, h("summary", {}, "The policy's message"), h("p", {}, data.message || "")),
+    );
+  }
   return h(
     "aside",
     {
