@@ -133,16 +133,18 @@ def served(
             process.wait()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's synchronous driver is open, its event loop
+# counts as running in this thread, and the async tests of later modules could not start.
+@pytest.fixture(scope="module")
 def playwright_session(chromium: Path) -> Iterator[Playwright]:
     """Playwright's driver."""
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_session: Playwright, chromium: Path) -> Iterator[Browser]:
-    """One headless Chromium for the run (each test gets its own context)."""
+    """One headless Chromium per module (each test gets its own context)."""
     launched = playwright_session.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
     yield launched
     launched.close()

@@ -49,9 +49,19 @@ class DroppingProxy:
         return self
 
     def stop(self) -> None:
-        """Close the listener and stop the thread."""
+        """Close the listener and the connections, and stop the thread."""
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+
+    async def _shutdown(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        current = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not current]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def arm(self, marker: bytes) -> None:
         """Drop the next response stream containing ``marker`` right after that event."""
@@ -76,8 +86,6 @@ class DroppingProxy:
 
         self._loop.run_until_complete(listen())
         self._loop.run_forever()
-        if self._server is not None:
-            self._server.close()
         self._loop.close()
 
     async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
