@@ -30,6 +30,7 @@ from api.routers.ops import router as ops_router
 from api.security import TokenCodec, resolve_secret
 from api.state import AppConfig, AppState
 from api.storage import build_storage
+from api.web import mount_web_app
 from coach.factory import build_engine as build_coach_engine
 from coach.version import app_version
 from persistence import migrations
@@ -173,6 +174,7 @@ def create_app(
     app.include_router(ops_router)
     for router in all_routers():
         app.include_router(router, prefix=API_PREFIX)
+    mount_web_app(app)
     return app
 
 
