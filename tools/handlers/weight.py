@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from persistence.enums import GoalType
 from tools.data import load_profile, load_weights
 from tools.deps import ToolDeps
-from tools.errors import ToolDataMissing
+from tools.errors import DataErrorCode, ToolDataMissing
 from tools.formulas import project_goal, trend_series, weekly_rate_kg, weigh_in_gaps
 from tools.handlers._common import TREND_WARMUP_DAYS, NoArgs, ToolArgs, ToolResult, window
 
@@ -163,11 +163,17 @@ async def get_goal_progress(deps: ToolDeps, args: NoArgs) -> GoalProgressResult:
             session, deps.user_id, start - dt.timedelta(days=TREND_WARMUP_DAYS), end
         )
     if profile.target_weight_kg is None:
-        raise ToolDataMissing("the user has no target weight; ask for one before projecting")
+        raise ToolDataMissing(
+            DataErrorCode.NO_TARGET_WEIGHT,
+            "the user has no target weight; ask for one before projecting",
+            fields=("target_weight_kg",),
+        )
     if not weights:
         raise ToolDataMissing(
+            DataErrorCode.NOT_ENOUGH_DATA,
             f"no weigh-ins in the last {GOAL_RATE_DAYS + TREND_WARMUP_DAYS} days; ask the user "
-            "to log their weight"
+            "to log their weight",
+            fields=("weigh_ins",),
         )
     current = trend_series(weights, end=end)[-1].trend_kg
     recent = {d: w for d, w in weights.items() if d >= start}
