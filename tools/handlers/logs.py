@@ -8,16 +8,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tools.data import load_checkins, load_nutrition, load_profile, load_weights
+from tools.data import load_checkins, load_nutrition, load_profile
 from tools.deps import ToolDeps
 from tools.errors import ToolDataMissing
 from tools.formulas import rate, streaks
+from tools.handlers._basis import load_energy_basis
 from tools.handlers._common import (
-    WEIGHT_LOOKBACK_DAYS,
     ToolArgs,
     ToolResult,
     compute_targets,
-    current_weight,
     window,
 )
 
@@ -151,9 +150,7 @@ async def get_nutrition_summary(
     start, end = window(today, args.days)
     async with deps.session_factory() as session:
         profile = await load_profile(session, deps.user_id)
-        weights = await load_weights(
-            session, deps.user_id, today - dt.timedelta(days=WEIGHT_LOOKBACK_DAYS - 1), today
-        )
+        basis, _ = await load_energy_basis(session, deps, profile)
         rows = await load_nutrition(session, deps.user_id, start, end)
     logged = [r for r in rows if r.calories is not None]
     averages: dict[str, float | None] = {}
@@ -164,7 +161,15 @@ async def get_nutrition_summary(
     source: str | None = None
     note: str | None = None
     try:
-        computed = compute_targets(profile, weight_kg=current_weight(weights, today), today=today)
+        # The targets the user was given: the same expenditure basis as calculate_targets.
+        computed = compute_targets(
+            profile,
+            weight_kg=basis.weight_kg,
+            today=today,
+            tdee_kcal=basis.tdee_kcal if basis.kind == "adaptive" else None,
+            tdee_source=basis.source,
+            tdee_basis=basis.kind,
+        )
         m = computed.macros
         targets = {
             "calories": computed.calories_kcal,
