@@ -83,20 +83,24 @@ class PlannedCall:
     args: dict[str, Any] = field(default_factory=dict)
 
 
-def classify(message: str, router: Router | None = None) -> list[Intent]:
-    """The router's label for each clause of ``message``, in order (repeats kept)."""
+def classify(
+    message: str, router: Router | None = None, *, follow_ups: bool = True
+) -> list[Intent]:
+    """The router's label for each clause of ``message``, in order (repeats kept).
+
+    With ``follow_ups`` off (no earlier message to refer to) a clause that reads as a
+    follow-up gets its next most likely label.
+    """
     model = router or load_router()
     out: list[Intent] = []
-    for clause in clauses(message):
-        label, confidence = _best(model, clause)
-        out.append(label if confidence >= MIN_CONFIDENCE else Intent.OUT_OF_SCOPE)
+    for probs in model.scores(clauses(message)):
+        ranked = sorted(range(len(probs)), key=probs.__getitem__, reverse=True)
+        if not follow_ups and model.labels[ranked[0]] == Intent.FOLLOW_UP:
+            ranked.pop(0)
+        best = ranked[0]
+        confident = probs[best] >= MIN_CONFIDENCE
+        out.append(Intent(model.labels[best]) if confident else Intent.OUT_OF_SCOPE)
     return out
-
-
-def _best(router: Router, text: str) -> tuple[Intent, float]:
-    (probs,) = router.scores([text])
-    best = max(range(len(probs)), key=probs.__getitem__)
-    return Intent(router.labels[best]), probs[best]
 
 
 def _combine(found: list[Intent]) -> list[Intent]:
@@ -117,7 +121,7 @@ def recognise(
     ``previous`` is the user's message before this one: a clause that refers back to it
     (:attr:`Intent.FOLLOW_UP`) takes its intents.
     """
-    found = classify(message, router)
+    found = classify(message, router, follow_ups=previous is not None)
     if Intent.FOLLOW_UP in found:
         earlier = (
             [i for i in recognise(previous, None, router) if i not in CONVERSATIONAL]

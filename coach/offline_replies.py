@@ -110,16 +110,18 @@ def weight_trend(r: Result, asked: Asked) -> str:
     span = int(r.get("period_days") or 0)
     rate = float(r.get("weekly_rate_kg") or 0.0)
     text = (
-        f"Your {count} weigh-ins in {_window(r)} run from {_day(r.get('first_weigh_in'))} to "
-        f"{_day(r.get('last_weigh_in'))} ({span} days). Over that time your weight went from "
-        f"about {start:.1f} kg to {end:.1f} kg ({change:+.1f} kg)."
+        f"Your trend weight (smoothed, it lags the scale by about a week) is "
+        f"{_kg(r.get('trend_end_kg'))} today. Your {count} weigh-ins in {_window(r)} run from "
+        f"{_day(r.get('first_weigh_in'))} to {_day(r.get('last_weigh_in'))} ({span} days); "
+        f"along their trend line your weight went from about {start:.1f} kg to {end:.1f} kg "
+        f"({change:+.1f} kg)."
     )
     # Its own sentence: a change and "per week" in one sentence read as a requested rate.
     if abs(rate) < 0.005:
-        text += " Your weight is holding steady (0.00 kg per week)."
+        text += " That is holding steady (0.00 kg per week)."
     else:
         direction = "falling" if rate < 0 else "rising"
-        text += f" Your weight is {direction} by about {abs(rate):.2f} kg per week."
+        text += f" That line is {direction} by about {abs(rate):.2f} kg per week."
     if span < SHORT_SPAN_DAYS:
         text += f" With only {span} days of weigh-ins that rate is rough; give it another week."
     gaps = r.get("gaps") or []
@@ -163,12 +165,20 @@ def nutrition_summary(r: Result, asked: Asked) -> str:
     return text
 
 
+def _of_days(rate: Any, days: int) -> str:
+    share = _num(rate)
+    if share is None:
+        return "?"
+    return f"{round(share * days)} of {days} days ({round(share * 100)}%)"
+
+
 def adherence(r: Result, asked: Asked) -> str:
-    """get_adherence."""
+    """get_adherence: counts and shares of days."""
+    days = int(r.get("days") or 0)
     text = (
-        f"Over the last {r.get('days')} days you checked in on {_pct(r.get('checkin_rate'))} "
-        f"of days, weighed in on {_pct(r.get('weigh_in_rate'))} and logged food on "
-        f"{_pct(r.get('logging_rate'))}."
+        f"Over the last {days} days you checked in on {_of_days(r.get('checkin_rate'), days)}, "
+        f"weighed in on {_of_days(r.get('weigh_in_rate'), days)} and logged food on "
+        f"{_of_days(r.get('logging_rate'), days)}."
     )
     text += (
         f" Your current streak is {r.get('current_streak_days', 0)} days "

@@ -165,11 +165,16 @@ def load_router(
     )
 
 
+#: "my BMI and my weight trend": a second possessive noun phrase asks a second thing.
+_POSSESSIVE_JOIN = re.compile(r",?\s+(?:and|&|plus)\s+(?=(?:my|your)\b)")
+
+
 def clauses(message: str) -> list[str]:
     """The message split into clauses that may each ask something (never empty)."""
     parts: list[str] = []
     for sentence in _SENTENCE.split(message):
         for clause in _JOIN.split(sentence.strip()):
-            if clause and clause.strip(" ,"):
-                parts.append(clause.strip(" ,"))
+            for piece in _POSSESSIVE_JOIN.split(clause):
+                if piece.strip(" ,"):
+                    parts.append(piece.strip(" ,"))
     return parts or [message]
