@@ -47,7 +47,10 @@ _TARGET_LEAD = re.compile(
     r"(?:\bbe|\breach|\bget(?:ting)?(?:\s+(?:down|up))?\s+to|\bhit|\bweigh|\bdown\s+to|\bat"
     r"|\bunder|\bto)\s*$"
 )
-_GAIN = re.compile(r"\b(gain|put on|bulk|add|build|increase|up by)\b")
+_DIRECTION = re.compile(
+    r"\b(?P<gain>gain|put on|bulk|add|increase|up by)\b|\b(?P<loss>lose|losing|drop|cut|shed"
+    r"|down|loss|lighter)\b"
+)
 _PROTEIN = re.compile(r"\bprotein\b")
 
 #: Largest weekly change passed on (kg); the tools' schema allows no more.
@@ -161,7 +164,8 @@ def _weight_request(text: str, found: list[Quantity], today: dt.date | None) -> 
         if _TARGET_LEAD.search(text[: q.start]):
             out["target_weight_kg"] = round(kg, 1)
             continue
-        sign = 1.0 if _GAIN.search(text[max(0, q.start - 30) : q.start]) else -1.0
+        verbs = list(_DIRECTION.finditer(text[max(0, q.start - 40) : q.start]))
+        sign = 1.0 if verbs and verbs[-1].group("gain") else -1.0
         after = [p for p in periods if p.start >= q.end - 1 and p.start - q.end <= 12]
         if after and after[0].per:
             out["weekly_change_kg"] = round(sign * kg / after[0].weeks, 2)

@@ -25,11 +25,12 @@ OUT_OF_SCOPE: Final = (
     "plan. What would you like to know?"
 )
 CHECKIN_HELP: Final = (
-    "To check in, log today's weight (and optionally energy, sleep and mood) with a "
-    "check-in: in the app, or PUT /v1/check-ins/<date> with weight_kg. Food goes in with "
-    "PUT /v1/nutrition/<date>, or import it from MyFitnessPal. I can't save entries from "
-    "the chat. Weigh in first thing in the morning a few times a week; your trend matters "
-    "more than any single day."
+    "To check in, log today's weight (and, if you like, energy, sleep and mood) with a "
+    "check-in: in the app, or PUT /v1/check-ins/<date> with your weight. Food goes in with "
+    "PUT /v1/nutrition/<date>, or import it from MyFitnessPal; your height, birth year and "
+    "goal go in your profile (PATCH /v1/me/profile and /v1/me/goal). I can't save entries "
+    "from the chat. Weigh in first thing in the morning a few times a week: your trend "
+    "matters more than any single day."
 )
 
 #: Each missing field as the user would be asked for it.
@@ -40,7 +41,12 @@ _ASK: Final = {
     "weigh_ins": "a recent weigh-in",
     "target_weight_kg": "your target weight",
 }
-_PROFILE_FIELDS: Final = frozenset({"height_cm", "birth_year", "target_weight_kg"})
+#: The profile's gaps, named short for "add your height and birth year to your profile".
+_SHORT: Final = {
+    _ASK["height_cm"]: "height",
+    _ASK["birth_year"]: "birth year",
+    _ASK["target_weight_kg"]: "target weight",
+}
 #: What each tool gives, for the sentence "To work out your ...".
 _NOUNS: Final = {
     "calculate_targets": "targets",
@@ -104,20 +110,16 @@ def failures(calls: Iterable[tuple[str, str]]) -> list[str]:
         else:
             out.append(f"I couldn't get your {_noun(tool)} just now; please try again shortly.")
     if missing:
-        profile = [m for m in missing if m in {_ASK[f] for f in _PROFILE_FIELDS}]
+        profile = [_SHORT[m] for m in missing if m in _SHORT]
         it = "them" if len(missing) > 1 else "it"
         if profile and len(profile) < len(missing):
             where = (
-                " Your profile takes the details (PATCH /v1/me/profile) and a check-in the "
-                "weigh-in; then ask me again."
+                f" Could you add your {_join(profile)} to your profile and log today's weight "
+                "with a check-in? Then ask me again."
             )
         elif profile:
-            where = f" You can add {it} in your profile (PATCH /v1/me/profile or /v1/me/goal)."
+            where = f" Could you add {it} to your profile? Then ask me again."
         else:
-            where = " Log one with a check-in and ask me again."
-        out.insert(
-            0,
-            f"To work out your {_join(needing)} I need {_join(missing)}. Could you add {it}?"
-            + where,
-        )
+            where = " Could you log today's weight with a check-in? Then ask me again."
+        out.insert(0, f"To work out your {_join(needing)} I need {_join(missing)}." + where)
     return out

@@ -190,12 +190,13 @@ def adherence(r: Result, asked: Asked) -> str:
     return text
 
 
-def _asked_rate_sentence(asked_rate: float, got_rate: float, reason: str) -> str:
-    because = f" because {reason.rstrip('.')}" if reason else ""
-    return (
-        f" You asked for {asked_rate:+.2f} kg a week; I've worked to {got_rate:+.2f} kg a "
-        f"week{because}."
-    )
+def _targets_reason(r: Result, weekly: float) -> str:
+    adjustments = [str(a) for a in r.get("adjustments") or []]
+    if any("capped" in a for a in adjustments):
+        return "the daily deficit is capped at 1,000 kcal"
+    if any("floor" in a for a in adjustments):
+        return f"your calories can't go below {r.get('calorie_floor_kcal')} kcal a day"
+    return f"the safe maximum for you is {abs(weekly):.2f} kg a week"
 
 
 def targets(r: Result, asked: Asked) -> str:
@@ -207,17 +208,28 @@ def targets(r: Result, asked: Asked) -> str:
         f"Your BMR is about {r.get('bmr_kcal')} kcal and your TDEE about {r.get('tdee_kcal')} "
         f"kcal a day ({_expenditure_name(r.get('tdee_basis'))})."
     )
-    aim = f"For {goal} " + (
-        f"at a {r.get('pace')} pace" if asked.get("weekly_change_kg") is None else "as you asked"
-    )
-    text += (
-        f" {aim} I'd aim for {r.get('calories_kcal')} kcal a day "
-        f"({int(r.get('delta_kcal') or 0):+d} kcal), {_rate(weekly)}."
-    )
+    asked_rate = _num(asked.get("weekly_change_kg"))
+    if asked_rate is not None and abs(asked_rate - weekly) <= 0.015:
+        verb = "lose" if weekly < 0 else "gain"
+        text += (
+            f" To {verb} about {abs(weekly):.2f} kg a week I'd aim for {r.get('calories_kcal')} "
+            f"kcal a day ({int(r.get('delta_kcal') or 0):+d} kcal)."
+        )
+    else:
+        text += (
+            f" For {goal} at a {r.get('pace')} pace I'd aim for {r.get('calories_kcal')} kcal a "
+            f"day ({int(r.get('delta_kcal') or 0):+d} kcal), {_rate(weekly)}."
+        )
     asked_rate = _num(asked.get("weekly_change_kg"))
     if asked_rate is not None and abs(asked_rate - weekly) > 0.015:
-        notes = [*(r.get("policy_notes") or []), *(r.get("adjustments") or [])]
-        text += _asked_rate_sentence(asked_rate, weekly, str(notes[0]) if notes else "")
+        text += " " + _request_sentence(
+            {
+                "field": "weekly_change_kg",
+                "requested": asked_rate,
+                "proposed": weekly,
+                "reason": _targets_reason(r, weekly),
+            }
+        )
     if macros:
         text += (
             f" That's roughly {float(macros.get('protein_g', 0)):.0f} g protein, "
@@ -363,25 +375,39 @@ def _figure(name: str, value: Any) -> str:
     if number is None:
         return str(value)
     if name == "weekly_change_kg":
-        return f"{number:+.2f} kg a week"
+        return f"{abs(number):.2f} kg a week"
     if name == "calories_kcal":
-        return f"{number:.0f} kcal a day"
+        return f"{number:,.0f} kcal a day"
     return f"{number:.0f} g protein"
 
 
 def _request_sentence(change: Mapping[str, Any]) -> str:
-    """One sentence: what was asked, what is proposed, why."""
+    """One sentence: what was asked, what is proposed, why.
+
+    Worded as a warning ("too fast", "too low"): the asked figure is quoted, not advised.
+    """
     name = str(change.get("field"))
-    reason = str(change.get("reason") or "").rstrip(".")
-    because = f" because {reason[:1].lower()}{reason[1:]}" if reason else ""
+    reason = str(change.get("reason") or "it keeps the plan safe").rstrip(".")
     if name == "target_date":
         return (
-            f"You asked to get there by {change.get('requested')}; I've planned "
-            f"{change.get('proposed')} instead{because}."
+            f"You asked to get there by {change.get('requested')}, which is too fast for you, "
+            f"so I've planned {change.get('proposed')}: {reason}."
         )
+    requested, proposed = _num(change.get("requested")), _num(change.get("proposed"))
+    if name == "weekly_change_kg" and requested is not None:
+        verb = "lose" if requested < 0 else "gain"
+        return (
+            f"You asked to {verb} {_figure(name, requested)}, which is too fast for you, so "
+            f"I've proposed {_figure(name, proposed)}: {reason}."
+        )
+    too = (
+        "too low"
+        if requested is not None and proposed is not None and requested < proposed
+        else "too high"
+    )
     return (
-        f"You asked for {_figure(name, change.get('requested'))}; I've proposed "
-        f"{_figure(name, change.get('proposed'))}{because}."
+        f"You asked for {_figure(name, requested)}, which is {too} for you, so I've "
+        f"proposed {_figure(name, proposed)}: {reason}."
     )
 
 
@@ -398,6 +424,10 @@ def plan(r: Result, asked: Asked) -> str:
     requests = r.get("request_changes") or []
     for change in requests[:2]:
         text += " " + _request_sentence(change)
+    target = _num(asked.get("target_weight_kg"))
+    if asked.get("target_date") and not requests:
+        goal = f"{target:.1f} kg" if target is not None else "your target"
+        text += f" That gets you to {goal} by {_day(asked['target_date'])}."
     if r.get("status") == "adjusted" and not requests:
         reasons = [str(c.get("reason", "")).rstrip(".") for c in r.get("changes") or []]
         text += " I adjusted it to keep it safe" + (f": {reasons[0]}." if reasons else ".")

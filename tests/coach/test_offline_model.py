@@ -198,5 +198,8 @@ async def test_missing_data_reply_says_what_is_missing(
     )
     assert named(events, "tool_result")[0].data["status"] == "failed"
     reply = text_of(events)
-    assert "To work out your targets I need your height (in cm). Could you add it?" in reply
+    assert (
+        "To work out your targets I need your height (in cm). Could you add it to your profile?"
+        in reply
+    )
     assert "height_cm" not in reply and "{" not in reply

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tools.data import ProfileData, load_nutrition, load_weights
 from tools.deps import ToolDeps
+from tools.errors import DataErrorCode, ToolDataMissing
 from tools.formulas import (
     ExpenditureEstimate,
     age_from_birth_year,
@@ -62,6 +63,25 @@ def formula_tdee(profile: ProfileData, weight_kg: float | None, today: dt.date) 
         sex=profile.sex,
     )
     return tdee_from_activity(bmr.kcal, profile.activity_level)
+
+
+def missing_inputs(profile: ProfileData, weight_kg: float | None) -> ToolDataMissing:
+    """The typed error naming what the formula estimate lacks (profile fields first)."""
+    fields = tuple(
+        name
+        for name, value in (
+            ("height_cm", profile.height_cm),
+            ("birth_year", profile.birth_year),
+            ("weight_kg", weight_kg),
+        )
+        if value is None
+    )
+    profile_gap = any(f != "weight_kg" for f in fields)
+    return ToolDataMissing(
+        DataErrorCode.MISSING_PROFILE_FIELDS if profile_gap else DataErrorCode.NOT_ENOUGH_DATA,
+        "no expenditure estimate without " + ", ".join(fields) + "; ask the user for them",
+        fields=fields,
+    )
 
 
 def energy_basis(

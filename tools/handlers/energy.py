@@ -9,7 +9,7 @@ from pydantic import Field
 from persistence.enums import GoalType, PacePreference
 from tools.data import load_profile
 from tools.deps import ToolDeps
-from tools.handlers._basis import load_energy_basis
+from tools.handlers._basis import load_energy_basis, missing_inputs
 from tools.handlers._common import TargetsResult, ToolArgs, ToolResult, compute_targets
 
 #: Largest weekly change a request may name (kg); the safety policy decides what is safe.
@@ -122,6 +122,8 @@ async def estimate_expenditure(deps: ToolDeps, args: EstimateExpenditureArgs) ->
     async with deps.session_factory() as session:
         profile = await load_profile(session, deps.user_id)
         basis, _ = await load_energy_basis(session, deps, profile, days=args.days)
+    if basis.tdee_kcal is None:
+        raise missing_inputs(profile, basis.weight_kg)
     est = basis.estimate
     prior = basis.formula_kcal
     start, end = basis.start, basis.end

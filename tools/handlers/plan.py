@@ -16,7 +16,7 @@ from tools.data import ProfileData, load_profile
 from tools.deps import ToolDeps
 from tools.errors import DataErrorCode, ToolArgsError, ToolDataMissing
 from tools.formulas import KCAL_PER_KG, macro_energy_kcal, macro_target
-from tools.formulas.targets import FIBRE_G_PER_1000_KCAL, MIN_FAT_FRACTION
+from tools.formulas.targets import FIBRE_G_PER_1000_KCAL, MAX_DEFICIT_KCAL, MIN_FAT_FRACTION
 from tools.handlers._basis import load_energy_basis
 from tools.handlers._common import ToolArgs, ToolResult, compute_targets
 from tools.handlers.energy import MAX_REQUESTED_WEEKLY_KG
@@ -292,6 +292,45 @@ def _requested_rate(
     return (target - weight) / (days / 7.0)
 
 
+def _rate_reason(changes: dict[str, PlanChangeInfo]) -> str | None:
+    rate = changes.get("weekly_change_kg")
+    if rate is not None and rate.adjusted is not None:
+        return f"the safe maximum for you is {abs(rate.adjusted):.2f} kg a week"
+    return None
+
+
+def _calorie_reason(changes: dict[str, PlanChangeInfo], adjustments: list[str]) -> str | None:
+    calories = changes.get("calories_kcal")
+    if calories is not None and calories.adjusted is not None and calories.original is not None:
+        if calories.adjusted > calories.original:
+            return (
+                f"{calories.original:,.0f} kcal a day is below what is safe for you, so the "
+                f"calories were raised to {calories.adjusted:,.0f}"
+            )
+        return (
+            f"the calories were lowered to {calories.adjusted:,.0f}, at most your "
+            "expenditure plus 20%"
+        )
+    # The floor is applied after the deficit cap, so when both fired the floor binds.
+    if any("floor" in a for a in adjustments):
+        return "the calories can't go below your calorie floor"
+    if any("capped" in a for a in adjustments):
+        return f"the daily deficit is capped at {MAX_DEFICIT_KCAL:,.0f} kcal"
+    return None
+
+
+def _change_reason(name: str, changes: list[PlanChangeInfo], adjustments: list[str]) -> str:
+    """Why the plan does not keep the asked ``name``, in words that state no rate as advice."""
+    by_field = {c.field: c for c in changes}
+    rate, calories = _rate_reason(by_field), _calorie_reason(by_field, adjustments)
+    ordered = [calories, rate] if name == "calories_kcal" else [rate, calories]
+    protein = by_field.get("protein_g")
+    if protein is not None and protein.adjusted is not None:
+        raised = f"protein was raised to {protein.adjusted:.0f} g, the minimum for your weight"
+        ordered.insert(0 if name == "protein_g" else len(ordered), raised)
+    return next((r for r in ordered if r), "the plan was changed to keep it safe")
+
+
 def _request_changes(
     args: ProposePlanArgs,
     requested_rate: float | None,
@@ -300,7 +339,6 @@ def _request_changes(
     adjustments: list[str],
 ) -> list[RequestChange]:
     """What the plan changed of the user's own figures, each with the reason."""
-    by_field = {c.field: c.reason for c in changes}
     out: list[RequestChange] = []
     asked: list[tuple[str, float | None, float, float]] = [
         ("weekly_change_kg", requested_rate, plan.weekly_change_kg, 0.015),
@@ -310,30 +348,20 @@ def _request_changes(
     for name, requested, proposed, tolerance in asked:
         if requested is None or abs(requested - proposed) <= tolerance:
             continue
-        reason = (
-            by_field.get(name)
-            or by_field.get("weekly_change_kg")
-            or by_field.get("calories_kcal")
-            or next(iter(adjustments), "")
-            or "the plan's calories were changed"
-        )
         out.append(
             RequestChange(
                 field=name,
                 requested=round(requested, 2),
                 proposed=proposed,
-                reason=reason.rstrip("."),
+                reason=_change_reason(name, changes, adjustments),
             )
         )
     if args.target_date is not None and out and out[0].field == "weekly_change_kg":
-        out.insert(
-            0,
-            RequestChange(
-                field="target_date",
-                requested=args.target_date.isoformat(),
-                proposed=f"{plan.duration_weeks} weeks at {plan.weekly_change_kg:+.2f} kg/week",
-                reason=out[0].reason,
-            ),
+        out[0] = RequestChange(
+            field="target_date",
+            requested=args.target_date.isoformat(),
+            proposed=f"{plan.duration_weeks} weeks at {abs(plan.weekly_change_kg):.2f} kg a week",
+            reason=out[0].reason,
         )
     return out
 
