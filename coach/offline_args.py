@@ -53,6 +53,8 @@ _DIRECTION = re.compile(
 )
 _PROTEIN = re.compile(r"\bprotein\b")
 
+#: A mass under this is a change, never a body weight ("get down 3 kg" vs "get to 75 kg").
+MIN_BODY_WEIGHT_KG: Final = 30.0
 #: Largest weekly change passed on (kg); the tools' schema allows no more.
 MAX_RATE_KG: Final = 3.0
 
@@ -161,13 +163,14 @@ def _weight_request(text: str, found: list[Quantity], today: dt.date | None) -> 
         kg = q.kg
         if kg is None:
             continue
-        if _TARGET_LEAD.search(text[: q.start]):
+        after = [p for p in periods if p.start >= q.end - 1 and p.start - q.end <= 12]
+        per_period = bool(after) and after[0].per
+        if not per_period and kg >= MIN_BODY_WEIGHT_KG and _TARGET_LEAD.search(text[: q.start]):
             out["target_weight_kg"] = round(kg, 1)
             continue
         verbs = list(_DIRECTION.finditer(text[max(0, q.start - 40) : q.start]))
         sign = 1.0 if verbs and verbs[-1].group("gain") else -1.0
-        after = [p for p in periods if p.start >= q.end - 1 and p.start - q.end <= 12]
-        if after and after[0].per:
+        if per_period:
             out["weekly_change_kg"] = round(sign * kg / after[0].weeks, 2)
         elif after:
             out["weekly_change_kg"] = round(sign * kg / after[0].weeks, 2)
