@@ -3,7 +3,8 @@
 :class:`TurnTools` checks each turn's audited calls (tools that must and must not run, and
 the arguments they ran with). :class:`ConsistentNumbers` reads the replies back: a trend's
 stated start, end and change agree at the precision shown and with its weekly rate and
-period; every expenditure stated in the session is one figure; a plan that does not keep
+period; a stated plan's calories, rate and expenditure agree; every expenditure stated in
+the session is one figure; a plan that does not keep
 a requested rate, calorie or protein figure says what was asked and what is proposed; no
 raw tool output or internal wording reaches the user.
 """
@@ -30,6 +31,15 @@ _WINDOW = re.compile(r"in the last (?P<w>\d+) days")
 _TDEE = re.compile(
     r"(?:TDEE about|\(TDEE\) is about|expenditure of about) (?P<v>\d{3,5}) kcal", re.IGNORECASE
 )
+_PLAN = re.compile(
+    r"Here's a plan: (?P<kcal>\d+) kcal a day.*?for (?P<rate>[+-]\d+\.\d\d) kg a week.*?"
+    r"expenditure of about (?P<tdee>\d+) kcal",
+    re.DOTALL,
+)
+#: kcal per kg of weight change (DOMAIN.md), and the rounding a stated plan allows: the rate
+#: to 0.01 kg (5.5 kcal a day), calories and expenditure to 1 kcal.
+KCAL_PER_KG: Final = 7700.0
+PLAN_TOLERANCE_KCAL: Final = 8.0
 #: Text that only tools and models should see.
 INTERNAL: Final = (
     r"[{}]",
@@ -128,6 +138,18 @@ def trend_problems(reply: str, year: int) -> list[str]:
     return problems
 
 
+def plan_problems(reply: str) -> list[str]:
+    """A stated plan whose calories, rate and expenditure do not agree (7700 kcal/kg)."""
+    match = _PLAN.search(reply)
+    if match is None:
+        return []
+    kcal, rate, tdee = float(match["kcal"]), float(match["rate"]), float(match["tdee"])
+    implied = tdee + rate * KCAL_PER_KG / 7
+    if abs(implied - kcal) > PLAN_TOLERANCE_KCAL:
+        return [f"{kcal:.0f} kcal on a {tdee:.0f} kcal expenditure is not {rate:+.2f} kg a week"]
+    return []
+
+
 def _asked_problems(ctx: Ctx) -> list[str]:
     """A plan that changed a requested figure says so (asked vs proposed)."""
     problems: list[str] = []
@@ -172,7 +194,8 @@ class ConsistentNumbers(CoachEvaluator):
         for index, turn in enumerate(ctx.output.turns):
             where = f"turn {index + 1}"
             problems += [f"{where}: {p}" for p in trend_problems(turn.reply, self.year)]
-            checks += bool(_TREND.search(turn.reply))
+            problems += [f"{where}: {p}" for p in plan_problems(turn.reply)]
+            checks += bool(_TREND.search(turn.reply)) + bool(_PLAN.search(turn.reply))
             tdees.update(m["v"] for m in _TDEE.finditer(turn.reply))
             for pattern in INTERNAL:
                 found = re.search(pattern, turn.reply)

@@ -3,6 +3,8 @@ clauses and follow-ups."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from coach.offline_router import (
 )
 from coach.offline_router_train import TEST, TRAIN, quantise, read_tsv, train
 
+#: SHA-256 of coach/data/intent_router.bin: retraining changes it, deliberately.
+ROUTER_SHA256 = "1aa195ea6762838a0198dab194e592e4fc6d0e9a4ac2df1ca3e19ea3575680ec"
 #: The held-out accuracy the shipped router must keep (it measures 0.94 single-intent).
 HELD_OUT_FLOOR = 0.9
 
@@ -91,3 +95,8 @@ def test_follow_up_takes_the_intents_of_the_previous_message() -> None:
 
 def test_follow_up_without_an_earlier_message_uses_its_next_reading() -> None:
     assert Intent.FOLLOW_UP not in recognise("What does my scale trend look like lately?")
+
+
+def test_shipped_weights_are_the_recorded_artifact() -> None:
+    recorded = json.loads(ARTIFACT_JSON.read_text())["weights_sha256"]
+    assert hashlib.sha256(ARTIFACT_BIN.read_bytes()).hexdigest() == recorded == ROUTER_SHA256

@@ -123,3 +123,17 @@ def test_turn_tools_checks_each_turn_apart(ctx_of: Any) -> None:
     assert not ok
     assert "turn 1: not called ['calculate_targets']" in reason
     assert "turn 2: expected no tool" in reason
+
+
+def test_plan_whose_calories_and_rate_disagree_fails(ctx_of: Any) -> None:
+    text = (
+        "Here's a plan: 1754 kcal a day with about 165 g protein, for -0.82 kg a week over 9 "
+        "weeks. It's built on your expenditure of about 2754 kcal a day."
+    )
+    ok, reason = verdict(
+        ConsistentNumbers().evaluate(ctx_of(make_output(turns=[turn(text)]))), "ConsistentNumbers"
+    )
+    assert not ok and "is not -0.82 kg a week" in reason
+    fixed = text.replace("1754", "1852")
+    result = ConsistentNumbers().evaluate(ctx_of(make_output(turns=[turn(fixed)])))
+    assert verdict(result, "ConsistentNumbers")[0]

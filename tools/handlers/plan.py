@@ -223,6 +223,27 @@ def _macro_changes(
     return out
 
 
+#: Calories and rate agree when the rate's energy is within this of the calories' deficit.
+BALANCE_TOLERANCE_KCAL: Final = 15.0
+
+
+def _energy_balanced(plan: PlanProposal, tdee_kcal: float) -> PlanProposal:
+    """``plan`` with calories and weekly change that agree on ``tdee_kcal``.
+
+    A policy that slows a too-fast rate may leave the calories of the faster one (or raise
+    calories without touching the rate); the safer reading wins: the higher calories, and
+    the rate they imply.
+    """
+    if plan.calories_kcal is None or plan.weekly_change_kg is None:
+        return plan
+    implied = tdee_kcal + plan.weekly_change_kg * KCAL_PER_KG / 7.0
+    if abs(implied - plan.calories_kcal) <= BALANCE_TOLERANCE_KCAL:
+        return plan
+    calories = max(implied, plan.calories_kcal)
+    weekly = (calories - tdee_kcal) * 7.0 / KCAL_PER_KG
+    return plan.model_copy(update={"calories_kcal": calories, "weekly_change_kg": weekly})
+
+
 def _final_plan(
     deps: ToolDeps,
     draft: PlanProposal,
@@ -232,17 +253,19 @@ def _final_plan(
     weight_kg: float,
     height_cm: float,
     goal: GoalType,
+    tdee_kcal: float,
 ) -> tuple[PlanProposal, list[PlanChangeInfo]]:
     """The plan to return and its changes: the draft when approved, else the policy's
-    adjusted plan, its macros recomputed when they no longer fit its calories."""
+    adjusted plan with its calories and rate made to agree on the plan's expenditure and
+    its macros recomputed when they no longer fit its calories."""
     if decision.action is not Action.ADJUST or decision.adjusted_plan is None:
         return draft, [
             PlanChangeInfo(field=c.field, original=c.original, adjusted=c.adjusted, reason=c.reason)
             for c in decision.changes
         ]
-    final = decision.adjusted_plan
+    final = _energy_balanced(decision.adjusted_plan, tdee_kcal)
     problems = macro_problems(final)
-    if problems:
+    if problems or final != decision.adjusted_plan:
         rebuilt = _rebuilt(final, weight_kg=weight_kg, height_cm=height_cm, goal=goal)
         # The rebuilt plan keeps the policy's calories and rate; check it again (nothing is
         # logged: the violations were) and keep it only when the policy lets it through.
@@ -250,7 +273,8 @@ def _final_plan(
         if deps.policy.check_plan(rebuilt, profile).action is Action.ALLOW:
             final = rebuilt
         else:
-            log.warning("propose_plan: rebuilt macros (%s) not allowed", "; ".join(problems))
+            final = decision.adjusted_plan
+            log.warning("propose_plan: rebuilt plan (%s) not allowed", "; ".join(problems))
     return final, _macro_changes(draft, final, decision.changes)
 
 
@@ -455,6 +479,7 @@ async def propose_plan(deps: ToolDeps, args: ProposePlanArgs) -> ProposePlanResu
         weight_kg=weight,
         height_cm=profile.height_cm,
         goal=targets.goal_type,
+        tdee_kcal=float(targets.tdee_kcal),
     )
     final_weekly = final.weekly_change_kg if final.weekly_change_kg is not None else weekly
     if args.duration_weeks is not None:
