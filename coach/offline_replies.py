@@ -284,10 +284,16 @@ def expenditure(r: Result, asked: Asked) -> str:
 
 def goal_progress(r: Result, asked: Asked) -> str:
     """get_goal_progress."""
-    distance = _num(r.get("distance_kg")) or 0.0
+    current, target = _num(r.get("current_weight_kg")), _num(r.get("target_weight_kg"))
+    # The distance from the figures as shown, so that the three agree at 0.1 kg.
+    distance = (
+        round(target, 1) - round(current, 1)
+        if current is not None and target is not None
+        else _num(r.get("distance_kg")) or 0.0
+    )
     text = (
-        f"You're at {_kg(r.get('current_weight_kg'))} with a target of "
-        f"{_kg(r.get('target_weight_kg'))}, {abs(distance):.1f} kg to {r.get('direction', 'go')}."
+        f"You're at {_kg(current)} with a target of {_kg(target)}, {abs(distance):.1f} kg to "
+        f"{r.get('direction', 'go')}."
     )
     rate = _num(r.get("weekly_rate_kg"))
     if rate is not None and r.get("moving_toward_target") and r.get("projected_date"):
