@@ -7,6 +7,7 @@ from typing import Any
 from evals.evaluators import ConsistentNumbers, TurnTools
 from evals.models import PlanRecord, ToolCallRecord
 from tests.evals.conftest import make_output
+from tests.evals.test_evaluators import call as base_call
 from tests.evals.test_evaluators import turn
 
 TREND_OK = (
@@ -18,16 +19,7 @@ TREND_OK = (
 
 
 def call(tool: str, turn_index: int, status: str = "success", **args: Any) -> ToolCallRecord:
-    return ToolCallRecord(
-        turn=turn_index,
-        tool_name=tool,
-        status=status,
-        cached=False,
-        input_summary=None,
-        error_message=None,
-        args=args,
-        latency_ms=1,
-    )
+    return base_call(tool, status, **args).model_copy(update={"turn": turn_index})
 
 
 def verdict(result: dict[str, Any], name: str) -> tuple[bool, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
+from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,20 @@ from tools.formulas import (
 WEIGHT_LOOKBACK_DAYS: Final = 60
 #: Days before a window also read so the trend is warmed up when the window starts.
 TREND_WARMUP_DAYS: Final = 30
+
+
+#: Largest weekly change a request may name (kg); the safety policy decides what is safe.
+MAX_REQUESTED_WEEKLY_KG: Final = 3.0
+#: A weekly weight change the user asked for, as a tool argument.
+RequestedWeeklyKg = Annotated[
+    float | None,
+    Field(
+        ge=-MAX_REQUESTED_WEEKLY_KG,
+        le=MAX_REQUESTED_WEEKLY_KG,
+        description="A weekly weight change the user asked for (kg, negative: loss); replaces "
+        "the pace; checked for safety.",
+    ),
+]
 
 
 class ToolArgs(BaseModel):

@@ -10,10 +10,13 @@ from persistence.enums import GoalType, PacePreference
 from tools.data import load_profile
 from tools.deps import ToolDeps
 from tools.handlers._basis import load_energy_basis, missing_inputs
-from tools.handlers._common import TargetsResult, ToolArgs, ToolResult, compute_targets
-
-#: Largest weekly change a request may name (kg); the safety policy decides what is safe.
-MAX_REQUESTED_WEEKLY_KG = 3.0
+from tools.handlers._common import (
+    RequestedWeeklyKg,
+    TargetsResult,
+    ToolArgs,
+    ToolResult,
+    compute_targets,
+)
 
 
 class CalculateTargetsArgs(ToolArgs):
@@ -24,13 +27,7 @@ class CalculateTargetsArgs(ToolArgs):
     )
     goal_type: GoalType | None = Field(default=None, description="Goal to use instead of theirs.")
     pace: PacePreference | None = Field(default=None, description="Pace instead of theirs.")
-    weekly_change_kg: float | None = Field(
-        default=None,
-        ge=-MAX_REQUESTED_WEEKLY_KG,
-        le=MAX_REQUESTED_WEEKLY_KG,
-        description="A weekly weight change the user asked for (kg, negative: loss); "
-        "replaces the pace.",
-    )
+    weekly_change_kg: RequestedWeeklyKg = None
 
 
 async def calculate_targets(deps: ToolDeps, args: CalculateTargetsArgs) -> TargetsResult:
@@ -45,25 +42,17 @@ async def calculate_targets(deps: ToolDeps, args: CalculateTargetsArgs) -> Targe
     async with deps.session_factory() as session:
         profile = await load_profile(session, deps.user_id)
         basis, _ = await load_energy_basis(session, deps, profile)
-    if args.weight_kg is not None:
-        # A what-if weight: the formula for that weight (the measured TDEE is for today's).
-        return compute_targets(
-            profile,
-            weight_kg=args.weight_kg,
-            today=today,
-            goal=args.goal_type,
-            pace=args.pace,
-            weekly_change_kg=args.weekly_change_kg,
-        )
+    # A what-if weight gets the formula for that weight (the measured TDEE is today's).
+    measured = args.weight_kg is None and basis.kind == "adaptive"
     return compute_targets(
         profile,
-        weight_kg=basis.weight_kg,
+        weight_kg=args.weight_kg or basis.weight_kg,
         today=today,
         goal=args.goal_type,
         pace=args.pace,
-        tdee_kcal=basis.tdee_kcal if basis.kind == "adaptive" else None,
-        tdee_source=basis.source,
-        tdee_basis=basis.kind,
+        tdee_kcal=basis.tdee_kcal if measured else None,
+        tdee_source=basis.source if measured else None,
+        tdee_basis="adaptive" if measured else "formula",
         weekly_change_kg=args.weekly_change_kg,
     )
 

@@ -18,8 +18,7 @@ from tools.errors import DataErrorCode, ToolArgsError, ToolDataMissing
 from tools.formulas import KCAL_PER_KG, macro_energy_kcal, macro_target
 from tools.formulas.targets import FIBRE_G_PER_1000_KCAL, MAX_DEFICIT_KCAL, MIN_FAT_FRACTION
 from tools.handlers._basis import load_energy_basis
-from tools.handlers._common import ToolArgs, ToolResult, compute_targets
-from tools.handlers.energy import MAX_REQUESTED_WEEKLY_KG
+from tools.handlers._common import RequestedWeeklyKg, ToolArgs, ToolResult, compute_targets
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +49,7 @@ class ProposePlanArgs(ToolArgs):
     duration_weeks: int | None = Field(
         default=None, ge=1, le=MAX_DURATION_WEEKS, description="Plan length in weeks (1-104)."
     )
-    weekly_change_kg: float | None = Field(
-        default=None,
-        ge=-MAX_REQUESTED_WEEKLY_KG,
-        le=MAX_REQUESTED_WEEKLY_KG,
-        description="Weekly weight change the user asked for (kg, negative: loss); replaces "
-        "the pace; checked for safety.",
-    )
+    weekly_change_kg: RequestedWeeklyKg = None
     target_date: dt.date | None = Field(
         default=None,
         description="A deadline the user named (ISO date): the rate is the distance to the "
