@@ -1,11 +1,15 @@
 """The offline coach: a deterministic pydantic-ai ``FunctionModel`` used without an API key.
 
-It goes through the real tool-calling path. On a new user message it recognises the
-intents (:mod:`coach.intents`) and answers with tool calls (several in one step when the
-question needs them, e.g. "how am I doing" -> weight trend + adherence); once the tool
-results are back it streams a reply written from them (:mod:`coach.offline_replies`), with
-the user's actual numbers. A plan request calls ``propose_plan``, so plans pass the plan
-safety policy like any model's.
+It goes through the real tool-calling path. On a new user message it recognises what each
+clause asks with a learned router (:mod:`coach.intents`, :mod:`coach.offline_router`; a
+follow-up takes the previous message's intents) and answers with tool calls whose
+arguments come from the message (:mod:`coach.offline_args`: windows, a requested rate,
+deadline, calories, protein; dates against the "Today is" line of the instructions),
+several in one step when the message asks several things; once the tool results are back
+it streams a reply written from them and from what was asked (:mod:`coach.offline_replies`),
+with the user's actual numbers, and turns failed calls into plain questions
+(:mod:`coach.offline_questions`). A plan request calls ``propose_plan``, so plans pass the
+plan safety policy like any model's.
 """
 
 from __future__ import annotations
