@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tools.data import load_checkins, load_nutrition, load_profile, load_weights
 from tools.formulas import trend_series, weekly_rate_kg
+from tools.handlers._basis import BASIS_DAYS, energy_basis
 from tools.handlers._common import TREND_WARMUP_DAYS, WEIGHT_LOOKBACK_DAYS, window
 from tools.handlers.logs import AdherenceResult, adherence_of, nutrient_targets
 
@@ -57,19 +58,29 @@ async def progress_overview(
 ) -> ProgressOverview:
     """The overview of the ``days`` days ending ``today``, in four range queries."""
     start, end = window(today, days)
-    # Weigh-ins back far enough both to warm up the trend and for the target's weight.
+    basis_start, _ = window(today, BASIS_DAYS)
+    # Weigh-ins back far enough to warm up the trend and for the expenditure basis (the same
+    # one the coach's targets use); intake back far enough for that basis too.
     since = min(
         start - dt.timedelta(days=TREND_WARMUP_DAYS),
-        today - dt.timedelta(days=WEIGHT_LOOKBACK_DAYS - 1),
+        today - dt.timedelta(days=max(BASIS_DAYS, WEIGHT_LOOKBACK_DAYS) - 1),
     )
     profile = await load_profile(session, user_id)
     weights = await load_weights(session, user_id, since, end)
     checkins = await load_checkins(session, user_id, start, end)
-    nutrition = await load_nutrition(session, user_id, start, end)
-    recent = {
-        d: w for d, w in weights.items() if d > today - dt.timedelta(days=WEIGHT_LOOKBACK_DAYS)
-    }
-    targets = nutrient_targets(profile, recent, today)
+    logged = await load_nutrition(session, user_id, min(start, basis_start), end)
+    nutrition = [r for r in logged if r.date >= start]
+    basis = energy_basis(
+        profile,
+        weights=weights,
+        intake_kcal={
+            r.date: float(r.calories)
+            for r in logged
+            if r.calories is not None and r.date >= basis_start
+        },
+        today=today,
+    )
+    targets = nutrient_targets(profile, basis, today)
     trend = {p.date: p.trend_kg for p in trend_series(weights, end=end)} if weights else {}
     scores = {r.date: r.adherence_score for r in checkins}
     calories = {r.date: r.calories for r in nutrition}

@@ -16,17 +16,15 @@ from tools.data import (
     load_checkins,
     load_nutrition,
     load_profile,
-    load_weights,
 )
 from tools.deps import ToolDeps
 from tools.errors import ToolDataMissing
 from tools.formulas import rate, streaks
+from tools.handlers._basis import EnergyBasis, load_energy_basis
 from tools.handlers._common import (
-    WEIGHT_LOOKBACK_DAYS,
     ToolArgs,
     ToolResult,
     compute_targets,
-    current_weight,
     window,
 )
 
@@ -158,16 +156,22 @@ class NutrientTargets:
     note: str | None
 
 
-def nutrient_targets(
-    profile: ProfileData, weights: dict[dt.date, float], today: dt.date
-) -> NutrientTargets:
-    """The user's own macro targets where set, the computed ones (from the trend weight of
-    ``weights``) for the rest."""
+def nutrient_targets(profile: ProfileData, basis: EnergyBasis, today: dt.date) -> NutrientTargets:
+    """The user's own macro targets where set, the computed ones for the rest: computed on the
+    session's one expenditure basis (adaptive when the logs allow, the formula otherwise), so
+    they are the targets ``calculate_targets`` gives."""
     targets: dict[str, float] = {}
     source: str | None = None
     note: str | None = None
     try:
-        computed = compute_targets(profile, weight_kg=current_weight(weights, today), today=today)
+        computed = compute_targets(
+            profile,
+            weight_kg=basis.weight_kg,
+            today=today,
+            tdee_kcal=basis.tdee_kcal if basis.kind == "adaptive" else None,
+            tdee_source=basis.source,
+            tdee_basis=basis.kind,
+        )
         m = computed.macros
         targets = {
             "calories": computed.calories_kcal,
@@ -197,16 +201,14 @@ async def get_nutrition_summary(
     start, end = window(today, args.days)
     async with deps.session_factory() as session:
         profile = await load_profile(session, deps.user_id)
-        weights = await load_weights(
-            session, deps.user_id, today - dt.timedelta(days=WEIGHT_LOOKBACK_DAYS - 1), today
-        )
+        basis, _ = await load_energy_basis(session, deps, profile)
         rows = await load_nutrition(session, deps.user_id, start, end)
     logged = [r for r in rows if r.calories is not None]
     averages: dict[str, float | None] = {}
     for nutrient in _NUTRIENTS:
         values = [v for r in logged if (v := getattr(r, nutrient)) is not None]
         averages[nutrient] = round(statistics.fmean(values), 1) if values else None
-    found = nutrient_targets(profile, weights, today)
+    found = nutrient_targets(profile, basis, today)
     targets, source, note = found.targets, found.source, found.note
     comparison = []
     for nutrient in _NUTRIENTS:
