@@ -184,6 +184,31 @@ def _rebuilt(
     )
 
 
+def _restated(change: PlanChange, final: PlanProposal) -> PlanChangeInfo:
+    """A policy change restated to the final plan's value: balancing calories and rate after
+    the policy may move a field further than the policy did, and the change must say so."""
+    value = getattr(final, change.field, None)
+    if (
+        not isinstance(value, float | int)
+        or change.adjusted is None
+        or (round(value, 2) == round(change.adjusted, 2))
+    ):
+        return PlanChangeInfo(
+            field=change.field,
+            original=change.original,
+            adjusted=change.adjusted,
+            reason=change.reason,
+        )
+    shown = f"{value:.0f} kcal" if change.field == "calories_kcal" else f"{value:+.2f} kg a week"
+    return PlanChangeInfo(
+        field=change.field,
+        original=change.original,
+        adjusted=float(value),
+        reason=f"{change.reason}; then {shown} so calories and weekly change agree on your "
+        "expenditure",
+    )
+
+
 def _macro_changes(
     draft: PlanProposal, final: PlanProposal, policy_changes: tuple[PlanChange, ...]
 ) -> list[PlanChangeInfo]:
@@ -191,11 +216,7 @@ def _macro_changes(
     plan (the policy's own reason kept when it changed that field itself, e.g. protein)."""
     reasons = {c.field: c.reason for c in policy_changes}
     calories = final.calories_kcal or 0.0
-    out = [
-        PlanChangeInfo(field=c.field, original=c.original, adjusted=c.adjusted, reason=c.reason)
-        for c in policy_changes
-        if c.field not in MACRO_FIELDS
-    ]
+    out = [_restated(c, final) for c in policy_changes if c.field not in MACRO_FIELDS]
     for name in MACRO_FIELDS:
         before, after = getattr(draft, name), getattr(final, name)
         if before is None or after is None or round(before, 1) == round(after, 1):
