@@ -16,18 +16,22 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.errors import install_error_handlers
 from api.middleware import RequestContextMiddleware
 from api.ratelimit import build_rate_limiter
+from api.request_guard import RequestGuardMiddleware
 from api.routers import all_routers
 from api.security import TokenCodec, resolve_secret
 from api.state import AppConfig, AppState
 from api.storage import build_storage
+from coach.engine import CoachEngine
 from coach.factory import build_engine as build_coach_engine
 from persistence import migrations
 from persistence.db import create_engine, create_session_factory, describe_url, resolve_database
-from tools.factory import create_cache
+from persistence.redis import SharedRedis
+from tools.factory import create_cache, uses_redis
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +57,33 @@ async def build_state(config: AppConfig) -> AppState:
         ttl=timedelta(minutes=config.api.access_token_minutes),
     )
     session_factory = create_session_factory(engine)
-    cache = create_cache(config.tools)
+    clients: dict[str, SharedRedis] = {}
+
+    def shared(url: str | None) -> SharedRedis | None:
+        # One client per URL: in production every package reads the same REDIS_URL.
+        if not url:
+            return None
+        if url not in clients:
+            clients[url] = SharedRedis.from_settings(config.redis, url)
+        return clients[url]
+
+    cache = create_cache(
+        config.tools, redis=shared(config.tools.redis_url) if uses_redis(config.tools) else None
+    )
+    limiter_redis = (
+        shared(config.api.redis_url)
+        if config.api.rate_limit_backend != "memory" and config.api.redis_url
+        else None
+    )
+    event_log_redis = shared(config.coach.redis_url) if config.coach.event_log_uses_redis else None
+    coach_engine = build_coach_engine(
+        session_factory=session_factory,
+        cache=cache,
+        settings=config.coach,
+        tool_settings=config.tools,
+        redis=event_log_redis,
+    )
+    await _release_expired_leases(coach_engine)
     return AppState(
         config=config,
         engine=engine,
@@ -64,15 +94,25 @@ async def build_state(config: AppConfig) -> AppState:
         cache=cache,
         storage=build_storage(config, secret),
         rate_limiter=build_rate_limiter(
-            backend=config.api.rate_limit_backend, redis_url=config.api.redis_url
+            backend=config.api.rate_limit_backend,
+            redis_url=config.api.redis_url,
+            redis=limiter_redis,
         ),
-        coach_engine=build_coach_engine(
-            session_factory=session_factory,
-            cache=cache,
-            settings=config.coach,
-            tool_settings=config.tools,
-        ),
+        coach_engine=coach_engine,
+        redis=clients,
     )
+
+
+async def _release_expired_leases(engine: CoachEngine) -> None:
+    """Free sessions whose turn died with its process (a database that is down now is not a
+    reason to refuse to start: the next claim of such a session takes it over anyway)."""
+    try:
+        released = await engine.release_expired_leases()
+    except Exception as exc:
+        log.warning("could not release expired turn leases at startup (%s)", type(exc).__name__)
+        return
+    if released:
+        log.info("released %d session(s) whose turn died with its process", released)
 
 
 async def close_state(state: AppState) -> None:
@@ -83,6 +123,8 @@ async def close_state(state: AppState) -> None:
     if state.storage is not None:
         await state.storage.aclose()
     await state.rate_limiter.aclose()
+    for client in state.redis.values():
+        await client.aclose()
     await state.engine.dispose()
 
 
@@ -135,6 +177,8 @@ def create_app(config: AppConfig | None = None, *, served: bool = False) -> Fast
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # Innermost: its 413s and 422s get the request id and headers of the middleware around it.
+    app.add_middleware(RequestGuardMiddleware, max_body_bytes=config.api.max_json_body_bytes)
     # Added before CORS, so CORS wraps it and decorates its 500s as well.
     app.add_middleware(RequestContextMiddleware)
     if config.api.cors_origins:
@@ -146,6 +190,10 @@ def create_app(config: AppConfig | None = None, *, served: bool = False) -> Fast
             allow_headers=["Authorization", "Content-Type", "X-Request-ID", "Last-Event-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
+    if config.api.forwarded_allow_ips:
+        # Outermost, so every layer sees the client the trusted proxy names. Only here:
+        # `coach serve` turns uvicorn's own handling off (it trusts loopback by default).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=config.api.forwarded_allow_ips)
     for router in all_routers():
         app.include_router(router, prefix=API_PREFIX)
     return app

@@ -202,6 +202,9 @@ def serve(
     On the embedded database (or with ``COACH_SEED_DEMO=1``) a demo user with 90 days of
     data is seeded on first run; its credentials are printed on every start.
 
+    Proxy headers (``X-Forwarded-For``) are honoured only from the addresses in
+    ``FORWARDED_ALLOW_IPS`` (unset: from nobody).
+
     ``--workers N`` runs N worker processes on one shared socket (uvicorn's supervisor).
     ``--reuse-port`` instead lets N separate ``coach serve`` processes (started by systemd
     or another supervisor) bind the same port; the kernel then spreads connections evenly,
@@ -226,7 +229,7 @@ def serve(
     err.print(f"serving on http://{host}:{port} (docs at /docs)")
     if reuse_port:
         config = uvicorn.Config(
-            "api.app:create_served_app", factory=True, log_level=log_level, proxy_headers=True
+            "api.app:create_served_app", factory=True, log_level=log_level, proxy_headers=False
         )
         uvicorn.Server(config).run(sockets=[reuse_port_socket(host, port)])
         return
@@ -237,7 +240,9 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
-        proxy_headers=True,
+        # X-Forwarded-* are honoured by the app, from FORWARDED_ALLOW_IPS only (uvicorn's
+        # own handling would trust any process on loopback).
+        proxy_headers=False,
     )
 
 

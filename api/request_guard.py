@@ -1,0 +1,169 @@
+"""Input refused before any route sees it: oversized JSON bodies, and NUL characters.
+
+A pure ASGI middleware (streamed responses pass untouched):
+
+- **Body size.** Every request body except ``multipart/form-data`` may carry at most
+  ``MAX_JSON_BODY_BYTES``: a larger ``Content-Length`` is answered 413 before a byte is
+  read, and a body that streams past the cap is cut off with 413 as soon as it does, so
+  nothing larger is ever buffered. Multipart bodies are not buffered here; they are cut off
+  past :data:`MAX_UPLOAD_BYTES` (the upload routes have tighter caps of their own,
+  :mod:`api.upload_limit`), so a multipart body sent to a JSON route cannot be large either.
+- **NUL.** PostgreSQL cannot store U+0000 (:mod:`persistence.text`). A NUL anywhere in the
+  path, in a query parameter, or in any string of a JSON body (nested objects and lists,
+  keys included) is a 422 naming each place (``path``, ``query.cursor``,
+  ``body.allergies.1``). One check covers every route and every request model; multipart
+  text fields are typed (dates, enums) and refuse a NUL in their own validation.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl, unquote
+
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import problem
+from persistence.text import JSON_NUL, NUL, nul_paths
+
+_NUL_REASON = "must not contain a NUL character (U+0000)"
+#: No upload route accepts more (photos: 15 MiB, MyFitnessPal exports: 20 MiB, plus the form).
+MAX_UPLOAD_BYTES = 24 * 1024 * 1024
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class RequestGuardMiddleware:
+    """Body size cap and NUL check (see the module docstring)."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run one request."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        fields = _nul_in_url(scope)
+        if fields:
+            await _refuse_nul(scope, receive, send, fields)
+            return
+        if scope["method"] in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        multipart = headers.get("content-type", "").lower().startswith("multipart/form-data")
+        cap = MAX_UPLOAD_BYTES if multipart else self.max_body_bytes
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            await _too_large(scope, receive, send, cap)
+            return
+        if multipart:
+            await self.app(scope, _capped(receive, cap), send)
+            return
+        try:
+            body, more = await self._read(receive)
+        except _TooLarge:
+            await _too_large(scope, receive, send, cap)
+            return
+        if JSON_NUL.encode() in body or NUL.encode() in body:
+            fields = _nul_in_json(body)
+            if fields:
+                await _refuse_nul(scope, receive, send, fields)
+                return
+        await self.app(scope, _replay(body, more, receive), send)
+
+    async def _read(self, receive: Receive) -> tuple[bytes, bool]:
+        """The whole body (at most the cap), and whether the client disconnected meanwhile."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return b"".join(chunks), True
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise _TooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks), False
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send, cap: int) -> None:
+    detail = f"the request body is larger than {cap} bytes"
+    await problem(Request(scope), 413, detail)(scope, receive, send)
+
+
+def _capped(receive: Receive, cap: int) -> Receive:
+    """A ``receive`` that fails with 413 once more than ``cap`` bytes came in."""
+    received = 0
+
+    async def counting() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > cap:
+                # An HTTPException passes FastAPI's body and form parsing unchanged.
+                raise HTTPException(413, f"the request body is larger than {cap} bytes")
+        return message
+
+    return counting
+
+
+def _replay(body: bytes, disconnected: bool, receive: Receive) -> Receive:
+    """A ``receive`` that hands the app the buffered body, then defers to the real one."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            if disconnected:
+                return {"type": "http.disconnect"}
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
+
+
+def _nul_in_url(scope: Scope) -> list[str]:
+    fields = []
+    if NUL in unquote(str(scope.get("path", ""))):
+        fields.append("path")
+    query = scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query:
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+            if NUL in name or NUL in value:
+                fields.append(f"query.{name.replace(NUL, '')}")
+    return fields
+
+
+def _nul_in_json(body: bytes) -> list[str]:
+    """The paths of NULs in a JSON body; ``[]`` when it is not JSON (its route says why)."""
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return []
+    return [".".join(("body", *(str(part) for part in path))) for path in nul_paths(value)]
+
+
+async def _refuse_nul(scope: Scope, receive: Receive, send: Send, fields: list[str]) -> None:
+    errors = [{"field": field, "message": _NUL_REASON} for field in fields]
+    response = problem(
+        Request(scope),
+        422,
+        f"{fields[0]}: {_NUL_REASON}",
+        title="Validation failed",
+        errors=errors,
+    )
+    await response(scope, receive, send)
+
+
+__all__ = ["RequestGuardMiddleware"]
