@@ -565,6 +565,8 @@ class CoachEngine:
                 if event.terminal:
                     return
             if left <= 0:
+                if await self._event_log.ended(session_id):
+                    return  # the client has seen the whole turn already
                 break  # nobody holds the session: the logged turn will never end by itself
             if asyncio.get_running_loop().time() - quiet_since >= wait_s:
                 return  # a live turn with nothing new: the client reconnects later

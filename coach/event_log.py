@@ -7,7 +7,8 @@ Contract of every :class:`EventLog` backend:
 - ``read(session_id, after_id=, wait_s=)`` yields the turn's events with ``id > after_id``
   in order; when the last one is not terminal (the turn is still running) it waits up to
   ``wait_s`` for each next event, and stops at a terminal event or when nothing came;
-- ``has_turn(session_id)`` tells whether anything is logged for the session;
+- ``has_turn(session_id)`` tells whether anything is logged for the session, ``ended`` whether
+  the logged turn has its terminal event;
 - entries expire ``ttl_s`` seconds after the last append.
 
 Two backends: :class:`MemoryEventLog` (in-process, the embedded default) and
@@ -56,6 +57,10 @@ class EventLog(Protocol):
 
     async def has_turn(self, session_id: uuid.UUID) -> bool:
         """Whether a turn of the session is logged (and not expired)."""
+        ...
+
+    async def ended(self, session_id: uuid.UUID) -> bool:
+        """Whether the logged turn's terminal event is logged."""
         ...
 
     async def aclose(self) -> None:
@@ -153,6 +158,11 @@ class MemoryEventLog:
         """See :class:`EventLog`."""
         turn = self._live(session_id)
         return turn is not None and bool(turn.events)
+
+    async def ended(self, session_id: uuid.UUID) -> bool:
+        """See :class:`EventLog`."""
+        turn = self._live(session_id)
+        return turn is not None and bool(turn.events) and turn.events[-1].terminal
 
     async def aclose(self) -> None:
         """Nothing to release."""
@@ -277,6 +287,10 @@ class RedisEventLog:
     async def has_turn(self, session_id: uuid.UUID) -> bool:
         """See :class:`EventLog`."""
         return bool(await self._call("read", self._redis.exists(self._key(session_id))))
+
+    async def ended(self, session_id: uuid.UUID) -> bool:
+        """See :class:`EventLog`."""
+        return await self._ended(self._key(session_id))
 
     async def aclose(self) -> None:
         """Close the client if this log created it."""

@@ -107,6 +107,10 @@ def outage_of(exc: BaseException) -> ServiceUnavailable | None:
         code = _sqlstate(exc)
         if exc.connection_invalidated or code.startswith("08") or code in _UNAVAILABLE_SQLSTATES:
             return DatabaseUnavailable(type(exc.orig).__name__)
+        if type(exc.orig).__name__ == "InternalClientError":
+            # asyncpg's protocol state broke (an operation cut off mid-way by a dropped
+            # connection): the connection is unusable, not the data wrong.
+            return DatabaseUnavailable(str(exc.orig))
         return None
     raw_code = getattr(exc, "sqlstate", None)  # asyncpg's own errors, unwrapped
     if isinstance(raw_code, str) and (
