@@ -63,9 +63,11 @@ async def _leave_dead_lease(
         await db.execute(
             sa.update(_S)
             .where(_S.c.id == session_id)
-            .values(metadata=sa.func.coalesce(_S.c["metadata"], sa.text("'{}'::jsonb")).op("||")(
-                sa.func.jsonb_build_object("turn", sa.cast(lease, _S.c["metadata"].type))
-            ))
+            .values(
+                metadata=sa.func.coalesce(_S.c["metadata"], sa.text("'{}'::jsonb")).op("||")(
+                    sa.func.jsonb_build_object("turn", sa.cast(lease, _S.c["metadata"].type))
+                )
+            )
         )
         await db.commit()
 

@@ -12,8 +12,9 @@ Replies are scripted per model name, first in first out::
         )
 
 ``Reply.fail(status)`` answers an HTTP error, ``delay_s`` holds the response headers back
-(client timeouts), ``gap_s`` pauses between streamed text pieces (a turn still running). Every request body is recorded in ``server.requests``. A model with
-no script left answers 500, so a test never hangs on a missing script.
+(client timeouts), ``gap_s`` pauses between streamed text pieces (a turn still running).
+Every request body is recorded in ``server.requests``. A model with no script left answers
+500, so a test never hangs on a missing script.
 """
 
 from __future__ import annotations
