@@ -8,11 +8,13 @@ A pure ASGI middleware (streamed responses pass untouched):
   nothing larger is ever buffered. Multipart bodies are not buffered here; they are cut off
   past :data:`MAX_UPLOAD_BYTES` (the upload routes have tighter caps of their own,
   :mod:`api.upload_limit`), so a multipart body sent to a JSON route cannot be large either.
-- **NUL.** PostgreSQL cannot store U+0000 (:mod:`persistence.text`). A NUL anywhere in the
-  path, in a query parameter, or in any string of a JSON body (nested objects and lists,
-  keys included) is a 422 naming each place (``path``, ``query.cursor``,
+- **Text PostgreSQL cannot store** (NUL, unpaired surrogates: :mod:`persistence.text`)
+  anywhere in the path, in a query parameter, or in any string of a JSON body (nested
+  objects and lists, keys included) is a 422 naming each place (``path``, ``query.cursor``,
   ``body.allergies.1``). One check covers every route and every request model; multipart
-  text fields are typed (dates, enums) and refuse a NUL in their own validation.
+  text fields are typed (dates, enums) and refuse such text in their own validation.
+- **JSON nested too deeply** for Python's parser is a 422 (the parser would otherwise fail
+  with a ``RecursionError``: a 500).
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem
-from persistence.text import JSON_NUL, NUL, nul_paths
+from persistence.text import UNSTORABLE_REASON, may_hold_unstorable, unstorable, unstorable_paths
 
-_NUL_REASON = "must not contain a NUL character (U+0000)"
+#: Below this many brackets a JSON body cannot nest too deeply (no check needed).
+DEEP_JSON_BRACKETS = 500
 #: No upload route accepts more (photos: 15 MiB, MyFitnessPal exports: 20 MiB, plus the form).
 MAX_UPLOAD_BYTES = 24 * 1024 * 1024
 
@@ -49,9 +52,9 @@ class RequestGuardMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        fields = _nul_in_url(scope)
+        fields = _unstorable_in_url(scope)
         if fields:
-            await _refuse_nul(scope, receive, send, fields)
+            await _refuse(scope, receive, send, fields, UNSTORABLE_REASON)
             return
         if scope["method"] in ("GET", "HEAD"):
             await self.app(scope, receive, send)
@@ -71,10 +74,14 @@ class RequestGuardMiddleware:
         except _TooLarge:
             await _too_large(scope, receive, send, cap)
             return
-        if JSON_NUL.encode() in body or NUL.encode() in body:
-            fields = _nul_in_json(body)
+        text = body.decode("utf-8", errors="replace")
+        if _too_deep(text):
+            await _refuse(scope, receive, send, ["body"], "arrays and objects nest too deeply")
+            return
+        if may_hold_unstorable(text):
+            fields = _unstorable_in_json(text)
             if fields:
-                await _refuse_nul(scope, receive, send, fields)
+                await _refuse(scope, receive, send, fields, UNSTORABLE_REASON)
                 return
         await self.app(scope, _replay(body, more, receive), send)
 
@@ -133,33 +140,59 @@ def _replay(body: bytes, disconnected: bool, receive: Receive) -> Receive:
     return replayed
 
 
-def _nul_in_url(scope: Scope) -> list[str]:
+def _unstorable_in_url(scope: Scope) -> list[str]:
+    # Percent-decoded bytes that are not UTF-8 are the routes' concern (their parameters'
+    # validation refuses them); only NUL survives decoding to reach a query unnoticed.
     fields = []
-    if NUL in unquote(str(scope.get("path", ""))):
+    if unstorable(unquote(str(scope.get("path", "")))):
         fields.append("path")
     query = scope.get("query_string", b"")
     if b"%00" in query or b"\x00" in query:
         for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
-            if NUL in name or NUL in value:
-                fields.append(f"query.{name.replace(NUL, '')}")
+            if unstorable(name) or unstorable(value):
+                fields.append(f"query.{unstorable_strip(name)}")
     return fields
 
 
-def _nul_in_json(body: bytes) -> list[str]:
-    """The paths of NULs in a JSON body; ``[]`` when it is not JSON (its route says why)."""
+def unstorable_strip(text: str) -> str:
+    """``text`` without the characters that cannot be shown or stored."""
+    return "".join(ch for ch in text if not unstorable(ch))
+
+
+def _too_deep(text: str) -> bool:
+    """Whether JSON text nests too deeply for the parser (which would fail with a
+    ``RecursionError``, not a decoding error). Parsed only when it may: when it has more
+    brackets than :data:`DEEP_JSON_BRACKETS`."""
+    if text.count("[") + text.count("{") <= DEEP_JSON_BRACKETS:
+        return False
     try:
-        value = json.loads(body)
+        json.loads(text)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False  # not JSON: its route says so
+    return False
+
+
+def _unstorable_in_json(text: str) -> list[str]:
+    """Where a JSON body holds unstorable text; ``[]`` when it is not JSON (its route says
+    why)."""
+    try:
+        value = json.loads(text)
     except ValueError:
         return []
-    return [".".join(("body", *(str(part) for part in path))) for path in nul_paths(value)]
+    paths = unstorable_paths(value)
+    return [".".join(("body", *(str(part) for part in path))) for path in paths]
 
 
-async def _refuse_nul(scope: Scope, receive: Receive, send: Send, fields: list[str]) -> None:
-    errors = [{"field": field, "message": _NUL_REASON} for field in fields]
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, fields: list[str], reason: str
+) -> None:
+    errors = [{"field": field, "message": reason} for field in fields]
     response = problem(
         Request(scope),
         422,
-        f"{fields[0]}: {_NUL_REASON}",
+        f"{fields[0]}: {reason}",
         title="Validation failed",
         errors=errors,
     )

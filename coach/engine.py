@@ -52,7 +52,7 @@ from persistence.enums import SessionStatus
 from persistence.errors import NotFound
 from persistence.models import AISession, table_of
 from persistence.repositories import ai_sessions
-from persistence.text import NUL
+from persistence.text import UNSTORABLE_REASON, unstorable
 from policies import PolicyEngine, PolicyProfile
 from tools.cache import ToolCache
 from tools.deps import ToolDeps
@@ -323,8 +323,8 @@ class CoachEngine:
         text = message.strip()
         if not text:
             raise ValueError("message: must contain text")
-        if NUL in text:
-            raise ValueError("message: must not contain a NUL character")
+        if unstorable(text):
+            raise ValueError(f"message: {UNSTORABLE_REASON}")
         limit = self._settings.coach_max_message_chars
         if len(text) > limit:
             raise ValueError(f"message: at most {limit} characters (got {len(text)})")

@@ -57,7 +57,7 @@ from persistence.models import (
     UserProfile,
     table_of,
 )
-from persistence.text import scrub_nul_json
+from persistence.text import scrub_json
 
 TURN_KEY: Final = "turn"
 #: Metadata key: the last turn found dead (its lease lapsed) and taken over.
@@ -569,7 +569,7 @@ async def append(
         "sid": session_id,
         "turn_id": str(turn_id),
         # A tool result may quote a value stored before NUL was refused at the edge.
-        "messages": scrub_nul_json(messages_json),
+        "messages": scrub_json(messages_json),
         "added": messages_added,
         "tokens": tokens,
         "now": now,
@@ -578,7 +578,7 @@ async def append(
     if summary is not None:
         params["summary"] = summary
     if audit_json is not None:
-        params["audit"] = scrub_nul_json(audit_json)
+        params["audit"] = scrub_json(audit_json)
     stmt = _append_stmt(summary is not None, audit_json is not None)
     row = (await db.execute(stmt, params)).one()
     return Counters(message_count=row[0], tokens_used=row[1])

@@ -76,6 +76,33 @@ async def test_an_escaped_backslash_before_u0000_is_plain_text(
     assert response.json()["allergies"] == ["a\\u0000b"]
 
 
+async def test_an_unpaired_surrogate_is_422_naming_the_field(
+    client: httpx.AsyncClient, data_user: MakeDataUser
+) -> None:
+    user = await data_user()
+    headers = {**user.headers, "Content-Type": "application/json"}
+    lone = await client.post("/v1/coach/chat", content='{"message": "a\\ud800b"}', headers=headers)
+    _field_error(lone, 422, "body.message")
+    # A surrogate pair is one character (an emoji), stored as written.
+    pair = await client.patch(
+        "/v1/me/preferences", content='{"allergies": ["\\ud83e\\udd5c"]}', headers=headers
+    )
+    assert pair.status_code == 200
+    assert pair.json()["allergies"] == ["\U0001f95c"]
+
+
+async def test_json_nested_too_deeply_is_422_not_500(
+    client: httpx.AsyncClient, data_user: MakeDataUser
+) -> None:
+    user = await data_user()
+    response = await client.patch(
+        "/v1/me/preferences",
+        content="[" * 100_000 + "]" * 100_000,
+        headers={**user.headers, "Content-Type": "application/json"},
+    )
+    _field_error(response, 422, "body")
+
+
 async def test_nul_in_a_query_or_path_parameter_is_422(
     client: httpx.AsyncClient, data_user: MakeDataUser
 ) -> None:
