@@ -23,11 +23,11 @@ import json
 from urllib.parse import parse_qsl, unquote
 
 from starlette.datastructures import Headers
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem
+from api.upload_limit import capped_receive, too_large
 from persistence.text import UNSTORABLE_REASON, may_hold_unstorable, unstorable, unstorable_paths
 
 #: Below this many brackets a JSON body cannot nest too deeply (no check needed).
@@ -67,7 +67,7 @@ class RequestGuardMiddleware:
             await _too_large(scope, receive, send, cap)
             return
         if multipart:
-            await self.app(scope, _capped(receive, cap), send)
+            await self.app(scope, capped_receive(receive, cap), send)
             return
         try:
             body, more = await self._read(receive)
@@ -103,25 +103,7 @@ class RequestGuardMiddleware:
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, cap: int) -> None:
-    detail = f"the request body is larger than {cap} bytes"
-    await problem(Request(scope), 413, detail)(scope, receive, send)
-
-
-def _capped(receive: Receive, cap: int) -> Receive:
-    """A ``receive`` that fails with 413 once more than ``cap`` bytes came in."""
-    received = 0
-
-    async def counting() -> Message:
-        nonlocal received
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > cap:
-                # An HTTPException passes FastAPI's body and form parsing unchanged.
-                raise HTTPException(413, f"the request body is larger than {cap} bytes")
-        return message
-
-    return counting
+    await problem(Request(scope), 413, str(too_large(cap).detail))(scope, receive, send)
 
 
 def _replay(body: bytes, disconnected: bool, receive: Receive) -> Receive:

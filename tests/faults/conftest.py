@@ -203,17 +203,17 @@ class PrivateValkey:
         self._server.stop()
 
 
-@pytest.fixture
-def private_valkey() -> Iterator[PrivateValkey]:
-    """A private Valkey server."""
-    server = PrivateValkey()
-    try:
-        yield server
-    finally:
-        with contextlib.suppress(Exception):
-            server.stop()
-
-
 def unique_email() -> str:
     """A fresh address."""
     return f"fault-{uuid.uuid4().hex[:12]}@example.com"
+
+
+PASSWORD = "correct horse battery"
+
+
+async def sign_in(client: httpx.AsyncClient) -> dict[str, str]:
+    """Register a fresh account over HTTP and log in: its Authorization header."""
+    body = {"email": unique_email(), "password": PASSWORD}
+    assert (await client.post("/v1/auth/register", json=body)).status_code == 201
+    login = await client.post("/v1/auth/login", json=body)
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}

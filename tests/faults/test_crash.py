@@ -23,10 +23,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from persistence.models import AISession, table_of
 from tests.fakes.openai_server import FakeOpenAI, Reply
-from tests.faults.conftest import CoachProcess, serve_env, unique_email
+from tests.faults.conftest import CoachProcess, serve_env, sign_in
 
 MODEL = "fault-model"
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -34,13 +33,6 @@ def fake_openai() -> Iterator[FakeOpenAI]:
     """A scripted OpenAI-compatible model on loopback."""
     with FakeOpenAI() as server:
         yield server
-
-
-async def _sign_in(client: httpx.AsyncClient) -> dict[str, str]:
-    body = {"email": unique_email(), "password": PASSWORD}
-    assert (await client.post("/v1/auth/register", json=body)).status_code == 201
-    login = await client.post("/v1/auth/login", json=body)
-    return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
 
 async def _stream_until_text(
@@ -87,7 +79,7 @@ async def test_sigkill_mid_turn_keeps_the_message_and_frees_the_session_within_1
     first = coach_process(env)
     first.start()
     async with httpx.AsyncClient(base_url=first.url, timeout=30) as client:
-        headers = await _sign_in(client)
+        headers = await sign_in(client)
         session_id, last_id = await _stream_until_text(client, headers, "remember my question")
     first.kill()
 

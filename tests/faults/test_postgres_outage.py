@@ -23,9 +23,8 @@ from httpx_sse import aconnect_sse
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from persistence.models import CheckIn, table_of
-from tests.faults.conftest import CoachProcess, PrivatePostgres, serve_env, unique_email
+from tests.faults.conftest import CoachProcess, PrivatePostgres, serve_env, sign_in
 
-PASSWORD = "correct horse battery"
 WORKERS = 3
 
 
@@ -48,13 +47,6 @@ class Seen:
             "application/problem+json"
         ) or not response.headers.get("retry-after"):
             self.bad.append(f"503 without problem+json or Retry-After: {response.headers}")
-
-
-async def _sign_in(client: httpx.AsyncClient) -> dict[str, str]:
-    body = {"email": unique_email(), "password": PASSWORD}
-    assert (await client.post("/v1/auth/register", json=body)).status_code == 201
-    login = await client.post("/v1/auth/login", json=body)
-    return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
 
 async def _writer(
@@ -136,7 +128,7 @@ async def test_postgres_stopped_under_load_is_503_and_back_within_5s(
     seen = Seen()
     stop = asyncio.Event()
     async with httpx.AsyncClient(base_url=served.url, timeout=30) as client:
-        headers = [await _sign_in(client) for _ in range(WORKERS)]
+        headers = [await sign_in(client) for _ in range(WORKERS)]
         sessions = []
         for h in headers:
             created = await client.post("/v1/coach/sessions", json={}, headers=h)
