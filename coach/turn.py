@@ -150,8 +150,10 @@ class Turn:
         self.queue.put_nowait(event)
         try:
             await self.event_log.append(self.claimed.session_id, event)
-        except Exception:
-            log.warning("event log append failed for session %s", self.claimed.session_id)
+        except Exception as exc:
+            # An outage is logged once by the shared Redis breaker, not once per event.
+            if outage_of(exc) is None:
+                log.warning("event log append failed for session %s", self.claimed.session_id)
 
     async def _emit_tool_policies(self) -> None:
         """Policy events for the tool-args and plan-stage decisions the tools took (the
