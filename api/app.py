@@ -21,22 +21,26 @@ from datetime import timedelta
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.errors import install_error_handlers
 from api.middleware import RequestContextMiddleware
 from api.ratelimit import build_rate_limiter
+from api.request_guard import RequestGuardMiddleware
 from api.routers import all_routers
 from api.routers.ops import router as ops_router
 from api.security import TokenCodec, resolve_secret
 from api.state import AppConfig, AppState
 from api.storage import build_storage
 from api.web import mount_web_app
+from coach.engine import CoachEngine
 from coach.factory import build_engine as build_coach_engine
 from coach.version import app_version
 from persistence import migrations
 from persistence.db import create_engine, create_session_factory, describe_url, resolve_database
 from persistence.observability import Telemetry, configure_logging
-from tools.factory import create_cache
+from persistence.redis import SharedRedis
+from tools.factory import create_cache, uses_redis
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +72,34 @@ async def build_state(config: AppConfig, telemetry: Telemetry | None = None) -> 
         ttl=timedelta(minutes=config.api.access_token_minutes),
     )
     session_factory = create_session_factory(engine)
-    cache = create_cache(config.tools)
+    clients: dict[str, SharedRedis] = {}
+
+    def shared(url: str | None) -> SharedRedis | None:
+        # One client per URL: in production every package reads the same REDIS_URL.
+        if not url:
+            return None
+        if url not in clients:
+            clients[url] = SharedRedis.from_settings(config.redis, url)
+        return clients[url]
+
+    cache = create_cache(
+        config.tools, redis=shared(config.tools.redis_url) if uses_redis(config.tools) else None
+    )
+    limiter_redis = (
+        shared(config.api.redis_url)
+        if config.api.rate_limit_backend != "memory" and config.api.redis_url
+        else None
+    )
+    event_log_redis = shared(config.coach.redis_url) if config.coach.event_log_uses_redis else None
+    coach_engine = build_coach_engine(
+        session_factory=session_factory,
+        cache=cache,
+        settings=config.coach,
+        tool_settings=config.tools,
+        redis=event_log_redis,
+        telemetry=telemetry,
+    )
+    await _release_expired_leases(coach_engine)
     return AppState(
         config=config,
         engine=engine,
@@ -79,17 +110,26 @@ async def build_state(config: AppConfig, telemetry: Telemetry | None = None) -> 
         cache=cache,
         storage=build_storage(config, secret),
         rate_limiter=build_rate_limiter(
-            backend=config.api.rate_limit_backend, redis_url=config.api.redis_url
+            backend=config.api.rate_limit_backend,
+            redis_url=config.api.redis_url,
+            redis=limiter_redis,
         ),
-        coach_engine=build_coach_engine(
-            session_factory=session_factory,
-            cache=cache,
-            settings=config.coach,
-            tool_settings=config.tools,
-            telemetry=telemetry,
-        ),
+        coach_engine=coach_engine,
+        redis=clients,
         telemetry=telemetry,
     )
+
+
+async def _release_expired_leases(engine: CoachEngine) -> None:
+    """Free sessions whose turn died with its process (a database that is down now is not a
+    reason to refuse to start: the next claim of such a session takes it over anyway)."""
+    try:
+        released = await engine.release_expired_leases()
+    except Exception as exc:
+        log.warning("could not release expired turn leases at startup (%s)", type(exc).__name__)
+        return
+    if released:
+        log.info("released %d session(s) whose turn died with its process", released)
 
 
 async def close_state(state: AppState) -> None:
@@ -100,6 +140,8 @@ async def close_state(state: AppState) -> None:
     if state.storage is not None:
         await state.storage.aclose()
     await state.rate_limiter.aclose()
+    for client in state.redis.values():
+        await client.aclose()
     await state.engine.dispose()
 
 
@@ -160,6 +202,8 @@ def create_app(
     )
     telemetry.instrument_app(app)
     install_error_handlers(app)
+    # Innermost: its 413s and 422s get the request id and headers of the middleware around it.
+    app.add_middleware(RequestGuardMiddleware, max_body_bytes=config.api.max_json_body_bytes)
     # Added before CORS, so CORS wraps it and decorates its 500s as well.
     app.add_middleware(RequestContextMiddleware)
     if config.api.cors_origins:
@@ -172,6 +216,10 @@ def create_app(
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     app.include_router(ops_router)
+    if config.api.forwarded_allow_ips:
+        # Outermost, so every layer sees the client the trusted proxy names. Only here:
+        # `coach serve` turns uvicorn's own handling off (it trusts loopback by default).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=config.api.forwarded_allow_ips)
     for router in all_routers():
         app.include_router(router, prefix=API_PREFIX)
     mount_web_app(app)

@@ -43,7 +43,7 @@ _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
 def client_ip(request: Request) -> str:
-    """The peer address (behind a proxy, run uvicorn with ``--proxy-headers``)."""
+    """The client's address: the peer, or what a trusted proxy (``FORWARDED_ALLOW_IPS``) says."""
     return request.client.host if request.client else "unknown"
 
 

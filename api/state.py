@@ -17,6 +17,7 @@ from api.settings import ApiSettings
 from coach.engine import CoachEngine
 from coach.settings import CoachSettings
 from persistence.observability import ObservabilitySettings, Telemetry
+from persistence.redis import RedisSettings, SharedRedis
 from persistence.settings import DatabaseSettings
 from persistence.storage import ObjectStorage
 from tools.cache import MemoryToolCache, ToolCache
@@ -37,6 +38,7 @@ class AppConfig:
     tools: ToolSettings = field(default_factory=ToolSettings)
     coach: CoachSettings = field(default_factory=CoachSettings)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
+    redis: RedisSettings = field(default_factory=RedisSettings)
     extra: dict[str, BaseSettings] = field(default_factory=dict)
 
 
@@ -58,3 +60,6 @@ class AppState:
     rate_limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
     coach_engine: CoachEngine | None = None
     telemetry: Telemetry | None = None
+    #: The process's Redis clients by URL (one in production: ``REDIS_URL``), shared by the
+    #: rate limiter, the tool cache and the replay log.
+    redis: dict[str, SharedRedis] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.engine import CoachEngine, utc_now
 from coach.settings import CoachSettings
+from persistence.redis import SharedRedis
 from policies import PolicyEngine, PolicySettings
 from tools.cache import ToolCache
 from tools.settings import ToolSettings
@@ -35,11 +36,13 @@ def build_engine(
     policy: PolicyEngine | None = None,
     include_tools: frozenset[str] | None = None,
     telemetry: Telemetry | None = None,
+    redis: SharedRedis | None = None,
 ) -> CoachEngine:
     """An engine with the real policy engine (unless ``policy`` is given) and the event log
-    the settings choose (Redis stream with ``REDIS_URL``, else in-process); ``include_tools``
-    limits its toolset (all registry tools by default); ``telemetry`` reaches the engine,
-    its policy engine and its tools."""
+    the settings choose (Redis stream with ``REDIS_URL``, on ``redis`` when given, else
+    in-process); ``include_tools`` limits its toolset (all registry tools by default);
+    ``telemetry`` reaches the engine, its policy engine and its tools."""
+    use_redis = redis is not None and settings.event_log_uses_redis
     return CoachEngine(
         session_factory=session_factory,
         cache=cache,
@@ -49,4 +52,5 @@ def build_engine(
         tool_settings=tool_settings,
         include_tools=include_tools,
         telemetry=telemetry,
+        redis=redis if use_redis else None,
     )

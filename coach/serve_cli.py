@@ -144,6 +144,9 @@ def serve(
     On the embedded database (or with ``COACH_SEED_DEMO=1``) a demo user with 90 days of
     data is seeded on first run; its credentials are printed on every start.
 
+    Proxy headers (``X-Forwarded-For``) are honoured only from the addresses in
+    ``FORWARDED_ALLOW_IPS`` (unset: from nobody).
+
     ``--workers N`` runs N worker processes on one shared socket (uvicorn's supervisor);
     their metrics are gathered in ``PROMETHEUS_MULTIPROC_DIR`` (a temporary directory when
     unset). ``--reuse-port`` instead lets N separate ``coach serve`` processes (started by
@@ -177,7 +180,7 @@ def serve(
             factory=True,
             log_config=None,
             log_level=None,
-            proxy_headers=True,
+            proxy_headers=False,  # the app honours X-Forwarded-* from FORWARDED_ALLOW_IPS only
         )
         uvicorn.Server(config).run(sockets=[reuse_port_socket(host, port)])
         return
@@ -189,7 +192,9 @@ def serve(
         workers=workers,
         log_config=None,
         log_level=None,
-        proxy_headers=True,
+        # X-Forwarded-* are honoured by the app, from FORWARDED_ALLOW_IPS only (uvicorn's
+        # own handling would trust any process on loopback).
+        proxy_headers=False,
     )
 
 
