@@ -12,8 +12,9 @@ Replies are scripted per model name, first in first out::
         )
 
 ``Reply.fail(status)`` answers an HTTP error, ``delay_s`` holds the response headers back
-(client timeouts). Every request body is recorded in ``server.requests``. A model with
-no script left answers 500, so a test never hangs on a missing script.
+(client timeouts), ``gap_s`` pauses between streamed text pieces (a turn still running).
+Every request body is recorded in ``server.requests``. A model with no script left answers
+500, so a test never hangs on a missing script.
 
 Load (``bench/chat.py``): :meth:`FakeOpenAI.converse` gives a model a reply chosen by the
 request instead of a queue, for any number of concurrent conversations: tool calls after a
@@ -57,13 +58,14 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
+    gap_s: float = 0.0
     input_tokens: int = 11
     output_tokens: int = 7
 
     @classmethod
-    def say(cls, *chunks: str, delay_s: float = 0.0) -> Reply:
-        """Stream ``chunks`` as the assistant's text."""
-        return cls(text=chunks, delay_s=delay_s)
+    def say(cls, *chunks: str, delay_s: float = 0.0, gap_s: float = 0.0) -> Reply:
+        """Stream ``chunks`` as the assistant's text (``gap_s`` apart)."""
+        return cls(text=chunks, delay_s=delay_s, gap_s=gap_s)
 
     @classmethod
     def tools(cls, *calls: tuple[str, dict[str, Any]], delay_s: float = 0.0) -> Reply:
@@ -242,9 +244,9 @@ class FakeOpenAI:
             )
 
         yield chunk({"role": "assistant", "content": ""})
-        for piece in reply.text:
+        for n, piece in enumerate(reply.text):
             yield chunk({"content": piece})
-            await asyncio.sleep(0)
+            await asyncio.sleep(reply.gap_s if n < len(reply.text) - 1 else 0)
         for i, (name, args) in enumerate(reply.calls):
             head = {"index": i, "id": f"call_{rid}_{i}", "type": "function"}
             yield chunk({"tool_calls": [{**head, "function": {"name": name, "arguments": ""}}]})
