@@ -20,7 +20,7 @@ from persistence.enums import Severity
 from ._energy import tdee
 from ._findings import Finding
 from .models import Action, PlanProposal, PolicyProfile
-from .numbers import KJ_PER_KCAL
+from .quantities import KJ_PER_KCAL
 from .settings import PolicySettings
 
 _PLAN_KEYS: dict[str, tuple[str, float]] = {}

@@ -186,8 +186,8 @@ class PolicyEngine:
         if norm is not None and f.start >= 0:
             span = norm.original_span(f.start, f.end)
             excerpt = norm.original[span[0] : span[1]]
-            numeric = f.measured is not None
-            evidence = f'"{excerpt}": {f.evidence}' if numeric else excerpt
+            # the excerpt, then what judged it: the measure, or the rule file and id
+            evidence = f'"{excerpt}": {f.evidence}' if f.evidence else excerpt
         action = f.action
         if stage is Stage.OUTPUT and f.topic == "ed" and action is Action.REFER:
             action = Action.BLOCK  # the coach's own reply is replaced, not "referred"

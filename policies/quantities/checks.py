@@ -18,13 +18,13 @@ import re
 from persistence.enums import PolicyViolationType as T
 from persistence.enums import Severity
 
-from ._context import TextView
-from ._findings import Facts, Finding
-from ._numeric_base import _act, _fmt
-from ._numeric_body import BodyChecks
-from ._numeric_rates import RateChecks
-from .models import Action, Stage
-from .numbers import KG_PER_LB, Quantity, Unit
+from .._context import TextView
+from .._findings import Facts, Finding
+from ..models import Action, Stage
+from .base import _act, _fmt
+from .body import BodyChecks
+from .rates import RateChecks
+from .reader import KG_PER_LB, Quantity, Unit
 
 
 class NumericChecker(RateChecks, BodyChecks):

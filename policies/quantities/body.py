@@ -8,11 +8,11 @@ import re
 from persistence.enums import PolicyViolationType as T
 from persistence.enums import Severity
 
-from ._context import TextView
-from ._findings import Facts, Finding
-from ._numeric_base import _FAST_N, _FAST_U, _FRACTIONS, _HOURS, NumericBase, _age_value, _mass_unit
-from .models import Action, Stage
-from .numbers import Quantity
+from .._context import TextView
+from .._findings import Facts, Finding
+from ..models import Action, Stage
+from .base import _FAST_N, _FAST_U, _FRACTIONS, _HOURS, NumericBase, _age_value, _mass_unit
+from .reader import Quantity
 
 
 class BodyChecks(NumericBase):

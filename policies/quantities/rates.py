@@ -5,12 +5,11 @@ from __future__ import annotations
 from persistence.enums import PolicyViolationType as T
 from persistence.enums import Severity
 
-from ._context import TextView
-from ._findings import Facts, Finding
-from ._numeric_base import _UNIT_WORD, NumericBase, _act, _fmt
-from ._numeric_patterns import GAIN, PAST
-from .models import Action, Stage
-from .numbers import Period, Quantity, Unit
+from .._context import TextView
+from .._findings import Facts, Finding
+from ..models import Action, Stage
+from .base import _UNIT_WORD, NumericBase, _act, _fmt
+from .reader import Period, Quantity, Unit
 
 
 class RateChecks(NumericBase):
@@ -56,9 +55,9 @@ class RateChecks(NumericBase):
             if verbs:
                 last = verbs[-1]
                 verb = last.group("v")
-                if verb in PAST or self.state_before.search(before, 0, last.start()):
+                if verb in self.past_verbs or self.state_before.search(before, 0, last.start()):
                     return []  # "lost 2 kg", "I'm down 2 kg this week": a report, not a goal
-                gain = verb in GAIN
+                gain = verb in self.gain_verbs
             elif later is not None and (q.is_mass or later.group("gone") is None):
                 gain = later.group("g") is not None
             elif q.sign:
