@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from persistence.enums import PolicyViolationType, Severity
 
 from ._context import Context, TextView
+from ._earlier_turns import EarlierTurns
 from ._ed_concepts import EdConcepts
 from ._ed_starvation import ProlongedStarvation
 from ._findings import Facts, Finding
 from ._normalize import Normalized, Normalizer
 from .models import Action, Stage
-from .quantities import NumberReader, NumericChecker
+from .quantities import NumberReader, NumericChecker, Reading
 from .rules import TextRule, load_table, text_rules
 from .settings import PolicySettings
 
@@ -100,6 +102,7 @@ class TextChecker:
             for rule in text_rules()
             if rule.enabled and rule.policy_id not in settings.disabled_rules
         ]
+        self.earlier = EarlierTurns(self.normalize, self.ctx, self.numeric)
         self.ed_concepts = EdConcepts()
         self.starvation = ProlongedStarvation(settings)
         t = load_table("signals")
@@ -108,8 +111,14 @@ class TextChecker:
         self._eating_trigger = t.compile("eating_trigger")
         self._body_image = t.compile("body_image")
 
-    def findings(self, text: str, stage: Stage, facts: Facts) -> tuple[Normalized, list[Finding]]:
-        """Normalise ``text`` and return every finding for ``stage``."""
+    def findings(
+        self, text: str, stage: Stage, facts: Facts, context: Sequence[str] = ()
+    ) -> tuple[Normalized, list[Finding]]:
+        """Normalise ``text`` and return every finding for ``stage``.
+
+        ``context``: the user's earlier messages, oldest first (input stage; see
+        ``_earlier_turns``). A learned layer reads the same ``context`` here.
+        """
         norm = self.normalize(text)
         view = self.ctx.view(norm.text)
         found: list[Finding] = []
@@ -121,7 +130,12 @@ class TextChecker:
                 found.append(finding)
         facts = self.numeric.complete_facts(norm.text, facts)
         ed_context = any(f.type is PolicyViolationType.EATING_DISORDER_SIGNAL for f in found)
-        found.extend(self.numeric.check(view, stage, facts, ed_context))
+        reading = Reading(ed_context=ed_context)
+        if context and stage is not Stage.OUTPUT:
+            follow = self.earlier.read(norm.text, context, facts, ed_context)
+            facts, reading = follow.facts, follow.reading
+            found.extend(follow.findings)
+        found.extend(self.numeric.check(view, stage, facts, reading))
         if stage is not Stage.OUTPUT:
             found.extend(self._body_image_with_restriction(view, found))
             found.extend(self._ed_concept(view, found))

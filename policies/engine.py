@@ -11,11 +11,12 @@ Regexes are compiled once, in the constructor; checks are pure functions of thei
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from persistence.enums import Sex
 
+from ._earlier_turns import MAX_TURNS
 from ._energy import age_in, tdee
 from ._findings import Facts, Finding
 from ._messages import compose
@@ -63,9 +64,21 @@ class PolicyEngine:
         self._memo: dict[tuple[Any, ...], Decision] = {}
 
     # -- public checks ---------------------------------------------------------------------
-    def check_input(self, text: str, profile: PolicyProfile | None = None) -> Decision:
-        """Check a user's message."""
-        return self._check_text(text, Stage.INPUT, profile)
+    def check_input(
+        self,
+        text: str,
+        profile: PolicyProfile | None = None,
+        *,
+        context: Sequence[str] | None = None,
+    ) -> Decision:
+        """Check a user's message.
+
+        ``context``: the user's earlier messages in the session, oldest first; the last
+        three are read so that a follow-up ("fine, 1100 then", "same as yesterday") is judged
+        with what it refers to.
+        """
+        turns = tuple(c for c in (context or ())[-MAX_TURNS:] if c.strip())
+        return self._check_text(text, Stage.INPUT, profile, turns)
 
     def check_output(self, text: str, profile: PolicyProfile | None = None) -> Decision:
         """Check a sentence or chunk of the coach's reply; adjust amends it, block replaces it."""
@@ -122,12 +135,18 @@ class PolicyEngine:
         year = self._today().year
         return Facts(profile.weight_kg, female, age_in(profile, year), tdee(profile, year))
 
-    def _check_text(self, text: str, stage: Stage, profile: PolicyProfile | None) -> Decision:
+    def _check_text(
+        self,
+        text: str,
+        stage: Stage,
+        profile: PolicyProfile | None,
+        context: tuple[str, ...] = (),
+    ) -> Decision:
         facts = self._facts(profile)
-        if len(text) > _MEMO_MAX_CHARS:
-            return self._decide_text(text, stage, profile, facts)
+        if len(text) + sum(map(len, context)) > _MEMO_MAX_CHARS:
+            return self._decide_text(text, stage, profile, facts, context)
         # Everything the decision depends on: the text, the stage, the facts (the clock enters
-        # only through the age in them) and the timezone (the referral region).
+        # only through the age in them), the timezone (the referral region) and earlier turns.
         key = (
             text,
             stage,
@@ -137,20 +156,26 @@ class PolicyEngine:
             facts.tdee,
             facts.athlete,
             profile.timezone if profile else None,
+            context,
         )
         cached = self._memo.get(key)
         if cached is not None:
             return cached  # decisions are frozen: sharing one is safe
-        decision = self._decide_text(text, stage, profile, facts)
+        decision = self._decide_text(text, stage, profile, facts, context)
         if len(self._memo) >= _MEMO_SIZE:
             self._memo.clear()  # bounded; a cold memo only costs the checks again
         self._memo[key] = decision
         return decision
 
     def _decide_text(
-        self, text: str, stage: Stage, profile: PolicyProfile | None, facts: Facts
+        self,
+        text: str,
+        stage: Stage,
+        profile: PolicyProfile | None,
+        facts: Facts,
+        context: tuple[str, ...] = (),
     ) -> Decision:
-        norm, findings = self._text.findings(text, stage, facts)
+        norm, findings = self._text.findings(text, stage, facts, context)
         if not findings:
             return Decision(action=Action.ALLOW, stage=stage)
         violations = [self._violation(f, stage, norm) for f in findings]

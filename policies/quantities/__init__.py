@@ -9,7 +9,7 @@ calories as protein). The patterns are data: ``policies/rules/data/numeric.yaml`
 ``units.yaml``.
 """
 
-from .checks import NumericChecker
+from .checks import NumericChecker, Reading
 from .reader import (
     KG_PER_LB,
     KG_PER_STONE,
@@ -30,5 +30,6 @@ __all__ = [
     "NumericChecker",
     "Period",
     "Quantity",
+    "Reading",
     "Unit",
 ]

@@ -93,6 +93,7 @@ class NumericBase:
         self.fraction = t.compile("fraction_of_needs")
         self.raise_to = t.compile("raise_to_before")
         self.not_athlete = t.compile("not_athlete_before")
+        self.maintenance_stated = t.compile("maintenance_stated")
         self.framing = Framing()
 
     # -- context ---------------------------------------------------------------------------

@@ -35,6 +35,11 @@ class BodyChecks(NumericBase):
                     out.age = age
             elif self.teen.search(text):
                 out.age = 15
+        if out.tdee is None and (m := self.maintenance_stated.search(text)):
+            raw = (m.group("n") or m.group("m")).replace(",", "")
+            value = float(raw[:-1]) * 1000 if raw.endswith("k") else float(raw)
+            if 1200 <= value <= 6000:
+                out.tdee = value  # "my tdee is about 2400": the ceiling is judged against it
         if out.female is None:
             if self.female.search(text):
                 out.female = True

@@ -14,6 +14,7 @@ checks about the person (facts, fasts, minors) in ``_numeric_body``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from persistence.enums import PolicyViolationType as T
 from persistence.enums import Severity
@@ -27,18 +28,32 @@ from .rates import RateChecks
 from .reader import KG_PER_LB, Quantity, Unit
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How to read the numbers of one text.
+
+    ``ed_context``: the text already shows an eating-disorder signal, so a bare number after
+    "under"/"keep it below" is read as calories ("ana buddy, let's stay under 500").
+    ``calorie_context``: earlier turns talked about calories, so a bare number proposed now
+    is an intake ("1400 then?", "what about 1150").
+    ``habitual``: the user asked to repeat what an earlier turn reported ("same as
+    yesterday", "keep that pace"), so a past log or loss is read as the target.
+    """
+
+    ed_context: bool = False
+    calorie_context: bool = False
+    habitual: bool = False
+
+
 class NumericChecker(RateChecks, BodyChecks):
     """Number-based text checks; compiled once per engine."""
 
     # -- entry point ---------------------------------------------------------------------------
     def check(
-        self, view: TextView, stage: Stage, facts: Facts, ed_context: bool = False
+        self, view: TextView, stage: Stage, facts: Facts, mode: Reading | None = None
     ) -> list[Finding]:
-        """Every numeric finding in the view's text.
-
-        ``ed_context``: the text already shows an eating-disorder signal, so a bare number
-        after "under"/"keep it below" is read as calories ("ana buddy, let's stay under 500").
-        """
+        """Every numeric finding in the view's text, read as ``mode`` says (:class:`Reading`)."""
+        mode = mode or Reading()
         text = view.text
         found: list[Finding] = []
         quantities = self.reader.quantities(text)
@@ -48,11 +63,11 @@ class NumericChecker(RateChecks, BodyChecks):
             prev = quantities[i - 1] if i else None
             goal = self._bare_goal_weight(view, q, facts)
             if goal is not None:
-                found.extend(self._rate(view, stage, goal, prev, periods, facts))
+                found.extend(self._rate(view, stage, goal, prev, periods, facts, mode.habitual))
             elif q.is_energy or q.unit is Unit.NONE:
-                found.extend(self._energy(view, stage, q, facts, ed_context))
+                found.extend(self._energy(view, stage, q, facts, mode))
             elif q.is_mass or q.unit is Unit.PERCENT:
-                found.extend(self._rate(view, stage, q, prev, periods, facts))
+                found.extend(self._rate(view, stage, q, prev, periods, facts, mode.habitual))
             elif q.unit in (Unit.GRAM, Unit.G_PER_KG, Unit.G_PER_LB):
                 found.extend(self._protein(view, stage, q, facts))
         found.extend(self._fraction_of_needs(view, stage, facts))
@@ -63,9 +78,12 @@ class NumericChecker(RateChecks, BodyChecks):
 
     # -- energy ----------------------------------------------------------------------------
     def _energy(
-        self, view: TextView, stage: Stage, q: Quantity, facts: Facts, ed_context: bool = False
+        self, view: TextView, stage: Stage, q: Quantity, facts: Facts, mode: Reading
     ) -> list[Finding]:
         before, after = self._window(view, q, 70, 60)
+        ed_context = mode.ed_context
+        # "1400 then?" after talk of calories: a bare number in a follow-up is an intake
+        proposed = mode.calorie_context and q.unit is Unit.NONE and 800 <= q.value <= 6000
         value = q.kcal
         if value is None:
             if not 300 <= q.value <= 9000 or not self.implicit_after.match(after):
@@ -88,6 +106,7 @@ class NumericChecker(RateChecks, BodyChecks):
             if not (
                 loose
                 or capped
+                or (proposed and self.implicit_after.match(after))
                 or self.implicit_before.search(before)
                 or (calorie_talk and self.cut_by.search(before))
                 or (
@@ -125,7 +144,7 @@ class NumericChecker(RateChecks, BodyChecks):
             self.expend_before.search(before) or self.expend_after.match(after)
         ) and not self.intake_verb.search(before):
             return []
-        if self.past_intake.search(before) and not self.habitual.match(after):
+        if self.past_intake.search(before) and not self.habitual.match(after) and not mode.habitual:
             return []  # a log of one past day, not a target
         weekly = bool(self.per_week.match(after))
         daily = value / 7 if weekly else value
@@ -135,8 +154,9 @@ class NumericChecker(RateChecks, BodyChecks):
             or self.intake_before.search(before)
             or self.intake_verb.search(before)
             or self.daily_before.search(before)
+            or mode.habitual
         ):
-            if stage is Stage.OUTPUT or not self._wants(view, q.start):
+            if stage is Stage.OUTPUT or not (proposed or self._wants(view, q.start)):
                 return []
         if stage is Stage.OUTPUT and q.sign:
             return []  # "1,950 kcal (-466 kcal vs target)": a signed difference, not an intake

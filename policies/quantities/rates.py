@@ -24,6 +24,7 @@ class RateChecks(NumericBase):
         prev: Quantity | None,
         periods: list[Period],
         facts: Facts,
+        habitual: bool = False,
     ) -> list[Finding]:
         text = view.text
         before, after = self._window(view, q, 60, 80)
@@ -55,7 +56,10 @@ class RateChecks(NumericBase):
             if verbs:
                 last = verbs[-1]
                 verb = last.group("v")
-                if verb in self.past_verbs or self.state_before.search(before, 0, last.start()):
+                reported = verb in self.past_verbs or self.state_before.search(
+                    before, 0, last.start()
+                )
+                if reported and not habitual:
                     return []  # "lost 2 kg", "I'm down 2 kg this week": a report, not a goal
                 gain = verb in self.gain_verbs
             elif later is not None and (q.is_mass or later.group("gone") is None):

@@ -8,7 +8,16 @@ names its file and id in its evidence. ``python -m policies.rules.measure`` prin
 hits and precision on a labelled JSONL.
 """
 
-from .tables import RULE_FILES, Examples, PatternTable, TableError, TextRule, load_table, text_rules
+from .tables import (
+    RULE_FILES,
+    Examples,
+    PatternTable,
+    TableError,
+    TextRule,
+    load_table,
+    parse_table,
+    text_rules,
+)
 
 __all__ = [
     "RULE_FILES",
@@ -17,5 +26,6 @@ __all__ = [
     "TableError",
     "TextRule",
     "load_table",
+    "parse_table",
     "text_rules",
 ]

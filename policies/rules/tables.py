@@ -169,9 +169,13 @@ def _check(source: str, where: str) -> str:
 @functools.cache
 def load_table(name: str) -> PatternTable:
     """Read, expand and validate ``policies/rules/data/<name>.yaml`` (once per process)."""
-    data = _data(name)
-    path = f"policies/rules/data/{name}.yaml"
     outer = {} if name == LEXICON else load_table(LEXICON).sources
+    return parse_table(name, _data(name), outer)
+
+
+def parse_table(name: str, data: dict[str, Any], outer: dict[str, str]) -> PatternTable:
+    """Build a table from parsed YAML; ``outer`` holds the sources ``${name}`` may reach."""
+    path = f"policies/rules/data/{name}.yaml"
     raw_patterns: dict[str, str] = {}
     raw_lists: dict[str, list[str]] = {}
     for key, value in (data.get("patterns") or {}).items():
