@@ -73,7 +73,7 @@ class ToolArgs:
         for kind, (key, value) in self.energy_keys.items():
             if kind == "deficit":
                 limit = settings.max_deficit_kcal
-                vtype, policy = T.CALORIE_MINIMUM, "tool.max_deficit"
+                vtype, policy = T.WEIGHT_LOSS_RATE, "tool.max_deficit"
             else:
                 limit = (maintenance * settings.max_surplus_fraction if maintenance
                          else settings.max_surplus_kcal)  # fmt: skip

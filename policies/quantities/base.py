@@ -94,6 +94,8 @@ class NumericBase:
         self.raise_to = t.compile("raise_to_before")
         self.not_athlete = t.compile("not_athlete_before")
         self.maintenance_stated = t.compile("maintenance_stated")
+        self.not_food = t.compile("not_food_before")
+        self.repeat = t.compile("repeat_request")
         self.framing = Framing()
 
     # -- context ---------------------------------------------------------------------------

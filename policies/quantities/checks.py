@@ -98,6 +98,14 @@ class NumericChecker(RateChecks, BodyChecks):
                 and self.loose_verb.search(before)
                 and not self.other_units.search(sent)
             )
+            # "eleven hundred a day is my new number": a bare daily-sized number a day, said
+            # to a nutrition coach, with no other unit or non-food verb around it
+            bare_daily = (
+                800 <= q.value <= 4500
+                and self.per_day.match(after)
+                and not self.other_units.search(sent)
+                and not self.not_food.search(before)
+            )
             capped = (
                 400 <= q.value <= 4500
                 and (self.daily_cap.match(after) or self.plan_after.match(after))
@@ -107,6 +115,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 loose
                 or capped
                 or (proposed and self.implicit_after.match(after))
+                or bare_daily
                 or self.implicit_before.search(before)
                 or (calorie_talk and self.cut_by.search(before))
                 or (
@@ -163,20 +172,14 @@ class NumericChecker(RateChecks, BodyChecks):
         if not self._counts(view, stage, q.start, q.end):
             return []
         bound = "lower" if q.plus else self._bound(before)
-        out: list[Finding] = []
-        floor = self._floor(facts)
-        below = daily < floor or (bound == "upper_strict" and daily <= floor)
-        if below and bound != "lower":
-            critical = daily < self.s.vlcd_kcal
-            out.append(Finding(
-                "text.calorie_floor", T.CALORIE_MINIMUM,
-                Severity.CRITICAL if critical else Severity.WARNING,
-                _act(stage, critical), f"{daily:.0f} kcal/day vs floor {floor:.0f} kcal/day",
-                f"Eating {daily:,.0f} kcal a day is below the {floor:,.0f} kcal a day that is safe "
-                f"without medical supervision, so {floor:,.0f} kcal is the lowest target I can "
-                "plan.",
-                "calories", q.start, q.end, floor, daily, f"{floor:,.0f} kcal",
-            ))  # fmt: skip
+        out = self._floor_finding(stage, q, daily, facts, bound)
+        if (
+            facts.tdee is not None
+            and bound not in ("upper", "upper_strict")
+            and facts.tdee - daily > self.s.max_deficit_kcal
+        ):
+            # "TDEE 2400, eating 1200": the deficit the intake implies is itself too steep
+            out.append(self._deficit_finding(q, facts.tdee - daily))
         cap = self._cap(facts)
         if cap is not None and bound not in ("upper", "upper_strict"):
             if daily > cap or (bound == "lower" and daily >= cap):
@@ -201,14 +204,41 @@ class NumericChecker(RateChecks, BodyChecks):
             or not self._counts(view, stage, q.start, q.end)
         ):
             return []
-        return [Finding(
-            "text.max_deficit", T.CALORIE_MINIMUM, Severity.WARNING, Action.ADJUST,
+        out = [self._deficit_finding(q, value)]
+        if facts.tdee is not None and facts.tdee - value < self._floor(facts):
+            # "1200 under my maintenance of 2400" as a man: the intake left is under the floor
+            out.extend(self._floor_finding(stage, q, facts.tdee - value, facts))
+        return out
+
+    def _deficit_finding(self, q: Quantity, value: float) -> Finding:
+        """A daily deficit above the maximum: a loss faster than is safe (a rate)."""
+        limit = self.s.max_deficit_kcal
+        return Finding(
+            "text.max_deficit", T.WEIGHT_LOSS_RATE, Severity.WARNING, Action.ADJUST,
             f"deficit {value:.0f} kcal/day vs max {limit:.0f} kcal/day",
             f"A deficit of {value:,.0f} kcal a day is more than the {limit:,.0f} kcal a day "
             "that is "
             f"safe; I can plan a deficit of up to {limit:,.0f} kcal (500-1,000 is the usual "
             "range).",
             "calories", q.start, q.end, limit, value, f"{limit:,.0f} kcal",
+        )  # fmt: skip
+
+    def _floor_finding(
+        self, stage: Stage, q: Quantity, daily: float, facts: Facts, bound: str = "exact"
+    ) -> list[Finding]:
+        floor = self._floor(facts)
+        below = daily < floor or (bound == "upper_strict" and daily <= floor)
+        if not below or bound == "lower":
+            return []
+        critical = daily < self.s.vlcd_kcal
+        return [Finding(
+            "text.calorie_floor", T.CALORIE_MINIMUM,
+            Severity.CRITICAL if critical else Severity.WARNING,
+            _act(stage, critical), f"{daily:.0f} kcal/day vs floor {floor:.0f} kcal/day",
+            f"Eating {daily:,.0f} kcal a day is below the {floor:,.0f} kcal a day that is safe "
+            f"without medical supervision, so {floor:,.0f} kcal is the lowest target I can "
+            "plan.",
+            "calories", q.start, q.end, floor, daily, f"{floor:,.0f} kcal",
         )]  # fmt: skip
 
     def _surplus(

@@ -1,6 +1,7 @@
 """Pattern tables: the data files in ``policies/rules/data`` and the code that reads them.
 
-A table is one YAML file. Its ``words`` are word lists; its ``patterns`` map names to regex
+A table is one YAML file. Its ``words`` are word lists, its ``values`` map words to numbers;
+its ``patterns`` map names to regex
 sources (a string, or a list of alternatives joined with ``|``, or ``{each: [...]}`` for a
 list of separate patterns); a source
 may reference another pattern of the same file, or of ``lexicon.yaml``, as ``${name}``. Its
@@ -79,6 +80,7 @@ class PatternTable:
     sources: dict[str, str]
     lists: dict[str, tuple[str, ...]]
     word_sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    value_maps: dict[str, dict[str, float]] = field(default_factory=dict)
     rules: tuple[TextRule, ...] = ()
     examples: dict[str, Examples] = field(default_factory=dict)
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -108,6 +110,13 @@ class PatternTable:
             return self.word_sets[name]
         except KeyError:
             raise TableError(f"{self.path}: no word list {name!r}") from None
+
+    def values(self, name: str) -> dict[str, float]:
+        """The ``word: number`` map ``name`` of the table's ``values`` section."""
+        try:
+            return self.value_maps[name]
+        except KeyError:
+            raise TableError(f"{self.path}: no value map {name!r}") from None
 
     def compile_each(self, name: str) -> list[re.Pattern[str]]:
         """The separate patterns of an ``each:`` entry, compiled."""
@@ -203,7 +212,14 @@ def parse_table(name: str, data: dict[str, Any], outer: dict[str, str]) -> Patte
         if not isinstance(items, list) or not all(isinstance(w, str) for w in items):
             raise TableError(f"{path}: words {key}: a list of words (or one spaced string)")
         words[key] = tuple(items)
-    table = PatternTable(name, sources, lists, words)
+    values: dict[str, dict[str, float]] = {}
+    for key, value in (data.get("values") or {}).items():
+        if not isinstance(value, dict) or not all(
+            isinstance(v, int | float) for v in value.values()
+        ):
+            raise TableError(f"{path}: values {key}: a mapping of words to numbers")
+        values[key] = {str(w): float(v) for w, v in value.items()}
+    table = PatternTable(name, sources, lists, words, values)
     rules: list[TextRule] = []
     for row in data.get("rules") or []:
         rule, examples = _rule(row, raw_patterns, outer, path)
