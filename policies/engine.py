@@ -129,11 +129,14 @@ class PolicyEngine:
 
     # -- internals ---------------------------------------------------------------------------
     def _facts(self, profile: PolicyProfile | None) -> Facts:
+        today = self._today()
         if profile is None:
-            return Facts()
+            return Facts(today=today)
         female = None if profile.sex is None else profile.sex is Sex.FEMALE
-        year = self._today().year
-        return Facts(profile.weight_kg, female, age_in(profile, year), tdee(profile, year))
+        year = today.year
+        return Facts(
+            profile.weight_kg, female, age_in(profile, year), tdee(profile, year), today=today
+        )
 
     def _check_text(
         self,
@@ -155,6 +158,7 @@ class PolicyEngine:
             facts.age,
             facts.tdee,
             facts.athlete,
+            facts.today,
             profile.timezone if profile else None,
             context,
         )

@@ -9,6 +9,7 @@ from .._framing import Framing
 from ..models import Action, Stage
 from ..rules import load_table
 from ..settings import PolicySettings
+from .dates import DateReader
 from .reader import NumberReader, Quantity, Unit
 
 
@@ -96,7 +97,10 @@ class NumericBase:
         self.maintenance_stated = t.compile("maintenance_stated")
         self.not_food = t.compile("not_food_before")
         self.repeat = t.compile("repeat_request")
+        self.weight_now, self.weight_lead = t.compile("weight_now"), t.compile("weight_lead")
+        self.from_to_bare = t.compile("from_to_bare")
         self.framing = Framing()
+        self.dates = DateReader()
 
     # -- context ---------------------------------------------------------------------------
     def _counts(self, view: TextView, stage: Stage, start: int, end: int) -> bool:
@@ -195,7 +199,7 @@ def _fmt(x: float) -> str:
 def _mass_unit(raw: str) -> Unit:
     if raw.startswith(("lb", "pound")):
         return Unit.LB
-    if raw.startswith("stone"):
+    if raw.startswith(("stone", "st")):
         return Unit.STONE
     return Unit.KG
 

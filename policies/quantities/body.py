@@ -21,8 +21,14 @@ class BodyChecks(NumericBase):
     # -- facts stated in the text ------------------------------------------------------------
     def complete_facts(self, text: str, facts: Facts) -> Facts:
         """Fill what the profile lacks from what the text says (weight, age, sex, athlete)."""
-        out = Facts(facts.weight_kg, facts.female, facts.age, facts.tdee, facts.athlete)
-        if out.weight_kg is None and (m := self.weight_stated.search(text)):
+        out = Facts(
+            facts.weight_kg, facts.female, facts.age, facts.tdee, facts.athlete, facts.today
+        )
+        if out.weight_kg is None and (
+            m := self.weight_stated.search(text)
+            or self.weight_now.search(text)
+            or self.weight_lead.search(text)
+        ):
             q = Quantity(float(m.group("n")), _mass_unit(m.group("u")), m.start(), m.end())
             kg = q.kg
             if kg is not None and 30 <= kg <= 400:

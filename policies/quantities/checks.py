@@ -25,7 +25,7 @@ from ..models import Action, Stage
 from .base import _act, _fmt
 from .body import BodyChecks
 from .rates import RateChecks
-from .reader import KG_PER_LB, Quantity, Unit
+from .reader import KG_PER_LB, Period, Quantity, Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +57,9 @@ class NumericChecker(RateChecks, BodyChecks):
         text = view.text
         found: list[Finding] = []
         quantities = self.reader.quantities(text)
-        periods = self.reader.periods(text) if any(q.is_mass or q.unit is Unit.PERCENT
-                                                   for q in quantities) else []  # fmt: skip
+        periods: list[Period] = []
+        if any(q.is_mass or q.unit in (Unit.PERCENT, Unit.NONE) for q in quantities):
+            periods = self.reader.periods(text) + self.dates.horizons(text, facts.today)
         for i, q in enumerate(quantities):
             prev = quantities[i - 1] if i else None
             goal = self._bare_goal_weight(view, q, facts)
