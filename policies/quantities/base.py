@@ -99,6 +99,8 @@ class NumericBase:
         self.repeat = t.compile("repeat_request")
         self.weight_now, self.weight_lead = t.compile("weight_now"), t.compile("weight_lead")
         self.from_to_bare = t.compile("from_to_bare")
+        self.correction, self.range_gap = t.compile("correction"), t.compile("range_gap")
+        self.role_after = t.compile("role_after")
         self.framing = Framing()
         self.dates = DateReader()
 

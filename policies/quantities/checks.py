@@ -60,8 +60,20 @@ class NumericChecker(RateChecks, BodyChecks):
         periods: list[Period] = []
         if any(q.is_mass or q.unit in (Unit.PERCENT, Unit.NONE) for q in quantities):
             periods = self.reader.periods(text) + self.dates.horizons(text, facts.today)
+        if not mode.habitual and self.repeat.search(text):
+            # "lost 2.3 kg this week, I want to keep exactly this pace": the report is the plan
+            mode = Reading(mode.ed_context, mode.calorie_context, habitual=True)
+        skip, redo = self._corrections_and_ranges(text, quantities)
         for i, q in enumerate(quantities):
+            if i in skip:
+                continue
             prev = quantities[i - 1] if i else None
+            if i in redo:
+                # "800 a day - sorry, 1800": the correction, read where the first figure stood
+                fixed = self._energy(view, stage, redo[i], facts, mode)
+                for f in fixed:
+                    f.start, f.end = q.start, q.end
+                found.extend(fixed)
             goal = self._bare_goal_weight(view, q, facts)
             if goal is not None:
                 found.extend(self._rate(view, stage, goal, prev, periods, facts, mode.habitual))
@@ -76,6 +88,36 @@ class NumericChecker(RateChecks, BodyChecks):
         if stage is not Stage.OUTPUT:
             found.extend(self._minor(view, facts) or self._underweight(view))
         return found
+
+    def _corrections_and_ranges(
+        self, text: str, quantities: list[Quantity]
+    ) -> tuple[set[int], dict[int, Quantity]]:
+        """Figures not to judge, and corrections to judge in the corrected figure's place.
+
+        A figure the user corrects ("800 a day - sorry, 1800", "eleven hundred. Sorry, sixteen
+        hundred") is judged on the correction; a bare correction takes the first figure's role
+        and unit. The low end of a range ("200-500 kcal above maintenance", "between 900 and
+        1100 a day") is left to the high end, which carries the range's role: a surplus range
+        is never read as a daily intake.
+        """
+        skip: set[int] = set()
+        redo: dict[int, Quantity] = {}
+        for i in range(len(quantities) - 1):
+            a, b = quantities[i], quantities[i + 1]
+            gap = text[a.end : b.start]
+            same = a.unit is b.unit or Unit.NONE in (a.unit, b.unit)
+            if not same:
+                continue
+            if self.range_gap.fullmatch(gap) and a.value <= b.value:
+                skip.add(i)
+            elif len(gap) <= 60 and self.correction.search(gap):
+                skip.add(i)
+                energy = a.is_energy or a.unit is Unit.NONE
+                _, after = text[: b.start], text[b.end : b.end + 40]
+                if energy and not self.role_after.match(after):
+                    unit = a.unit if b.unit is Unit.NONE else b.unit
+                    redo[i + 1] = Quantity(b.value, unit, a.start, a.end)
+        return skip, redo
 
     # -- energy ----------------------------------------------------------------------------
     def _energy(
