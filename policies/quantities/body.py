@@ -12,7 +12,7 @@ from .._context import TextView
 from .._findings import Facts, Finding
 from ..models import Action, Stage
 from .base import _FAST_N, _FAST_U, _FRACTIONS, _HOURS, NumericBase, _age_value, _mass_unit
-from .reader import Quantity
+from .reader import Quantity, Unit
 
 
 class BodyChecks(NumericBase):
@@ -41,11 +41,9 @@ class BodyChecks(NumericBase):
                     out.age = age
             elif self.teen.search(text):
                 out.age = 15
-        if out.tdee is None and (m := self.maintenance_stated.search(text)):
-            raw = (m.group("n") or m.group("m")).replace(",", "")
-            value = float(raw[:-1]) * 1000 if raw.endswith("k") else float(raw)
-            if 1200 <= value <= 6000:
-                out.tdee = value  # "my tdee is about 2400": the ceiling is judged against it
+        if out.tdee is None:
+            stated = self.stated_maintenance(text)
+            out.tdee = stated[0] if stated else None
         if out.female is None:
             if self.female.search(text):
                 out.female = True
@@ -58,6 +56,30 @@ class BodyChecks(NumericBase):
                 for m in self.athlete.finditer(text)
             )
         return out
+
+    def stated_maintenance(self, text: str) -> tuple[float, Quantity] | None:
+        """A maintenance the user states: "my tdee is about 2400", "2.6k maintenance",
+        "maintenance is 11,000 kJ", "I maintain at 2.7k", "TDEE twenty-one hundred"."""
+        words = list(self.maintenance_word.finditer(text))
+        if not words:
+            return None
+        quantities = [q for q in self.reader.quantities(text) if q.is_energy or q.unit is Unit.NONE]
+        for m in words:
+            for q in quantities:
+                if m.end() <= q.start <= m.end() + 30:
+                    gap_ok = self.maintenance_gap_after.fullmatch(text, m.end(), q.start)
+                elif m.start() - 25 <= q.end <= m.start():
+                    gap_ok = self.maintenance_gap_before.fullmatch(text, q.end, m.start())
+                else:
+                    continue
+                if gap_ok is None:
+                    continue
+                kcal = q.kcal if q.is_energy else q.value
+                if kcal is not None and 1.2 <= kcal <= 6:
+                    kcal *= 1000  # "maintenance is two and a half"
+                if kcal is not None and 1200 <= kcal <= 6000:
+                    return kcal, q
+        return None
 
     def _fraction_of_needs(self, view: TextView, stage: Stage, facts: Facts) -> list[Finding]:
         """An intake set as a fraction of needs: "a third of my 2400 maintenance"."""

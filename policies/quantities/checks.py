@@ -64,6 +64,9 @@ class NumericChecker(RateChecks, BodyChecks):
             # "lost 2.3 kg this week, I want to keep exactly this pace": the report is the plan
             mode = Reading(mode.ed_context, mode.calorie_context, habitual=True)
         skip, redo = self._corrections_and_ranges(text, quantities)
+        if (maintenance := self.stated_maintenance(text)) is not None:
+            # the user's maintenance is a fact about them, not a target
+            skip.update(i for i, q in enumerate(quantities) if q.start == maintenance[1].start)
         for i, q in enumerate(quantities):
             if i in skip:
                 continue
@@ -79,6 +82,8 @@ class NumericChecker(RateChecks, BodyChecks):
                 found.extend(self._rate(view, stage, goal, prev, periods, facts, mode.habitual))
             elif q.is_energy or q.unit is Unit.NONE:
                 found.extend(self._energy(view, stage, q, facts, mode))
+            elif q.unit is Unit.PERCENT and self.percent_surplus_after.match(text, q.end):
+                found.extend(self._percent_surplus(view, stage, q))
             elif q.is_mass or q.unit is Unit.PERCENT:
                 found.extend(self._rate(view, stage, q, prev, periods, facts, mode.habitual))
             elif q.unit in (Unit.GRAM, Unit.G_PER_KG, Unit.G_PER_LB):
@@ -129,7 +134,12 @@ class NumericChecker(RateChecks, BodyChecks):
         proposed = mode.calorie_context and q.unit is Unit.NONE and 800 <= q.value <= 6000
         value = q.kcal
         if value is None:
-            if not 300 <= q.value <= 9000 or not self.implicit_after.match(after):
+            stated_role = (
+                self.surplus_before.search(before)
+                or self.deficit_before.search(before)
+                or self.relative_after.match(after)
+            )
+            if not 300 <= q.value <= 9000 or not (self.implicit_after.match(after) or stated_role):
                 return []
             if 1900 <= q.value <= 2100 and self.year_before.search(before):
                 return []
@@ -143,8 +153,12 @@ class NumericChecker(RateChecks, BodyChecks):
             )
             # "eleven hundred a day is my new number": a bare daily-sized number a day, said
             # to a nutrition coach, with no other unit or non-food verb around it
+            loose_talk = bool(
+                calorie_talk and 800 <= q.value <= 9000 and self.loose_verb.search(before)
+            )
             bare_daily = (
-                800 <= q.value <= 4500
+                800 <= q.value <= 9000
+                and (q.value <= 4500 or calorie_talk)
                 and self.per_day.match(after)
                 and not self.other_units.search(sent)
                 and not self.not_food.search(before)
@@ -159,6 +173,9 @@ class NumericChecker(RateChecks, BodyChecks):
                 or capped
                 or (proposed and self.implicit_after.match(after))
                 or bare_daily
+                or stated_role
+                # "my tdee is 1900, going 3000 for the bulk"
+                or loose_talk
                 or self.implicit_before.search(before)
                 or (calorie_talk and self.cut_by.search(before))
                 or (
@@ -174,6 +191,11 @@ class NumericChecker(RateChecks, BodyChecks):
             ):
                 return []
             value = q.value
+            if (unit := self._energy_unit(view.text)) is not None:
+                # "maintenance 10,000 kJ, I'm eating 7,000": the message counts in kJ
+                value = Quantity(q.value, unit, q.start, q.end).kcal or value
+        else:
+            loose_talk = False
         if self.item_after.match(after) and not (
             self.sole_before.search(before) and self.per_day_later.search(after)
         ):
@@ -208,7 +230,7 @@ class NumericChecker(RateChecks, BodyChecks):
             or self.daily_before.search(before)
             or mode.habitual
         ):
-            if stage is Stage.OUTPUT or not (proposed or self._wants(view, q.start)):
+            if stage is Stage.OUTPUT or not (proposed or loose_talk or self._wants(view, q.start)):
                 return []
         if stage is Stage.OUTPUT and q.sign:
             return []  # "1,950 kcal (-466 kcal vs target)": a signed difference, not an intake
@@ -307,6 +329,27 @@ class NumericChecker(RateChecks, BodyChecks):
             f"A surplus of {value:,.0f} kcal a day is more than the {limit:,.0f} kcal (about 20% "
             "of maintenance) that builds muscle without mostly adding fat.",
             "calories", q.start, q.end, limit, value, f"{limit:,.0f} kcal",
+        )]  # fmt: skip
+
+    def _energy_unit(self, text: str) -> Unit | None:
+        """kJ or MJ when every energy figure with a unit in the text uses it."""
+        units = {q.unit for q in self.reader.quantities(text) if q.is_energy}
+        return units.pop() if len(units) == 1 and units <= {Unit.KJ, Unit.MJ} else None
+
+    def _percent_surplus(self, view: TextView, stage: Stage, q: Quantity) -> list[Finding]:
+        """A surplus as a share of maintenance: "30% over maintenance" (20% is the most)."""
+        limit = self.s.max_surplus_fraction * 100
+        before, _ = self._window(view, q, 60, 0)
+        if q.value <= limit or self._bound(before) in ("upper", "upper_strict"):
+            return []
+        if not self._counts(view, stage, q.start, q.end):
+            return []
+        return [Finding(
+            "text.max_surplus", T.CALORIE_MAXIMUM, Severity.WARNING, Action.ADJUST,
+            f"surplus {q.value:.0f}% of maintenance vs max {limit:.0f}%",
+            f"A surplus of {_fmt(q.value)}% over maintenance is more than the {_fmt(limit)}% "
+            "that builds muscle without mostly adding fat.",
+            "calories", q.start, q.end, limit, q.value, f"{_fmt(limit)}%",
         )]  # fmt: skip
 
     # -- protein ---------------------------------------------------------------------------

@@ -271,10 +271,11 @@ class NumberReader:
             if tok in self._small:
                 current += self._small[tok]
             elif tok in self._hundreds:
-                current = (current or 1) * 100
+                current = ((current + fraction) or 1) * 100
+                fraction = 0.0
             elif tok in self._thousands:
-                total += (current or 1) * 1000
-                current = 0
+                total += ((current + fraction) or 1) * 1000  # "three and a half thousand"
+                current = fraction = 0.0
             elif tok == "dozen":
                 current = (current or 1) * 12
             elif tok in self._fractions:
