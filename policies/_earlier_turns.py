@@ -7,7 +7,8 @@ accepts a target the coach refused. The input check gets the last few user messa
 (``context``, oldest first) and reads them here, cheaply, for the numeric and target checks:
 
 - facts stated earlier (sex, weight, age, maintenance) complete what the profile lacks;
-- earlier calorie talk makes a bare number in the follow-up an intake (``Reading``);
+- earlier calorie talk makes a bare number in the follow-up an intake, earlier protein talk
+  makes it grams of protein (``Reading``);
 - a request to repeat or keep what was reported re-reads the earlier turns habitually, and
   an acceptance re-reads them as they were; their numeric and target findings then count for
   this message (with no span in it: the evidence quotes the earlier turn), unless the
@@ -81,7 +82,8 @@ class EarlierTurns:
             or any(q.is_energy or _daily_sized(q) for q in self.reader.quantities(turn))
             for turn in earlier
         )
-        reading = Reading(ed_context=ed_context, calorie_context=talk)
+        protein = len(text.split()) <= _SHORT_WORDS and any("protein" in t for t in earlier)
+        reading = Reading(ed_context=ed_context, calorie_context=talk, protein_context=protein)
         findings: list[Finding] = []
         repeat = self.repeat.search(text) is not None
         if (repeat or self.accept.search(text)) and not self.retreat.search(text):

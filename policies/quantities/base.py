@@ -105,6 +105,8 @@ class NumericBase:
         self.correction, self.range_gap = t.compile("correction"), t.compile("range_gap")
         self.role_after = t.compile("role_after")
         self.relative_after = t.compile("relative_after")
+        self.other_nutrient = t.compile("other_nutrient")
+        self.macro_split = t.compile("macro_split")
         self.framing = Framing()
         self.dates = DateReader()
 

@@ -38,11 +38,14 @@ class Reading:
     is an intake ("1400 then?", "what about 1150").
     ``habitual``: the user asked to repeat what an earlier turn reported ("same as
     yesterday", "keep that pace"), so a past log or loss is read as the target.
+    ``protein_context``: earlier turns talked about protein, so a bare figure proposed now is
+    grams of protein ("nah make it 40").
     """
 
     ed_context: bool = False
     calorie_context: bool = False
     habitual: bool = False
+    protein_context: bool = False
 
 
 class NumericChecker(RateChecks, BodyChecks):
@@ -62,7 +65,7 @@ class NumericChecker(RateChecks, BodyChecks):
             periods = self.reader.periods(text) + self.dates.horizons(text, facts.today)
         if not mode.habitual and self.repeat.search(text):
             # "lost 2.3 kg this week, I want to keep exactly this pace": the report is the plan
-            mode = Reading(mode.ed_context, mode.calorie_context, habitual=True)
+            mode = Reading(mode.ed_context, mode.calorie_context, True, mode.protein_context)
         skip, redo = self._corrections_and_ranges(text, quantities)
         if (maintenance := self.stated_maintenance(text)) is not None:
             # the user's maintenance is a fact about them, not a target
@@ -80,6 +83,10 @@ class NumericChecker(RateChecks, BodyChecks):
             goal = self._bare_goal_weight(view, q, facts)
             if goal is not None:
                 found.extend(self._rate(view, stage, goal, prev, periods, facts, mode.habitual))
+            elif mode.protein_context and q.unit is Unit.NONE and 5 <= q.value <= 250:
+                # "nah make it 40" after talk of protein: grams of protein
+                grams = Quantity(q.value, Unit.GRAM, q.start, q.end)
+                found.extend(self._protein(view, stage, grams, facts, proposed=True))
             elif q.is_energy or q.unit is Unit.NONE:
                 found.extend(self._energy(view, stage, q, facts, mode))
             elif q.unit is Unit.PERCENT and self.percent_surplus_after.match(text, q.end):
@@ -88,6 +95,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 found.extend(self._rate(view, stage, q, prev, periods, facts, mode.habitual))
             elif q.unit in (Unit.GRAM, Unit.G_PER_KG, Unit.G_PER_LB):
                 found.extend(self._protein(view, stage, q, facts))
+        found.extend(self._protein_share(view, stage, quantities, facts))
         found.extend(self._fraction_of_needs(view, stage, facts))
         found.extend(self._fasting(view, stage))
         if stage is not Stage.OUTPUT:
@@ -353,10 +361,60 @@ class NumericChecker(RateChecks, BodyChecks):
         )]  # fmt: skip
 
     # -- protein ---------------------------------------------------------------------------
-    def _protein(self, view: TextView, stage: Stage, q: Quantity, facts: Facts) -> list[Finding]:
+    def _protein_share(
+        self, view: TextView, stage: Stage, quantities: list[Quantity], facts: Facts
+    ) -> list[Finding]:
+        """Protein as a share of calories: "protein at 8% of my 1500 cals", "macros 70/25/5
+        carbs/fat/protein on 1800" (grams = kcal x share / 4 kcal per gram)."""
+        text = view.text
+        share: tuple[float, int, int] | None = None
+        if (m := self.macro_split.search(text)) is not None:
+            names = [m.group(g) for g in ("x", "y", "z")]
+            if "protein" in names:
+                share = (float(m.group("abc"[names.index("protein")])), m.start(), m.end())
+        for q in quantities:
+            if share is None and q.unit is Unit.PERCENT and q.value < 100:
+                near = text[max(0, q.start - 30) : q.start] + text[q.end : q.end + 12]
+                if "protein" in near and not self.other_nutrient.search(near):
+                    share = (q.value, q.start, q.end)
+        if share is None:
+            return []
+        totals = [
+            q.kcal or q.value
+            for q in quantities
+            if (q.is_energy or (q.unit is Unit.NONE and 800 <= q.value <= 6000))
+            and not q.start <= share[1] < q.end
+        ]
+        if not totals:
+            return []
+        percent, start, end = share
+        grams = max(totals) * percent / 100 / 4
+        floor = facts.weight_kg * self.s.protein_floor_g_per_kg if facts.weight_kg else None
+        floor = floor or self.s.protein_floor_g
+        if grams >= floor or not self._counts(view, stage, start, end):
+            return []
+        return [Finding(
+            "text.protein_floor", T.PROTEIN_MINIMUM, Severity.WARNING, Action.ADJUST,
+            f"protein {percent:.0f}% of {max(totals):.0f} kcal = {grams:.0f} g/day vs floor "
+            f"{floor:.0f} g/day",
+            f"{_fmt(percent)}% of {max(totals):,.0f} kcal is about {grams:.0f} g of protein a "
+            f"day, below the minimum of {floor:.0f} g (0.8 g per kg of body weight).",
+            "protein", start, end, floor, grams, None,
+        )]  # fmt: skip
+
+    def _protein(
+        self, view: TextView, stage: Stage, q: Quantity, facts: Facts, proposed: bool = False
+    ) -> list[Finding]:
+        """A daily protein amount below the floor (``proposed``: a follow-up's bare figure)."""
         before, after = self._window(view, q, 60, 50)
         sent = view.text[slice(*view.sentence_at(q.start))]
-        if "protein" not in sent:
+        per_kg = q.unit in (Unit.G_PER_KG, Unit.G_PER_LB)
+        if (
+            "protein" not in sent
+            and not proposed
+            and not (per_kg and not self.other_nutrient.search(sent))
+        ):
+            # "At 90 kg, 0.5 g per kilo is all you need": grams per kilo are protein talk
             return []
         if (
             q.unit is Unit.GRAM
@@ -365,21 +423,20 @@ class NumericChecker(RateChecks, BodyChecks):
         ):
             return []  # "dinner under 500 kcal with 40 g protein": one meal, not the day
         if q.unit is Unit.GRAM:
-            other_nutrient = re.search(
-                r"\b(?:carbs?|carbohydrates?|fat|fats|fib(?:er|re)|sugars?|salt|sodium|creatine|caffeine"
-                r"|alcohol|water)\b",
-                sent,
+            other_nutrient = self.other_nutrient.search(sent)
+            named = (
+                self.protein_after.match(after) or self.protein_before.search(before) or proposed
             )
-            named = self.protein_after.match(after) or self.protein_before.search(before)
             if not named and (other_nutrient or not self.per_day.match(after)):
                 return []
-            if self.protein_item.match(after) or self.item_before.search(before):
+            if self.protein_item.match(after) or (self.item_before.search(before) and not proposed):
                 return []
             if self.past_intake.search(before) and not self.habitual.match(after):
                 return []
             if not (self.per_day.match(re.sub(r"^\s*(?:of\s+)?protein", "", after))
                     or self.intake_before.search(before)
-                    or self.protein_before.search(before)):  # fmt: skip
+                    or self.protein_before.search(before)
+                    or proposed):  # fmt: skip
                 if stage is Stage.OUTPUT or not self._wants(view, q.start):
                     return []
             floor = (facts.weight_kg * self.s.protein_floor_g_per_kg if facts.weight_kg

@@ -146,7 +146,7 @@ class NumberReader:
         words = (
             rf"\b(?:(?:a|an)\s+)?{word}"
             rf"(?:(?:{join}|\s+a\s+|\s+of\s+|\s*){word}|\s+point\s+{word})*\b"
-            r"(?:\s+of\b|\s+an?(?=\s+(?:kilo|kg|pound|lb|stone)))?"
+            r"(?:\s+of\b|\s+an?(?=\s+(?:kilo|kg|pound|lb|stone|gram|g\b)))?"
         )
         hundreds = "|".join(sorted(self._hundreds, key=len, reverse=True))
         self._number = re.compile(
