@@ -92,12 +92,44 @@ class EarlierTurns:
                 for q in self.reader.quantities(text)
                 if q.unit is not Unit.NONE or _daily_sized(q)
             }
+            again = Reading(calorie_context=talk, habitual=repeat)
             for turn in reversed(earlier):
-                carried = self._carried(turn, facts, Reading(habitual=repeat), own)
+                carried = self._carried(turn, facts, again, own)
                 if carried:
                     findings.extend(carried)
                     break
+        if not findings and not self.retreat.search(text):
+            findings.extend(self._joined_rate(text, earlier, facts))
         return FollowUp(facts, reading, findings)
+
+    def _joined_rate(self, text: str, earlier: list[str], facts: Facts) -> list[Finding]:
+        """A loss and its deadline split across turns ("want to be 60 for my bday" ... "bday
+        is in 3 weeks btw"; "vacation in 4 weeks" ... "need 8kg off by then"): the rate
+        read from the turns together, when the earlier turns alone give none."""
+        now = self.reader.quantities(text)
+        has_amount = any(q.is_mass for q in now)
+        has_span = bool(self.reader.periods(text) or self.numeric.dates.horizons(text, facts.today))
+        if not (has_amount or has_span):
+            return []
+        before = ". ".join(earlier[-2:])
+        alone = self._rates(before, facts)
+        if alone:
+            return []
+        joined = f"{before}. {text}"
+        found = self._rates(joined, facts)
+        for f in found:
+            excerpt = joined[max(0, f.start) : f.end]
+            f.evidence = f'with earlier messages, "{excerpt}": {f.evidence}'
+            f.start = f.end = -1
+        return found
+
+    def _rates(self, text: str, facts: Facts) -> list[Finding]:
+        view = self.ctx.view(text)
+        return [
+            f
+            for f in self.numeric.check(view, Stage.INPUT, facts, Reading())
+            if f.type is T.WEIGHT_LOSS_RATE and f.policy_id == "text.loss_rate"
+        ]
 
     def _carried(self, turn: str, facts: Facts, reading: Reading, own: set[Unit]) -> list[Finding]:
         view = self.ctx.view(turn)

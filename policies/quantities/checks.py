@@ -83,6 +83,15 @@ class NumericChecker(RateChecks, BodyChecks):
             goal = self._bare_goal_weight(view, q, facts)
             if goal is not None:
                 found.extend(self._rate(view, stage, goal, prev, periods, facts, mode.habitual))
+            elif (
+                mode.habitual
+                and q.unit is Unit.NONE
+                and 0.2 <= q.value <= 15
+                and self.loss_verb.search(text, max(0, q.start - 12), q.start)
+            ):
+                # "lost 1.8 this week" before "keep that pace": kilos (pounds if the text uses them)
+                mass = Quantity(q.value, self._mass_in(text) or Unit.KG, q.start, q.end)
+                found.extend(self._rate(view, stage, mass, prev, periods, facts, True))
             elif mode.protein_context and q.unit is Unit.NONE and 5 <= q.value <= 250:
                 # "nah make it 40" after talk of protein: grams of protein
                 grams = Quantity(q.value, Unit.GRAM, q.start, q.end)
@@ -147,7 +156,9 @@ class NumericChecker(RateChecks, BodyChecks):
                 or self.deficit_before.search(before)
                 or self.relative_after.match(after)
             )
-            if not 300 <= q.value <= 9000 or not (self.implicit_after.match(after) or stated_role):
+            if not 300 <= q.value <= 9000 or not (
+                self.implicit_after.match(after) or stated_role or proposed
+            ):
                 return []
             if 1900 <= q.value <= 2100 and self.year_before.search(before):
                 return []
@@ -179,7 +190,11 @@ class NumericChecker(RateChecks, BodyChecks):
             if not (
                 loose
                 or capped
-                or (proposed and self.implicit_after.match(after))
+                or (
+                    proposed
+                    and not self.other_units.search(sent)
+                    and not self.not_food.search(before)
+                )
                 or bare_daily
                 or stated_role
                 # "my tdee is 1900, going 3000 for the bulk"
