@@ -119,6 +119,7 @@ class NumberReader:
     """Compiled number, unit and period patterns; build once per engine."""
 
     def __init__(self) -> None:
+        self._last: tuple[str, list[Quantity]] | None = None
         t = load_table("units")
         self._small = {**t.values("small"), **t.values("foreign")}
         self._hundreds = t.values("hundreds")
@@ -193,7 +194,19 @@ class NumberReader:
 
     # -- numbers -----------------------------------------------------------------------
     def quantities(self, text: str) -> list[Quantity]:
-        """Every number in ``text`` with the unit that follows it (``Unit.NONE`` if none)."""
+        """Every number in ``text`` with the unit that follows it (``Unit.NONE`` if none).
+
+        The last text's reading is kept: one check asks for it several times (roles,
+        maintenance, units); treat the quantities as read-only.
+        """
+        cached = self._last
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        found = self._read(text)
+        self._last = (text, found)
+        return found
+
+    def _read(self, text: str) -> list[Quantity]:
         found: list[Quantity] = []
         for m in self._number.finditer(text):
             value = self._value(m)
