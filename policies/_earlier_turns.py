@@ -68,6 +68,7 @@ class EarlierTurns:
         self.repeat = t.compile("repeat_request")
         self.accept = t.compile("accept_followup")
         self.retreat = t.compile("retreat")
+        self.question = t.compile("question")
         self.calorie_talk = t.compile("calorie_talk")
 
     def read(self, text: str, context: Sequence[str], facts: Facts, ed_context: bool) -> FollowUp:
@@ -86,7 +87,8 @@ class EarlierTurns:
         reading = Reading(ed_context=ed_context, calorie_context=talk, protein_context=protein)
         findings: list[Finding] = []
         repeat = self.repeat.search(text) is not None
-        if (repeat or self.accept.search(text)) and not self.retreat.search(text):
+        accept = self.accept.search(text) is not None and not self.question.search(text)
+        if (repeat or accept) and not self.retreat.search(text):
             own: set[Unit] = {
                 q.unit
                 for q in self.reader.quantities(text)

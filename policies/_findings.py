@@ -38,3 +38,4 @@ class Facts:
     tdee: float | None = None
     athlete: bool = False
     today: dt.date | None = None  # the engine's clock, for deadlines ("by June 3rd")
+    tdee_stated: bool = False  # the maintenance was said, not estimated from the profile

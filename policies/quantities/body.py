@@ -22,7 +22,13 @@ class BodyChecks(NumericBase):
     def complete_facts(self, text: str, facts: Facts) -> Facts:
         """Fill what the profile lacks from what the text says (weight, age, sex, athlete)."""
         out = Facts(
-            facts.weight_kg, facts.female, facts.age, facts.tdee, facts.athlete, facts.today
+            facts.weight_kg,
+            facts.female,
+            facts.age,
+            facts.tdee,
+            facts.athlete,
+            facts.today,
+            facts.tdee_stated,
         )
         if out.weight_kg is None and (
             m := self.weight_stated.search(text)
@@ -41,9 +47,8 @@ class BodyChecks(NumericBase):
                     out.age = age
             elif self.teen.search(text):
                 out.age = 15
-        if out.tdee is None:
-            stated = self.stated_maintenance(text)
-            out.tdee = stated[0] if stated else None
+        if not out.tdee_stated and (stated := self.stated_maintenance(text)) is not None:
+            out.tdee, out.tdee_stated = stated[0], True  # said beats estimated from the profile
         if out.female is None:
             if self.female.search(text):
                 out.female = True

@@ -148,7 +148,12 @@ class NumericChecker(RateChecks, BodyChecks):
         before, after = self._window(view, q, 70, 60)
         ed_context = mode.ed_context
         # "1400 then?" after talk of calories: a bare number in a follow-up is an intake
-        proposed = mode.calorie_context and q.unit is Unit.NONE and 800 <= q.value <= 6000
+        proposed = (
+            mode.calorie_context
+            and q.unit is Unit.NONE
+            and 800 <= q.value <= 6000
+            and not self.item_after.match(view.text, q.end)  # "like 1100 so far"
+        )
         value = q.kcal
         if value is None:
             stated_role = (
@@ -173,10 +178,15 @@ class NumericChecker(RateChecks, BodyChecks):
             # "eleven hundred a day is my new number": a bare daily-sized number a day, said
             # to a nutrition coach, with no other unit or non-food verb around it
             loose_talk = bool(
-                calorie_talk and 800 <= q.value <= 9000 and self.loose_verb.search(before)
+                stage is not Stage.OUTPUT
+                and calorie_talk
+                and 800 <= q.value <= 9000
+                and self.loose_verb.search(before)
             )
             bare_daily = (
-                800 <= q.value <= 9000
+                stage is not Stage.OUTPUT
+                and not self.ctx.has(self.ctx.refusal, view, view.sentence_at(q.start))
+                and 800 <= q.value <= 9000
                 and (q.value <= 4500 or calorie_talk)
                 and self.per_day.match(after)
                 and not self.other_units.search(sent)
@@ -263,6 +273,7 @@ class NumericChecker(RateChecks, BodyChecks):
         out = self._floor_finding(stage, q, daily, facts, bound)
         if (
             facts.tdee is not None
+            and facts.tdee_stated  # an estimate from the profile is too rough for this
             and bound not in ("upper", "upper_strict")
             and facts.tdee - daily > self.s.max_deficit_kcal
         ):
@@ -293,7 +304,8 @@ class NumericChecker(RateChecks, BodyChecks):
         ):
             return []
         out = [self._deficit_finding(q, value)]
-        if facts.tdee is not None and facts.tdee - value < self._floor(facts):
+        relative = self.relative_after.match(view.text, q.end) is not None
+        if relative and facts.tdee is not None and facts.tdee - value < self._floor(facts):
             # "1200 under my maintenance of 2400" as a man: the intake left is under the floor
             out.extend(self._floor_finding(stage, q, facts.tdee - value, facts))
         return out

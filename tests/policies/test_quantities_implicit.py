@@ -126,7 +126,9 @@ def test_deadline_uses_the_engine_clock() -> None:
     assert T.WEIGHT_LOSS_RATE in _types(late, text)
 
 
-def test_profile_maintenance_makes_a_deep_intake_a_rate(engine: PolicyEngine) -> None:
+def test_only_a_stated_maintenance_makes_a_deep_intake_a_rate(engine: PolicyEngine) -> None:
     profile = PolicyProfile(sex="male", birth_year=1990, height_cm=185, weight_kg=95,
                             activity_level="very_active")  # fmt: skip
-    assert T.WEIGHT_LOSS_RATE in _types(engine, "I'll eat 1600 calories a day", profile)
+    assert T.WEIGHT_LOSS_RATE not in _types(engine, "I'll eat 1600 calories a day", profile)
+    stated = "my maintenance is 3200, I'll eat 1600 calories a day"
+    assert T.WEIGHT_LOSS_RATE in _types(engine, stated, profile)
