@@ -3,6 +3,7 @@ intakes, long fasts, minors and underweight people asking to lose weight."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from persistence.enums import PolicyViolationType as T
@@ -21,15 +22,7 @@ class BodyChecks(NumericBase):
     # -- facts stated in the text ------------------------------------------------------------
     def complete_facts(self, text: str, facts: Facts) -> Facts:
         """Fill what the profile lacks from what the text says (weight, age, sex, athlete)."""
-        out = Facts(
-            facts.weight_kg,
-            facts.female,
-            facts.age,
-            facts.tdee,
-            facts.athlete,
-            facts.today,
-            facts.tdee_stated,
-        )
+        out = dataclasses.replace(facts)
         if out.weight_kg is None and (
             m := self.weight_stated.search(text)
             or self.weight_now.search(text)
