@@ -53,6 +53,8 @@ async def enforce_rate_limit(state: AppState, *, key: str, limit: int, window_s:
         return
     decision = await state.rate_limiter.hit(key, limit=limit, window_s=window_s)
     if not decision.allowed:
+        if state.telemetry is not None:
+            state.telemetry.rate_limited(key.partition(":")[0])  # "auth" or "user"
         raise ApiError(
             429,
             f"too many requests; retry in {decision.retry_after_header} s",

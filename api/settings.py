@@ -44,4 +44,3 @@ class ApiSettings(BaseSettings):
     gc_tuning: bool = Field(
         default=True, description="freeze startup objects, fewer GC pauses (coach serve)"
     )
-    log_level: str = "INFO"

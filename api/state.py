@@ -16,6 +16,7 @@ from api.security import TokenCodec
 from api.settings import ApiSettings
 from coach.engine import CoachEngine
 from coach.settings import CoachSettings
+from persistence.observability import ObservabilitySettings, Telemetry
 from persistence.settings import DatabaseSettings
 from persistence.storage import ObjectStorage
 from tools.cache import MemoryToolCache, ToolCache
@@ -35,6 +36,7 @@ class AppConfig:
     api: ApiSettings = field(default_factory=ApiSettings)
     tools: ToolSettings = field(default_factory=ToolSettings)
     coach: CoachSettings = field(default_factory=CoachSettings)
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
     extra: dict[str, BaseSettings] = field(default_factory=dict)
 
 
@@ -55,3 +57,4 @@ class AppState:
     mailer: Mailer = field(default_factory=LoggingMailer)
     rate_limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
     coach_engine: CoachEngine | None = None
+    telemetry: Telemetry | None = None

@@ -293,7 +293,7 @@ def serve(
     if not reuse_port:
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", backlog=2048)
         return
-    from coach.cli import reuse_port_socket
+    from coach.serve_cli import reuse_port_socket
 
     config = uvicorn.Config(app, log_level="warning", backlog=2048)
     uvicorn.Server(config).run(sockets=[reuse_port_socket("127.0.0.1", port)])

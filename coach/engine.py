@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import importlib.metadata
 import json
 import logging
 import uuid
@@ -39,11 +38,13 @@ from coach.events import ChatEvent, EventCounter
 from coach.history import BudgetHistory, ContextState, budget_processor
 from coach.instructions import PinnedFacts, build_instructions
 from coach.models import ModelFactory
+from coach.observe import observe_turn
 from coach.release import Releaser
 from coach.settings import MODEL_TIERS, CoachSettings
 from coach.summarizer import ExtractiveSummarizer, LLMSummarizer, Summarizer
 from coach.tokens import TOOL_OVERHEAD, text_tokens
 from coach.turn import CoachDeps, Turn, get_tool_deps
+from coach.version import app_version
 from persistence.enums import SessionStatus
 from persistence.errors import NotFound
 from persistence.models import AISession, table_of
@@ -58,20 +59,14 @@ from tools.toolset import build_coach_toolset
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
 
+    from persistence.observability import Telemetry
+
 log = logging.getLogger(__name__)
 
 
 def utc_now() -> dt.datetime:
     """The wall clock in UTC (the default clock)."""
     return dt.datetime.now(dt.UTC)
-
-
-def app_version() -> str:
-    """The installed package version (``unknown`` when not installed)."""
-    try:
-        return importlib.metadata.version("sleek-coach")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
 
 
 class _ClockAdapter:
@@ -124,12 +119,14 @@ class CoachEngine:
         models: Mapping[str, Model] | None = None,
         tool_settings: ToolSettings | None = None,
         include_tools: frozenset[str] | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         """``event_log`` defaults to a Redis stream on ``redis`` when given, else to the
         backend the settings choose. ``models`` registers named models (scripted
         ``FunctionModel`` s in tests and evals) usable as specs. ``include_tools`` limits
         the agent's toolset to these registry tools (all of them by default); an unknown
-        name is a ``ValueError``."""
+        name is a ``ValueError``. ``telemetry`` (the server's) gets each turn's metrics, the
+        tools' calls and, with tracing on, pydantic-ai's spans of every run."""
         self._session_factory = session_factory
         self._cache = cache
         self._policy = policy
@@ -162,6 +159,9 @@ class CoachEngine:
             capabilities=[BudgetHistory(budget_processor)],
             name="sleek-coach",
         )
+        self._telemetry = telemetry
+        if telemetry is not None and telemetry.tracing is not None:
+            self._agent.instrument = telemetry.agent_instrumentation()
         self._version = app_version()
         self._turns: dict[asyncio.Task[None], Turn] = {}
         self._start_gate = StartGate(settings.coach_start_concurrency)
@@ -286,7 +286,7 @@ class CoachEngine:
         (deactivated, or deleted, while its access token lives): that refusal then ends
         the stream with an ``error`` event ``account_inactive`` and nothing is stored.
         """
-        return self._turn(
+        events = self._turn(
             user_id=user_id,
             message=message,
             session_id=session_id,
@@ -294,6 +294,7 @@ class CoachEngine:
             model=model,
             announce_new=announce_new,
         )
+        return events if self._telemetry is None else observe_turn(events, self._telemetry)
 
     def _check_message(self, message: str) -> str:
         text = message.strip()
@@ -399,6 +400,7 @@ class CoachEngine:
             policy_profile=profile,
             # The tool-call rows are written with the turn, in its one transaction.
             audit_deferred=True,
+            telemetry=self._telemetry,
         )
         return Turn(
             agent=self._agent,

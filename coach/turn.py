@@ -64,6 +64,7 @@ from coach.history import (
 )
 from coach.release import Release, Releaser
 from coach.settings import CoachSettings
+from persistence.observability import bind_turn
 from policies import Action, Decision, PolicyEngine, PolicyProfile, record_violations
 from tools import (
     ToolDeps,
@@ -213,6 +214,7 @@ class Turn:
 
     async def run_task(self) -> None:
         """The task body: events, the agent run, persistence; never leaks an exception."""
+        bind_turn(self.turn_id, self.claimed.session_id)  # on every log record of the turn
         try:
             if self.opening_event is None:  # run without the engine's consumer
                 self.queue.put_nowait(self.opening())

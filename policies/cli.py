@@ -3,19 +3,20 @@
 Contract (kept exactly; independent corpora are scored through it)::
 
     coach policy check --stage input|plan|output (--text TEXT | --jsonl FILE)
-                       [--profile JSON] [--plan JSON] [--context JSON]
+                       [--profile JSON] [--plan JSON] [--context JSON] [--format json|table]
 
 prints ``{"id", "decision", "violations": [{"type", "severity", "action"}], "message"}`` per
-input. ``--text`` gives ``"id": null``. ``--jsonl`` lines are ``{"id", "text"}`` (input and
-output stages) or ``{"id", "profile", "plan"}`` (plan stage); extra keys are ignored and a
-line's own ``profile`` overrides ``--profile``. An input line may carry ``"context": [earlier
-user messages, oldest first]`` (``--context JSON`` for ``--text``) so that a follow-up is
-judged with what it refers to. For the plan stage, ``--plan JSON`` (or
-``--text JSON``) checks one plan. Bad input (invalid JSON, unknown stage, missing
+input (``--format json``, the default; ``table`` is for people). ``--text`` gives
+``"id": null``. ``--jsonl`` lines are ``{"id", "text"}`` (input and output stages) or
+``{"id", "profile", "plan"}`` (plan stage); extra keys are ignored and a line's own
+``profile`` overrides ``--profile``. An input line may carry ``"context": [earlier user
+messages, oldest first]`` (``--context JSON`` for ``--text``) so that a follow-up is judged
+with what it refers to. For the plan stage, ``--plan JSON`` (or ``--text JSON``)
+checks one plan. Bad input (invalid JSON, unknown stage, missing
 ``--text``/``--jsonl``, invalid fields) prints an error naming the problem and exits with
 code 2. Nothing touches a database.
 
-``coach/cli.py`` mounts ``policy_app`` as ``coach policy``.
+``coach.main`` mounts ``policy_app`` as ``coach policy``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
+
+from persistence.cli import OutputFormat
 
 from .engine import PolicyEngine
 from .models import Decision, PlanProposal, PolicyProfile
@@ -92,19 +95,32 @@ def _context(value: Any, what: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _row(item_id: Any, decision: Decision) -> str:
-    return json.dumps(
-        {
-            "id": item_id,
-            "decision": decision.action.value,
-            "violations": [
-                {"type": v.type.value, "severity": v.severity.value, "action": v.action.value}
-                for v in decision.violations
-            ],
-            "message": decision.message,
-        },
-        ensure_ascii=False,
-    )
+def _row(item_id: Any, decision: Decision) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "decision": decision.action.value,
+        "violations": [
+            {"type": v.type.value, "severity": v.severity.value, "action": v.action.value}
+            for v in decision.violations
+        ],
+        "message": decision.message,
+    }
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "decision", "violations", "message")
+    for row in rows:
+        violations = ", ".join(f"{v['type']} ({v['action']})" for v in row["violations"])
+        table.add_row(
+            "" if row["id"] is None else str(row["id"]),
+            row["decision"],
+            violations or "-",
+            row["message"] or "",
+        )
+    Console().print(table)
 
 
 def _read_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -138,6 +154,10 @@ def check(
         str | None,
         typer.Option("--context", help="Earlier user messages as a JSON list (input stage)."),
     ] = None,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="json: one object a line (the contract); table"),
+    ] = OutputFormat.JSON,
 ) -> None:
     """Check texts or plans and print one JSON decision per line."""
     base_profile = (
@@ -170,18 +190,19 @@ def check(
                 turns = _context(item.get("context"), f"{where} context")
                 jobs.append((item.get("id"), item["text"], own or base_profile, turns))
     elif stage is CliStage.PLAN:
-        raw = plan if plan is not None else text
-        if raw is None:
+        if plan is None and text is None:
             raise _fail("the plan stage needs --plan JSON (or --jsonl FILE)")
-        jobs.append(
-            (None, _model(PlanProposal, _parse_json(raw, "--plan"), "plan"), base_profile, ())
-        )
+        # The option the plan came from is the one named in errors.
+        raw, option = (plan, "--plan") if plan is not None else (text or "", "--text")
+        what = option if option == "--plan" else "--text (the plan stage reads a plan as JSON)"
+        jobs.append((None, _model(PlanProposal, _parse_json(raw, what), "plan"), base_profile, ()))
     else:
         if text is None:
             raise _fail("give --text TEXT or --jsonl FILE")
         jobs.append((None, text, base_profile, base_context))
 
     engine = PolicyEngine(PolicySettings())
+    rows = []
     for item_id, payload, item_profile, turns in jobs:
         if isinstance(payload, PlanProposal):
             decision = engine.check_plan(payload, item_profile)
@@ -189,4 +210,9 @@ def check(
             decision = engine.check_input(payload, item_profile, context=turns)
         else:
             decision = engine.check_output(payload, item_profile)
-        typer.echo(_row(item_id, decision))
+        if fmt is OutputFormat.JSON:
+            typer.echo(json.dumps(_row(item_id, decision), ensure_ascii=False))
+        else:
+            rows.append(_row(item_id, decision))
+    if fmt is OutputFormat.TABLE:
+        _print_table(rows)

@@ -11,8 +11,9 @@ Regexes are compiled once, in the constructor; checks are pure functions of thei
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from persistence.enums import Sex
 
@@ -36,6 +37,9 @@ from .models import (
 from .referrals import region_for_timezone
 from .settings import PolicySettings
 
+if TYPE_CHECKING:
+    from persistence.observability import Telemetry
+
 POLICY_VERSION = "1.0.0"
 #: Text checks remembered per engine. Replies repeat sentences (templates, the user's own
 #: figures), and a check is a pure function of its key, so a hit is the same decision.
@@ -56,9 +60,12 @@ class PolicyEngine:
         settings: PolicySettings | None = None,
         *,
         today: Callable[[], dt.date] = _utc_today,
+        telemetry: Telemetry | None = None,
     ) -> None:
+        """``telemetry`` counts every check's decision and traces it (a span per check)."""
         self.settings = settings if settings is not None else PolicySettings()
         self._today = today
+        self._telemetry = telemetry
         self._text = TextChecker(self.settings)
         self._plans = PlanChecker(self.settings)
         self._memo: dict[tuple[Any, ...], Decision] = {}
@@ -77,18 +84,21 @@ class PolicyEngine:
         three are read so that a follow-up ("fine, 1100 then", "same as yesterday") is judged
         with what it refers to.
         """
+        started = time.time_ns() if self._telemetry is not None else 0
         turns = tuple(c for c in (context or ())[-MAX_TURNS:] if c.strip())
-        return self._check_text(text, Stage.INPUT, profile, turns)
+        return self._observed(self._check_text(text, Stage.INPUT, profile, turns), started)
 
     def check_output(self, text: str, profile: PolicyProfile | None = None) -> Decision:
         """Check a sentence or chunk of the coach's reply; adjust amends it, block replaces it."""
-        return self._check_text(text, Stage.OUTPUT, profile)
+        started = time.time_ns() if self._telemetry is not None else 0
+        return self._observed(self._check_text(text, Stage.OUTPUT, profile), started)
 
     def check_plan(self, plan: PlanProposal, profile: PolicyProfile | None = None) -> Decision:
         """Check a proposed plan; adjust moves it to the nearest safe plan, block when none."""
+        started = time.time_ns() if self._telemetry is not None else 0
         profile = profile or PolicyProfile()
         outcome = self._plans.check(plan, profile, self._today().year)
-        return self._plan_decision(Stage.PLAN, outcome, profile)
+        return self._observed(self._plan_decision(Stage.PLAN, outcome, profile), started)
 
     def check_tool_args(
         self, tool_name: str, args: Mapping[str, Any], profile: PolicyProfile | None = None
@@ -98,6 +108,24 @@ class PolicyEngine:
         ``adjusted_args`` carries the arguments moved to their nearest safe values (under the
         tool's own keys and units) when the decision is ``adjust``.
         """
+        started = time.time_ns() if self._telemetry is not None else 0
+        return self._observed(self._check_tool_args(tool_name, args, profile), started)
+
+    # -- internals ---------------------------------------------------------------------------
+    def _observed(self, decision: Decision, started_ns: int) -> Decision:
+        """``decision``, reported to the telemetry (when there is one)."""
+        if self._telemetry is not None:
+            self._telemetry.policy_checked(
+                decision.stage.value,
+                decision.action.value,
+                [(v.type.value, v.action.value) for v in decision.violations],
+                started_ns,
+            )
+        return decision
+
+    def _check_tool_args(
+        self, tool_name: str, args: Mapping[str, Any], profile: PolicyProfile | None
+    ) -> Decision:
         year = self._today().year
         split = split_tool_args(args, profile or PolicyProfile(), year)
         outcome = self._plans.check(split.plan, split.profile, year) if split.plan else None
@@ -127,7 +155,6 @@ class PolicyEngine:
             changes=changes if action is Action.ADJUST else (),
         )
 
-    # -- internals ---------------------------------------------------------------------------
     def _facts(self, profile: PolicyProfile | None) -> Facts:
         today = self._today()
         if profile is None:

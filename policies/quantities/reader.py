@@ -197,14 +197,14 @@ class NumberReader:
         """Every number in ``text`` with the unit that follows it (``Unit.NONE`` if none).
 
         The last text's reading is kept: one check asks for it several times (roles,
-        maintenance, units); treat the quantities as read-only.
+        maintenance, units); the quantities are shared, so treat them as read-only.
         """
         cached = self._last
         if cached is not None and cached[0] == text:
-            return cached[1]
+            return list(cached[1])
         found = self._read(text)
         self._last = (text, found)
-        return found
+        return list(found)
 
     def _read(self, text: str) -> list[Quantity]:
         found: list[Quantity] = []

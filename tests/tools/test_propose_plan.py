@@ -202,6 +202,7 @@ async def test_incoherent_policy_adjustment_is_rebuilt_around_its_calories(
         weight_kg=95.0,
         height_cm=180.0,
         goal=GoalType.FAT_LOSS,
+        tdee_kcal=2158.0 + 0.84 * 7700 / 7,
     )
     assert final.calories_kcal == 2158.0 and final.weekly_change_kg == -0.84
     assert final.protein_g == pytest.approx(190.0)  # 2.0 g/kg x 95 kg, as the policy kept it
@@ -239,8 +240,24 @@ async def test_coherent_policy_adjustment_is_kept_as_is(session_factory: Factory
         weight_kg=95.0,
         height_cm=180.0,
         goal=GoalType.FAT_LOSS,
+        tdee_kcal=2000.0 + 0.5 * 7700 / 7,
     )
     assert final == adjusted
+
+
+def test_slowed_rate_gets_the_calories_it_implies() -> None:
+    # A policy that slows -0.91 to -0.82 kg/week but keeps the faster plan's calories.
+    tdee = 2754.0
+    adjusted = PlanProposal(calories_kcal=1754.0, weekly_change_kg=-0.82)
+    balanced = plan_module._energy_balanced(adjusted, tdee)
+    assert balanced.calories_kcal == pytest.approx(tdee - 0.82 * 7700 / 7)
+    assert balanced.weekly_change_kg == pytest.approx(-0.82)
+    # Calories raised (to a floor) without touching the rate: the rate follows them.
+    floored = plan_module._energy_balanced(
+        PlanProposal(calories_kcal=1500.0, weekly_change_kg=-0.91), 2310.0
+    )
+    assert floored.calories_kcal == 1500.0
+    assert floored.weekly_change_kg == pytest.approx(-810 * 7 / 7700)
 
 
 @pytest.mark.parametrize(
