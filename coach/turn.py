@@ -59,7 +59,12 @@ from coach import sessions
 from coach.admission import StartGate, StartTicket
 from coach.event_log import EventLog
 from coach.events import ChatEvent, EventCounter
-from coach.history import ContextState, dump_messages_json, load_messages_json
+from coach.history import (
+    ContextState,
+    dump_messages_json,
+    last_user_prompts,
+    load_messages_json,
+)
 from coach.release import Release, Releaser
 from coach.settings import CoachSettings
 from persistence.errors import outage_of
@@ -292,7 +297,9 @@ class Turn:
     def _check_input(self) -> Decision | None:
         if self.policy is None:
             return None
-        decision = self.policy.check_input(self.message, self.policy_profile)
+        # the session's last user messages, so a follow-up is judged with what it refers to
+        earlier = last_user_prompts(self.claimed.history_json, 3)
+        decision = self.policy.check_input(self.message, self.policy_profile, context=earlier)
         if decision.violations:
             self.policy_records.append(PolicyRecord(decision, self.message))
         return decision
