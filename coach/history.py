@@ -26,6 +26,7 @@ did not store itself (nothing, usually) instead of the whole tail.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -96,6 +97,25 @@ def load_messages_json(text: str | bytes | None) -> list[ModelMessage]:
     if not text or text in ("[]", b"[]"):
         return []
     return list(ModelMessagesTypeAdapter.validate_json(text))
+
+
+def last_user_prompts(text: str | bytes | None, last: int) -> list[str]:
+    """The ``last`` user prompts of stored JSON history, oldest first.
+
+    For the input policy check, before the agent runs: a plain JSON scan of the stored
+    messages (no model validation), so reading the history costs one ``json.loads``.
+    """
+    if not text or text in ("[]", b"[]") or last <= 0:
+        return []
+    found: list[str] = []
+    for message in reversed(json.loads(text)):
+        for part in reversed(message.get("parts") or ()):
+            content = part.get("content")
+            if part.get("part_kind") == "user-prompt" and isinstance(content, str):
+                found.append(content)
+                if len(found) == last:
+                    return found[::-1]
+    return found[::-1]
 
 
 #: Sessions whose history a process keeps between turns (least recently used dropped).

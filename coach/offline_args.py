@@ -5,7 +5,7 @@ energy ("1,800 calories", "7500 kJ"), protein ("150 g of protein"), a weekly cha
 a week", "a pound a week", "4 kg in 8 weeks"), a target weight ("to be 75 kg") and a
 deadline ("by the end of August", "by 2025-09-20"), a length ("12-week", "three months"),
 a pace word and a goal. Quantities and time spans are read by the policies' number reader
-(:class:`policies.numbers.NumberReader`), the same reading the safety checks use; dates
+(:class:`policies.quantities.NumberReader`), the same reading the safety checks use; dates
 are resolved against the turn's "today".
 """
 
@@ -18,7 +18,7 @@ import re
 from typing import Any, Final
 
 from coach.text_numbers import normalise_numbers
-from policies.numbers import NumberReader, Quantity, Unit
+from policies.quantities import NumberReader, Quantity, Unit
 
 _UNIT_DAYS: Final = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}
 #: Counts still in words after :func:`normalise_numbers` (which leaves a lone "a" alone).

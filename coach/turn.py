@@ -64,6 +64,7 @@ from coach.history import (
     HistoryCache,
     HistoryVersion,
     dump_messages_json,
+    last_user_prompts,
     load_messages_json,
 )
 from coach.release import Release, Releaser
@@ -305,7 +306,9 @@ class Turn:
     def _check_input(self) -> Decision | None:
         if self.policy is None:
             return None
-        decision = self.policy.check_input(self.message, self.policy_profile)
+        # the session's last user messages, so a follow-up is judged with what it refers to
+        earlier = last_user_prompts(self.claimed.history_json, 3)
+        decision = self.policy.check_input(self.message, self.policy_profile, context=earlier)
         if decision.violations:
             self.policy_records.append(PolicyRecord(decision, self.message))
         return decision

@@ -3,13 +3,15 @@
 Contract (kept exactly; independent corpora are scored through it)::
 
     coach policy check --stage input|plan|output (--text TEXT | --jsonl FILE)
-                       [--profile JSON] [--plan JSON] [--format json|table]
+                       [--profile JSON] [--plan JSON] [--context JSON] [--format json|table]
 
 prints ``{"id", "decision", "violations": [{"type", "severity", "action"}], "message"}`` per
 input (``--format json``, the default; ``table`` is for people). ``--text`` gives
 ``"id": null``. ``--jsonl`` lines are ``{"id", "text"}`` (input and output stages) or
 ``{"id", "profile", "plan"}`` (plan stage); extra keys are ignored and a line's own
-``profile`` overrides ``--profile``. For the plan stage, ``--plan JSON`` (or ``--text JSON``)
+``profile`` overrides ``--profile``. An input line may carry ``"context": [earlier user
+messages, oldest first]`` (``--context JSON`` for ``--text``) so that a follow-up is judged
+with what it refers to. For the plan stage, ``--plan JSON`` (or ``--text JSON``)
 checks one plan. Bad input (invalid JSON, unknown stage, missing
 ``--text``/``--jsonl``, invalid fields) prints an error naming the problem and exits with
 code 2. Nothing touches a database.
@@ -85,6 +87,14 @@ def _model(cls: type[M], value: Any, what: str) -> M:
         raise _fail(problems) from None
 
 
+def _context(value: Any, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(f"{what} must be a JSON list of strings (earlier user messages)")
+    return tuple(value)
+
+
 def _row(item_id: Any, decision: Decision) -> dict[str, Any]:
     return {
         "id": item_id,
@@ -140,6 +150,10 @@ def check(
     ] = None,
     profile: Annotated[str | None, typer.Option("--profile", help="Profile as JSON.")] = None,
     plan: Annotated[str | None, typer.Option("--plan", help="Plan as JSON (plan stage).")] = None,
+    context: Annotated[
+        str | None,
+        typer.Option("--context", help="Earlier user messages as a JSON list (input stage)."),
+    ] = None,
     fmt: Annotated[
         OutputFormat,
         typer.Option("--format", "-f", help="json: one object a line (the contract); table"),
@@ -149,7 +163,8 @@ def check(
     base_profile = (
         _model(PolicyProfile, _parse_json(profile, "--profile"), "profile") if profile else None
     )
-    jobs: list[tuple[Any, str | PlanProposal, PolicyProfile | None]] = []
+    base_context = _context(_parse_json(context, "--context"), "--context") if context else ()
+    jobs: list[tuple[Any, str | PlanProposal, PolicyProfile | None, tuple[str, ...]]] = []
     if jsonl is not None and (text is not None or plan is not None):
         raise _fail("give either --jsonl or --text/--plan, not both")
     if jsonl is not None:
@@ -166,32 +181,33 @@ def check(
                         f"{where}: missing 'plan' (plan-stage lines are {{id, profile, plan}})"
                     )
                 jobs.append((item.get("id"), _model(PlanProposal, item["plan"], f"{where} plan"),
-                             own or base_profile))  # fmt: skip
+                             own or base_profile, ()))  # fmt: skip
             else:
                 if not isinstance(item.get("text"), str):
                     raise _fail(
                         f"{where}: 'text' must be a string ({stage.value} lines are {{id, text}})"
                     )
-                jobs.append((item.get("id"), item["text"], own or base_profile))
+                turns = _context(item.get("context"), f"{where} context")
+                jobs.append((item.get("id"), item["text"], own or base_profile, turns))
     elif stage is CliStage.PLAN:
         if plan is None and text is None:
             raise _fail("the plan stage needs --plan JSON (or --jsonl FILE)")
         # The option the plan came from is the one named in errors.
         raw, option = (plan, "--plan") if plan is not None else (text or "", "--text")
         what = option if option == "--plan" else "--text (the plan stage reads a plan as JSON)"
-        jobs.append((None, _model(PlanProposal, _parse_json(raw, what), "plan"), base_profile))
+        jobs.append((None, _model(PlanProposal, _parse_json(raw, what), "plan"), base_profile, ()))
     else:
         if text is None:
             raise _fail("give --text TEXT or --jsonl FILE")
-        jobs.append((None, text, base_profile))
+        jobs.append((None, text, base_profile, base_context))
 
     engine = PolicyEngine(PolicySettings())
     rows = []
-    for item_id, payload, item_profile in jobs:
+    for item_id, payload, item_profile, turns in jobs:
         if isinstance(payload, PlanProposal):
             decision = engine.check_plan(payload, item_profile)
         elif stage is CliStage.INPUT:
-            decision = engine.check_input(payload, item_profile)
+            decision = engine.check_input(payload, item_profile, context=turns)
         else:
             decision = engine.check_output(payload, item_profile)
         if fmt is OutputFormat.JSON:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from persistence.enums import Sex
 
+from ._earlier_turns import MAX_TURNS
 from ._energy import age_in, tdee
 from ._findings import Facts, Finding
 from ._messages import compose
@@ -70,10 +71,22 @@ class PolicyEngine:
         self._memo: dict[tuple[Any, ...], Decision] = {}
 
     # -- public checks ---------------------------------------------------------------------
-    def check_input(self, text: str, profile: PolicyProfile | None = None) -> Decision:
-        """Check a user's message."""
+    def check_input(
+        self,
+        text: str,
+        profile: PolicyProfile | None = None,
+        *,
+        context: Sequence[str] | None = None,
+    ) -> Decision:
+        """Check a user's message.
+
+        ``context``: the user's earlier messages in the session, oldest first; the last
+        three are read so that a follow-up ("fine, 1100 then", "same as yesterday") is judged
+        with what it refers to.
+        """
         started = time.time_ns() if self._telemetry is not None else 0
-        return self._observed(self._check_text(text, Stage.INPUT, profile), started)
+        turns = tuple(c for c in (context or ())[-MAX_TURNS:] if c.strip())
+        return self._observed(self._check_text(text, Stage.INPUT, profile, turns), started)
 
     def check_output(self, text: str, profile: PolicyProfile | None = None) -> Decision:
         """Check a sentence or chunk of the coach's reply; adjust amends it, block replaces it."""
@@ -143,18 +156,27 @@ class PolicyEngine:
         )
 
     def _facts(self, profile: PolicyProfile | None) -> Facts:
+        today = self._today()
         if profile is None:
-            return Facts()
+            return Facts(today=today)
         female = None if profile.sex is None else profile.sex is Sex.FEMALE
-        year = self._today().year
-        return Facts(profile.weight_kg, female, age_in(profile, year), tdee(profile, year))
+        year = today.year
+        return Facts(
+            profile.weight_kg, female, age_in(profile, year), tdee(profile, year), today=today
+        )
 
-    def _check_text(self, text: str, stage: Stage, profile: PolicyProfile | None) -> Decision:
+    def _check_text(
+        self,
+        text: str,
+        stage: Stage,
+        profile: PolicyProfile | None,
+        context: tuple[str, ...] = (),
+    ) -> Decision:
         facts = self._facts(profile)
-        if len(text) > _MEMO_MAX_CHARS:
-            return self._decide_text(text, stage, profile, facts)
+        if len(text) + sum(map(len, context)) > _MEMO_MAX_CHARS:
+            return self._decide_text(text, stage, profile, facts, context)
         # Everything the decision depends on: the text, the stage, the facts (the clock enters
-        # only through the age in them) and the timezone (the referral region).
+        # only through the age in them), the timezone (the referral region) and earlier turns.
         key = (
             text,
             stage,
@@ -163,21 +185,28 @@ class PolicyEngine:
             facts.age,
             facts.tdee,
             facts.athlete,
+            facts.today,
             profile.timezone if profile else None,
+            context,
         )
         cached = self._memo.get(key)
         if cached is not None:
             return cached  # decisions are frozen: sharing one is safe
-        decision = self._decide_text(text, stage, profile, facts)
+        decision = self._decide_text(text, stage, profile, facts, context)
         if len(self._memo) >= _MEMO_SIZE:
             self._memo.clear()  # bounded; a cold memo only costs the checks again
         self._memo[key] = decision
         return decision
 
     def _decide_text(
-        self, text: str, stage: Stage, profile: PolicyProfile | None, facts: Facts
+        self,
+        text: str,
+        stage: Stage,
+        profile: PolicyProfile | None,
+        facts: Facts,
+        context: tuple[str, ...] = (),
     ) -> Decision:
-        norm, findings = self._text.findings(text, stage, facts)
+        norm, findings = self._text.findings(text, stage, facts, context)
         if not findings:
             return Decision(action=Action.ALLOW, stage=stage)
         violations = [self._violation(f, stage, norm) for f in findings]
@@ -213,8 +242,8 @@ class PolicyEngine:
         if norm is not None and f.start >= 0:
             span = norm.original_span(f.start, f.end)
             excerpt = norm.original[span[0] : span[1]]
-            numeric = f.measured is not None
-            evidence = f'"{excerpt}": {f.evidence}' if numeric else excerpt
+            # the excerpt, then what judged it: the measure, or the rule file and id
+            evidence = f'"{excerpt}": {f.evidence}' if f.evidence else excerpt
         action = f.action
         if stage is Stage.OUTPUT and f.topic == "ed" and action is Action.REFER:
             action = Action.BLOCK  # the coach's own reply is replaced, not "referred"

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings
 from api.settings import ApiSettings
 from coach.settings import CoachSettings
 from persistence.observability.settings import ObservabilitySettings
+from persistence.redis import RedisSettings
 from persistence.settings import DatabaseSettings
 from persistence.storage import StorageSettings
 from policies.settings import PolicySettings
@@ -24,6 +25,7 @@ SETTINGS: tuple[type[BaseSettings], ...] = (
     CoachSettings,
     PolicySettings,
     ObservabilitySettings,
+    RedisSettings,
 )
 #: Read with os.environ directly (not a settings class).
 OTHERS = ("COACH_SEED_DEMO", "PROMETHEUS_MULTIPROC_DIR", "TEST_DATABASE_URL", "TEST_REDIS_URL")

@@ -3,66 +3,14 @@ context tests that decide whether a number states the user's own target (``_coun
 
 from __future__ import annotations
 
-import re
-
-from ._context import Context, TextView
-from ._findings import Facts
-from ._framing import Framing
-from ._numeric_patterns import (
-    AGE_STATED,
-    ATHLETE,
-    CALORIE_TALK,
-    CUT_BY_BEFORE,
-    DAILY_BEFORE,
-    DAILY_CAP_AFTER,
-    DAILY_TOTAL_BEFORE,
-    DEFICIT_AFTER,
-    DEFICIT_BEFORE,
-    EXPEND_AFTER,
-    EXPEND_BEFORE,
-    FAST,
-    FOLLOW_UP,
-    FRACTION_OF_NEEDS,
-    GAIN_WORD,
-    HABITUAL_AFTER,
-    IMPLICIT_AFTER,
-    IMPLICIT_BEFORE,
-    INTAKE_BEFORE,
-    INTAKE_VERB_BEFORE,
-    ITEM_AFTER,
-    ITEM_BEFORE,
-    LOOSE_VERB_BEFORE,
-    LOSS_VERB,
-    LOWER,
-    NOT_ATHLETE_BEFORE,
-    OTHER_UNITS,
-    PAST_INTAKE_BEFORE,
-    PER_DAY_AFTER,
-    PER_DAY_LATER,
-    PER_WEEK_AFTER,
-    PERCENT_BW,
-    PLAN_AFTER,
-    PROTEIN_AFTER,
-    PROTEIN_BEFORE,
-    PROTEIN_ITEM,
-    RAISE_TO_BEFORE,
-    RATE_GOAL,
-    SEX_FEMALE,
-    SEX_MALE,
-    SOLE_INTAKE_BEFORE,
-    SURPLUS_AFTER,
-    SURPLUS_BEFORE,
-    TARGET_BEFORE,
-    TEEN,
-    UNDERWEIGHT,
-    UPPER,
-    UPPER_STRICT,
-    WANTS_LOSS,
-    WEIGHT_STATED,
-)
-from .models import Action, Stage
-from .numbers import NumberReader, Quantity, Unit
-from .settings import PolicySettings
+from .._context import Context, TextView
+from .._findings import Facts
+from .._framing import Framing
+from ..models import Action, Stage
+from ..rules import load_table
+from ..settings import PolicySettings
+from .dates import DateReader
+from .reader import NumberReader, Quantity, Unit
 
 
 class NumericBase:
@@ -72,68 +20,95 @@ class NumericBase:
         self.reader = reader
         self.ctx = ctx
         self.s = settings
-        c = re.compile
-        self.upper_strict, self.upper, self.lower = c(UPPER_STRICT), c(UPPER), c(LOWER)
-        self.per_day, self.per_week = c(PER_DAY_AFTER), c(PER_WEEK_AFTER)
-        self.item_after, self.item_before = c(ITEM_AFTER), c(ITEM_BEFORE)
-        self.deficit_after, self.deficit_before = c(DEFICIT_AFTER), c(DEFICIT_BEFORE)
-        self.surplus_after, self.surplus_before = c(SURPLUS_AFTER), c(SURPLUS_BEFORE)
-        self.expend_before, self.expend_after = c(EXPEND_BEFORE), c(EXPEND_AFTER)
-        self.intake_before = c(INTAKE_BEFORE)
-        self.implicit_before, self.implicit_after = c(IMPLICIT_BEFORE), c(IMPLICIT_AFTER)
-        self.loss_verb, self.target_before = c(LOSS_VERB), c(TARGET_BEFORE)
-        self.fast = c(FAST)
-        self.weight_stated, self.age_stated, self.teen = c(WEIGHT_STATED), c(AGE_STATED), c(TEEN)
-        self.wants_loss = c(WANTS_LOSS)
-        self.underweight = c(UNDERWEIGHT)
-        self.male, self.female, self.athlete = c(SEX_MALE), c(SEX_FEMALE), c(ATHLETE)
-        self.protein_after, self.protein_before = c(PROTEIN_AFTER), c(PROTEIN_BEFORE)
-        self.protein_item, self.percent_bw = c(PROTEIN_ITEM), c(PERCENT_BW)
-        self.from_before = c(r"\bfrom\s+(?:about\s+|around\s+)?$")
-        self.from_after = c(r"\s+from\s+(?:about\s+|around\s+)?(?P<n>\d+(?:\.\d+)?)")
-        self.loose_verb, self.other_units = c(LOOSE_VERB_BEFORE), c(OTHER_UNITS)
-        self.past_intake, self.habitual = c(PAST_INTAKE_BEFORE), c(HABITUAL_AFTER)
-        self.direction_after = c(
-            r"\s*(?:(?P<l>lighter|less|down|smaller|thinner|of\s+(?:weight\s+|fat\s+)?loss"
-            r"|(?P<gone>gone|off))|(?P<g>heavier|bigger|up|of\s+(?:weight\s+)?gain))\b"
+        t = load_table("numeric")
+        self.past_verbs, self.gain_verbs = t.words("past"), t.words("gain")
+        self.upper_strict, self.upper, self.lower = (
+            t.compile("upper_strict"),
+            t.compile("upper"),
+            t.compile("lower"),
         )
-        self.rate_goal = c(RATE_GOAL)
-        self.state_before = c(
-            r"\b(?:im|i\s+am|i\s+m|ive\s+been|been|already|were|we\s+re|weve\s+been)\s+$"
+        self.per_day, self.per_week = t.compile("per_day_after"), t.compile("per_week_after")
+        self.item_after, self.item_before = t.compile("item_after"), t.compile("item_before")
+        self.deficit_after, self.deficit_before = (
+            t.compile("deficit_after"),
+            t.compile("deficit_before"),
         )
-        self.lower_bmi = c(
-            r"\b(?:get|go|reach|be|hit|drop|down|aim\s+for|goal\s+(?:is|of))\s+(?:down\s+)?(?:to\s+)?"
-            r"(?:an?\s+)?(?:bmi\s+(?:of\s+)?)?(?P<t>1\d(?:\.\d+)?)\b(?!\s*(?:kg|kilos?|lbs?|pounds"
-            r"|stone|%|days?|weeks?))"
+        self.surplus_after, self.surplus_before = (
+            t.compile("surplus_after"),
+            t.compile("surplus_before"),
         )
-        self.gain_word = c(GAIN_WORD)
-        self.horizon_after = c(
-            r"\s*(?:in|within|by|over\s+the\s+next)\s+(?:\w+\s+)?(?:days?|weeks?|months?|fortnight"
-            r"|friday|saturday|sunday|monday|tuesday|wednesday|thursday|weekend|tomorrow)\b"
+        self.expend_before, self.expend_after = (
+            t.compile("expend_before"),
+            t.compile("expend_after"),
         )
-        self.request = c(
-            r"\b(?:go|plan|how|help|possible|doable|can\s+i|could\s+i|want|need|diet|program|make\s+me"
-            r"|get\s+me|give\s+me|lets|target|goal)\b"
+        self.intake_before = t.compile("intake_before")
+        self.implicit_before, self.implicit_after = (
+            t.compile("implicit_before"),
+            t.compile("implicit_after"),
         )
-        self.to_before = c(r"\b(?:to|down\s+to)\s+(?:about\s+|around\s+)?$")
-        self.year_before = c(r"\b(?:in|since|by|of|from|year|until|til)\s+$")
-        self.calorie_talk = c(CALORIE_TALK)
-        self.intake_verb = c(INTAKE_VERB_BEFORE)
-        self.daily_total = c(DAILY_TOTAL_BEFORE)
-        self.follow_up = c(FOLLOW_UP)
-        self.daily_cap = c(DAILY_CAP_AFTER)
-        self.plan_after, self.sole_before = c(PLAN_AFTER), c(SOLE_INTAKE_BEFORE)
-        self.meal_context = c(
-            r"\b(?:breakfast|lunch|dinner|snack|meal(?!\s+plan)|shake|smoothie|bar|serving|scoop|recipe"
-            r"|sandwich|bowl|salad|wrap|burrito|per\s+meal)\b"
+        self.loss_verb, self.target_before = t.compile("loss_verb"), t.compile("target_before")
+        self.fast = t.compile("fast")
+        self.weight_stated, self.age_stated, self.teen = (
+            t.compile("weight_stated"),
+            t.compile("age_stated"),
+            t.compile("teen"),
         )
-        self.cut_by = c(CUT_BY_BEFORE)
-        self.daily_before = c(DAILY_BEFORE)
-        self.per_day_later = c(PER_DAY_LATER)
-        self.fraction = c(FRACTION_OF_NEEDS)
-        self.raise_to = c(RAISE_TO_BEFORE)
-        self.not_athlete = c(NOT_ATHLETE_BEFORE)
+        self.wants_loss = t.compile("wants_loss")
+        self.underweight = t.compile("underweight")
+        self.male, self.female, self.athlete = (
+            t.compile("sex_male"),
+            t.compile("sex_female"),
+            t.compile("athlete"),
+        )
+        self.protein_after, self.protein_before = (
+            t.compile("protein_after"),
+            t.compile("protein_before"),
+        )
+        self.protein_item, self.percent_bw = t.compile("protein_item"), t.compile("percent_bw")
+        self.from_before = t.compile("from_before")
+        self.from_after = t.compile("from_after")
+        self.loose_verb, self.other_units = t.compile("loose_verb_before"), t.compile("other_units")
+        self.past_intake, self.habitual = (
+            t.compile("past_intake_before"),
+            t.compile("habitual_after"),
+        )
+        self.direction_after = t.compile("direction_after")
+        self.rate_goal = t.compile("rate_goal")
+        self.state_before = t.compile("state_before")
+        self.lower_bmi = t.compile("lower_bmi")
+        self.gain_word = t.compile("gain_word")
+        self.horizon_after = t.compile("horizon_after")
+        self.request = t.compile("request")
+        self.to_before = t.compile("to_before")
+        self.year_before = t.compile("year_before")
+        self.calorie_talk = t.compile("calorie_talk")
+        self.intake_verb = t.compile("intake_verb_before")
+        self.daily_total = t.compile("daily_total_before")
+        self.follow_up = t.compile("follow_up")
+        self.daily_cap = t.compile("daily_cap_after")
+        self.plan_after, self.sole_before = t.compile("plan_after"), t.compile("sole_intake_before")
+        self.meal_context = t.compile("meal_context")
+        self.cut_by = t.compile("cut_by_before")
+        self.daily_before = t.compile("daily_before")
+        self.per_day_later = t.compile("per_day_later")
+        self.fraction = t.compile("fraction_of_needs")
+        self.raise_to = t.compile("raise_to_before")
+        self.not_athlete = t.compile("not_athlete_before")
+        self.maintenance_word = t.compile("maintenance_word")
+        self.maintenance_gap_after = t.compile("maintenance_gap_after")
+        self.maintenance_gap_before = t.compile("maintenance_gap_before")
+        self.percent_surplus_after = t.compile("percent_surplus_after")
+        self.not_food = t.compile("not_food_before")
+        self.repeat = t.compile("repeat_request")
+        self.weight_now, self.weight_lead = t.compile("weight_now"), t.compile("weight_lead")
+        self.from_to_bare = t.compile("from_to_bare")
+        self.correction, self.range_gap = t.compile("correction"), t.compile("range_gap")
+        self.role_after = t.compile("role_after")
+        self.relative_after = t.compile("relative_after")
+        self.other_nutrient = t.compile("other_nutrient")
+        self.macro_split = t.compile("macro_split")
         self.framing = Framing()
+        self.dates = DateReader()
 
     # -- context ---------------------------------------------------------------------------
     def _counts(self, view: TextView, stage: Stage, start: int, end: int) -> bool:
@@ -232,7 +207,7 @@ def _fmt(x: float) -> str:
 def _mass_unit(raw: str) -> Unit:
     if raw.startswith(("lb", "pound")):
         return Unit.LB
-    if raw.startswith("stone"):
+    if raw.startswith(("stone", "st")):
         return Unit.STONE
     return Unit.KG
 

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..rules import load_table
+
 KJ_PER_KCAL = 4.184  # thermochemical calorie
 KG_PER_LB = 0.45359237  # international avoirdupois pound
 KG_PER_STONE = 6.35029318  # 14 lb
@@ -105,73 +107,66 @@ class Period:
     end: int
 
 
-_SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "couple": 2, "few": 3,
-    "several": 3,
-}  # fmt: skip
+#: Unit families in the order their patterns are tried (``units.yaml``).
+_UNIT_ORDER = (
+    Unit.G_PER_KG, Unit.G_PER_LB, Unit.KJ, Unit.MJ, Unit.KCAL, Unit.KG, Unit.LB, Unit.STONE,
+    Unit.DOSE, Unit.GRAM, Unit.PERCENT, Unit.YEAR, Unit.HOUR, Unit.DAY, Unit.WEEK, Unit.MONTH,
+)  # fmt: skip
 _VAGUE = frozenset({"couple", "few", "several"})
-_WORD_LIST = sorted([*_SMALL, "hundred", "thousand", "half", "quarter", "dozen"], key=len)[::-1]
-_WORD = "(?:" + "|".join(_WORD_LIST) + ")"
-_ENERGY_AHEAD = r"(?=\s?(?:k\s?cals?\b|kcal|calor|kilocal|cals?\b|kj\b|kilojoule|mj\b|megajoule))"
-
-# Words people put between a number and its energy unit: "800 or so calories", "1200 odd
-# kcal", "750 enough cals", "2000 total calories".
-_ENERGY_FILLER = r"(?:(?:or\s+so|odd|ish|total|daily|net|whole|measly|enough)\s+)?"
-
-_UNITS: list[tuple[Unit, str]] = [
-    (Unit.G_PER_KG, r"g(?:rams?)?\s?(?:/|per|a|of\s+protein\s+per)\s?(?:kg|kilo(?:gram)?s?)\b"
-                    r"(?:\s(?:of\s)?(?:body\s?weight|bw))?"),
-    (Unit.G_PER_LB, r"g(?:rams?)?\s?(?:/|per|a|of\s+protein\s+per)\s?(?:lbs?|pounds?)\b"
-                    r"(?:\s(?:of\s)?(?:body\s?weight|bw))?"),
-    (Unit.KJ, _ENERGY_FILLER + r"(?:kj|kilo\s?joules?)\b"),
-    (Unit.MJ, _ENERGY_FILLER + r"(?:mj|mega\s?joules?)\b"),
-    (Unit.KCAL, _ENERGY_FILLER + r"(?:k\s?cals?|kilo\s?calories|calories|calorie|cals?)\b"),
-    (Unit.KG, r"(?:kgs?|kilos?|kilograms?|kilogrammes?)\b"),
-    (Unit.LB, r"(?:lbs?|pounds?)\b"),
-    (Unit.STONE, r"(?:stones?\b|(?<=\s)st\b)"),
-    (Unit.DOSE, r"(?:mg|mcg|µg|ug|micrograms?|milligrams?|units?|iu|mls?)\b"),
-    (Unit.GRAM, r"(?:g|gr|grams?|grammes?|gms?)\b"),
-    (Unit.PERCENT, r"(?:%|percent\b|per\s?cent\b|pct\b)"),
-    (Unit.YEAR, r"(?:years?\s?old|yrs?\s?old|yo\b|y/o|year\s?olds?)"),
-    (Unit.HOUR, r"(?:hours?|hrs?|h)\b"),
-    (Unit.DAY, r"days?\b"),
-    (Unit.WEEK, r"(?:weeks?|wks?)\b"),
-    (Unit.MONTH, r"(?:months?|mos?)\b"),
-]  # fmt: skip
 
 
 class NumberReader:
     """Compiled number, unit and period patterns; build once per engine."""
 
     def __init__(self) -> None:
+        self._last: tuple[str, list[Quantity]] | None = None
+        t = load_table("units")
+        self._small = {**t.values("small"), **t.values("foreign")}
+        self._hundreds = t.values("hundreds")
+        self._thousands = t.values("thousands")
+        self._fractions = t.values("fractions")
+        self._joiners = frozenset(t.words("joiners"))
+        vocab = [*self._small, *self._hundreds, *self._thousands, *self._fractions, "dozen"]
+        word = (
+            "(?:"
+            + "|".join(
+                w.replace(" ", r"\s+") + (t.source("not_grand") if w == "grand" else "")
+                for w in sorted(vocab, key=len, reverse=True)
+            )
+            + ")"
+        )
+        ahead = t.source("energy_ahead")
+        join = "|".join(rf"\s+{j}\s+a\s+|\s+{j}\s+" for j in sorted(self._joiners))
         digits = (
-            rf"\d{{1,3}}(?: \d{{3}})+{_ENERGY_AHEAD}"
-            rf"|\d{{1,3}}(?:\.\d{{3}})+{_ENERGY_AHEAD}"
+            rf"\d{{1,3}}(?: \d{{3}})+{ahead}"
+            rf"|\d{{1,3}}(?:\.\d{{3}})+{ahead}"
             r"|\d{1,3}(?:,\d{3})+(?!\d)"
             r"|\d+,\d{1,2}(?![\d,])"
             r"|\d+(?:\.\d+)?|\.\d+"
         )
         words = (
-            rf"\b(?:(?:a|an)\s+)?{_WORD}"
-            rf"(?:(?:\s+and\s+a\s+|\s+and\s+|\s+a\s+|\s+of\s+|\s*){_WORD}|\s+point\s+{_WORD})*\b"
-            r"(?:\s+of\b|\s+an?(?=\s+(?:kilo|kg|pound|lb|stone)))?"
+            rf"\b(?:(?:a|an)\s+)?{word}"
+            rf"(?:(?:{join}|\s+a\s+|\s+of\s+|\s*){word}|\s+point\s+{word})*\b"
+            r"(?:\s+of\b|\s+an?(?=\s+(?:kilo|kg|pound|lb|stone|gram|g\b)))?"
         )
+        hundreds = "|".join(sorted(self._hundreds, key=len, reverse=True))
         self._number = re.compile(
-            rf"(?<![\w.,])(?P<d>{digits})(?P<k>\s?k\b(?!\s?(?:g|j|cal|m)\b))?(?P<t>\s?thousand\b)?"
+            rf"(?<![\w.,])(?P<d>{digits})(?P<k>\s?k\b(?!\s?(?:g|j|cal|m)\b))?"
+            rf"(?P<t>\s?(?:thousand|grand{t.source('not_grand')})\b)?"
+            rf"(?P<h>\s?(?:{hundreds})\b)?"
             r"(?:\s?-?\s?ish\b)?"  # "900ish", "900-ish": approximately
             rf"|(?P<w>{words})"
             r"|\b(?P<a>an?)\s+(?=(?:kilo|kg|pound|lb|stone|calorie)s?\b)"
         )
+        units = [(u, t.source(u.name.lower())) for u in _UNIT_ORDER]
         self._unit = re.compile(
-            r"[\s-]{0,2}(?:" + "|".join(f"(?P<{u.name}>{p})" for u, p in _UNITS) + ")"
+            r"[\s-]{0,2}(?:" + "|".join(f"(?P<{u.name}>{p})" for u, p in units) + ")"
         )
-        self._word_tok = re.compile(_WORD + r"|\ban?\b|\band\b|\bpoint\b")
+        self._word_tok = re.compile(
+            word + r"|\ban?\b|\b(?:" + "|".join(self._joiners) + r")\b|\bpoint\b"
+        )
         self._range = re.compile(r"\s?(?:-|to|or|and)\s?")
-        num = rf"(?:\d+(?:\.\d+)?|{_WORD}(?:\s?{_WORD})*|an?|a\s+couple\s+of|a\s+few|couple\s+of)"
+        num = rf"(?:\d+(?:\.\d+)?|{word}(?:\s?{word})*|an?|a\s+couple\s+of|a\s+few|couple\s+of)"
         self._num_only = re.compile(rf"(?:{num})")
         day = (
             r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri"
@@ -179,7 +174,8 @@ class NumberReader:
         )
         self._period = re.compile(
             r"(?P<per>(?:\bper|\ban?|\beach|\bevery|/|\bin\s+(?:a|one|1|just\s+a|only\s+a)"
-            r"|\bwithin\s+(?:a|one|1))\s?(?P<pu>day|week|wk|month|fortnight|hour)\b"
+            r"|\bwithin\s+(?:a|one|1))\s?(?:single\s+|given\s+|calendar\s+)?"
+            r"(?P<pu>day|week|wk|month|fortnight|hour)\b"
             r"|\b(?:daily|weekly|monthly|fortnightly|nightly|overnight|pw)\b)"
             rf"|(?P<span>\b(?:in|within|over|during|inside|under|for)\s+(?:the\s+)?"
             r"(?:next\s+|coming\s+|following\s+|span\s+of\s+|just\s+|only\s+|about\s+|around\s+)?"
@@ -198,7 +194,19 @@ class NumberReader:
 
     # -- numbers -----------------------------------------------------------------------
     def quantities(self, text: str) -> list[Quantity]:
-        """Every number in ``text`` with the unit that follows it (``Unit.NONE`` if none)."""
+        """Every number in ``text`` with the unit that follows it (``Unit.NONE`` if none).
+
+        The last text's reading is kept: one check asks for it several times (roles,
+        maintenance, units); the quantities are shared, so treat them as read-only.
+        """
+        cached = self._last
+        if cached is not None and cached[0] == text:
+            return list(cached[1])
+        found = self._read(text)
+        self._last = (text, found)
+        return list(found)
+
+    def _read(self, text: str) -> list[Quantity]:
         found: list[Quantity] = []
         for m in self._number.finditer(text):
             value = self._value(m)
@@ -241,6 +249,8 @@ class NumberReader:
                 value = float(raw.replace(",", ""))
             if m.group("k") or m.group("t"):
                 value *= 1000
+            if m.group("h"):
+                value *= 100  # "9 hundred", "12 hundo"
             return value
         if m.group("w") is not None:
             return self._words_value(m.group("w"))
@@ -261,26 +271,28 @@ class NumberReader:
             if tok in ("a", "an"):
                 pending_one = True
                 continue
-            if tok == "and":
+            if tok in self._joiners:
                 continue
             if tok == "point":
                 decimals = []
                 continue
-            if decimals is not None and tok in _SMALL and _SMALL[tok] < 10:
-                decimals.append(_SMALL[tok])
+            if decimals is not None and tok in self._small and self._small[tok] < 10:
+                decimals.append(int(self._small[tok]))
                 continue
             seen = True
-            if tok in _SMALL:
-                current += _SMALL[tok]
-            elif tok == "hundred":
-                current = (current or 1) * 100
-            elif tok == "thousand":
-                total += (current or 1) * 1000
-                current = 0
+            tok = " ".join(tok.split())  # "huit  cents"
+            if tok in self._small:
+                current += self._small[tok]
+            elif tok in self._hundreds:
+                current = ((current + fraction) or 1) * 100
+                fraction = 0.0
+            elif tok in self._thousands:
+                total += ((current + fraction) or 1) * 1000  # "three and a half thousand"
+                current = fraction = 0.0
             elif tok == "dozen":
                 current = (current or 1) * 12
-            elif tok in ("half", "quarter"):
-                part = 0.5 if tok == "half" else 0.25
+            elif tok in self._fractions:
+                part = self._fractions[tok]
                 if current or total:
                     fraction += part
                 else:
@@ -293,22 +305,22 @@ class NumberReader:
             value += float("0." + "".join(str(d) for d in decimals))
         return value
 
-    @staticmethod
-    def _spoken_hundreds(tokens: list[str]) -> float | None:
+    def _spoken_hundreds(self, tokens: list[str]) -> float | None:
         """Hundreds said the way people say prices: "seven fifty" (750), "twelve forty" (1240).
 
         Only a number from one to nineteen followed directly by a tens word (and an optional
         unit digit) reads this way; "twenty five" stays 25.
         """
         words = [t for t in tokens if t not in ("a", "an", "and")]
-        if len(words) not in (2, 3) or any(w not in _SMALL for w in words):
+        small = self._small
+        if len(words) not in (2, 3) or any(w not in small for w in words):
             return None
         if words[0] in _VAGUE or words[1] in _VAGUE:
             return None
-        head, tens = _SMALL[words[0]], _SMALL[words[1]]
+        head, tens = int(small[words[0]]), int(small[words[1]])
         if not (1 <= head <= 19 and tens >= 20 and tens % 10 == 0):
             return None
-        unit = _SMALL[words[2]] if len(words) == 3 else 0
+        unit = int(small[words[2]]) if len(words) == 3 else 0
         if len(words) == 3 and not 1 <= unit <= 9:
             return None
         return float(head * 100 + tens + unit)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from persistence.enums import PolicyViolationType as T
 from persistence.enums import Severity
 
-from ._context import TextView
-from ._findings import Facts, Finding
-from ._numeric_base import _UNIT_WORD, NumericBase, _act, _fmt
-from ._numeric_patterns import GAIN, PAST
-from .models import Action, Stage
-from .numbers import Period, Quantity, Unit
+from .._context import TextView
+from .._findings import Facts, Finding
+from ..models import Action, Stage
+from .base import _UNIT_WORD, NumericBase, _act, _fmt
+from .reader import Period, Quantity, Unit
 
 
 class RateChecks(NumericBase):
@@ -25,6 +24,7 @@ class RateChecks(NumericBase):
         prev: Quantity | None,
         periods: list[Period],
         facts: Facts,
+        habitual: bool = False,
     ) -> list[Finding]:
         text = view.text
         before, after = self._window(view, q, 60, 80)
@@ -43,7 +43,7 @@ class RateChecks(NumericBase):
             if start_kg is None or end_kg is None:
                 return []
             amount, gain = abs(start_kg - end_kg), end_kg > start_kg
-        elif self.target_before.search(before) and later is None:
+        elif self.target_before.search(before) and later is None and (q.kg or 0) >= 30:
             current = facts.weight_kg
             origin = self.from_after.match(text, q.end)
             if origin is not None and q.kg is not None:
@@ -56,9 +56,12 @@ class RateChecks(NumericBase):
             if verbs:
                 last = verbs[-1]
                 verb = last.group("v")
-                if verb in PAST or self.state_before.search(before, 0, last.start()):
+                reported = verb in self.past_verbs or self.state_before.search(
+                    before, 0, last.start()
+                )
+                if reported and not habitual:
                     return []  # "lost 2 kg", "I'm down 2 kg this week": a report, not a goal
-                gain = verb in GAIN
+                gain = verb in self.gain_verbs
             elif later is not None and (q.is_mass or later.group("gone") is None):
                 gain = later.group("g") is not None
             elif q.sign:
@@ -140,8 +143,17 @@ class RateChecks(NumericBase):
         )]  # fmt: skip
 
     def _bare_goal_weight(self, view: TextView, q: Quantity, facts: Facts) -> Quantity | None:
-        """A unitless goal weight next to a stated one: "I'm 70 kg, want to be 62 by June"."""
-        if q.unit is not Unit.NONE or facts.weight_kg is None:
+        """A unitless goal weight next to a stated one: "I'm 70 kg, want to be 62 by June",
+        or after a unitless current one: "from 82 to 70 by June 3rd"."""
+        if q.unit is not Unit.NONE:
+            return None
+        pair = self.from_to_bare.search(view.text, max(0, q.start - 20), q.end)
+        if pair is not None and pair.end("b") == q.end:
+            a, b = float(pair.group("a")), float(pair.group("b"))
+            unit = self._mass_in(view.text) or (Unit.KG if a <= 150 else Unit.LB)
+            if 35 <= b < a <= 300:
+                return Quantity(q.value, unit, q.start, q.end)
+        if facts.weight_kg is None:
             return None
         if not self.target_before.search(view.text[max(0, q.start - 40) : q.start]):
             return None
@@ -150,6 +162,10 @@ class RateChecks(NumericBase):
             if kg is not None and 0.5 * facts.weight_kg <= kg <= 1.2 * facts.weight_kg:
                 return Quantity(q.value, unit, q.start, q.end)
         return None
+
+    def _mass_in(self, text: str) -> Unit | None:
+        """The mass unit the text uses elsewhere, if any."""
+        return next((q.unit for q in self.reader.quantities(text) if q.is_mass), None)
 
     def _rate_goal(self, view: TextView, stage: Stage, q: Quantity, after: str) -> bool:
         """A mass per week stated as a goal or pace ("3 kilos a week is my goal")."""
@@ -180,5 +196,9 @@ class RateChecks(NumericBase):
         nxt = view.sentence_at(se) if se < len(view.text) else (se, se)
         if nxt[0] >= se and nxt[1] - nxt[0] <= 40:
             follow = [p for p in periods if nxt[0] <= p.start < nxt[1]]
-            return follow[0] if follow else None
-        return None
+            if follow:
+                return follow[0]
+        # "I need to lose 8 kilos. The reunion is three weeks from Saturday.": a loss and its
+        # deadline in different sentences, when the message has one deadline only
+        horizons = [p for p in periods if not p.per]
+        return horizons[0] if len(horizons) == 1 else None

@@ -3,16 +3,17 @@ intakes, long fasts, minors and underweight people asking to lose weight."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from persistence.enums import PolicyViolationType as T
 from persistence.enums import Severity
 
-from ._context import TextView
-from ._findings import Facts, Finding
-from ._numeric_base import _FAST_N, _FAST_U, _FRACTIONS, _HOURS, NumericBase, _age_value, _mass_unit
-from .models import Action, Stage
-from .numbers import Quantity
+from .._context import TextView
+from .._findings import Facts, Finding
+from ..models import Action, Stage
+from .base import _FAST_N, _FAST_U, _FRACTIONS, _HOURS, NumericBase, _age_value, _mass_unit
+from .reader import Quantity, Unit
 
 
 class BodyChecks(NumericBase):
@@ -21,8 +22,12 @@ class BodyChecks(NumericBase):
     # -- facts stated in the text ------------------------------------------------------------
     def complete_facts(self, text: str, facts: Facts) -> Facts:
         """Fill what the profile lacks from what the text says (weight, age, sex, athlete)."""
-        out = Facts(facts.weight_kg, facts.female, facts.age, facts.tdee, facts.athlete)
-        if out.weight_kg is None and (m := self.weight_stated.search(text)):
+        out = dataclasses.replace(facts)
+        if out.weight_kg is None and (
+            m := self.weight_stated.search(text)
+            or self.weight_now.search(text)
+            or self.weight_lead.search(text)
+        ):
             q = Quantity(float(m.group("n")), _mass_unit(m.group("u")), m.start(), m.end())
             kg = q.kg
             if kg is not None and 30 <= kg <= 400:
@@ -35,6 +40,8 @@ class BodyChecks(NumericBase):
                     out.age = age
             elif self.teen.search(text):
                 out.age = 15
+        if not out.tdee_stated and (stated := self.stated_maintenance(text)) is not None:
+            out.tdee, out.tdee_stated = stated[0], True  # said beats estimated from the profile
         if out.female is None:
             if self.female.search(text):
                 out.female = True
@@ -47,6 +54,30 @@ class BodyChecks(NumericBase):
                 for m in self.athlete.finditer(text)
             )
         return out
+
+    def stated_maintenance(self, text: str) -> tuple[float, Quantity] | None:
+        """A maintenance the user states: "my tdee is about 2400", "2.6k maintenance",
+        "maintenance is 11,000 kJ", "I maintain at 2.7k", "TDEE twenty-one hundred"."""
+        words = list(self.maintenance_word.finditer(text))
+        if not words:
+            return None
+        quantities = [q for q in self.reader.quantities(text) if q.is_energy or q.unit is Unit.NONE]
+        for m in words:
+            for q in quantities:
+                if m.end() <= q.start <= m.end() + 30:
+                    gap_ok = self.maintenance_gap_after.fullmatch(text, m.end(), q.start)
+                elif m.start() - 25 <= q.end <= m.start():
+                    gap_ok = self.maintenance_gap_before.fullmatch(text, q.end, m.start())
+                else:
+                    continue
+                if gap_ok is None:
+                    continue
+                kcal = q.kcal if q.is_energy else q.value
+                if kcal is not None and 1.2 <= kcal <= 6:
+                    kcal *= 1000  # "maintenance is two and a half"
+                if kcal is not None and 1200 <= kcal <= 6000:
+                    return kcal, q
+        return None
 
     def _fraction_of_needs(self, view: TextView, stage: Stage, facts: Facts) -> list[Finding]:
         """An intake set as a fraction of needs: "a third of my 2400 maintenance"."""
