@@ -148,11 +148,12 @@ def coach_servers(
         "OPENAI_API_KEY": "bench-key",
         "COACH_SEED_DEMO": "0",
         "COACH_DATA_DIR": str(data_dir),
+        "LOG_LEVEL": "WARNING",
         # One user sends hundreds of turns a minute here: the limit stays on, out of reach.
         "RATE_LIMIT_USER_PER_MINUTE": "1000000",
     }
     args = [str(Path(sys.executable).with_name("coach")), "serve", "--host", "127.0.0.1"]
-    args += ["--port", str(port), "--log-level", "warning"]
+    args += ["--port", str(port)]
     if processes > 1:
         args.append("--reuse-port")
     else:
