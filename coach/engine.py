@@ -39,7 +39,13 @@ from coach.admission import StartGate
 from coach.errors import UserInactive
 from coach.event_log import EventLog, RedisEventLog, create_event_log
 from coach.events import ERROR_CODES, ChatEvent, EventCounter
-from coach.history import BudgetHistory, ContextState, budget_processor, dump_messages_json
+from coach.history import (
+    BudgetHistory,
+    ContextState,
+    HistoryCache,
+    budget_processor,
+    dump_messages_json,
+)
 from coach.instructions import PinnedFacts, build_instructions
 from coach.models import ModelFactory
 from coach.observe import observe_turn
@@ -183,6 +189,7 @@ class CoachEngine:
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self._turns: dict[asyncio.Task[None], Turn] = {}
         self._start_gate = StartGate(settings.coach_start_concurrency)
+        self._histories = HistoryCache()
 
     @property
     def settings(self) -> CoachSettings:
@@ -356,6 +363,7 @@ class CoachEngine:
         turn_id = uuid.uuid4()
         new_spec = model or self._settings.spec_for_tier(tier)
         prompt = ModelRequest(parts=[UserPromptPart(content=text, timestamp=now)])
+        prompt_json = dump_messages_json([prompt])
         async with self._session_factory() as db:
             claimed = await sessions.claim(
                 db,
@@ -366,7 +374,7 @@ class CoachEngine:
                 idle=dt.timedelta(minutes=self._settings.coach_session_idle_minutes),
                 lease=self._lease,
                 owner=self._owner,
-                prompt_json=dump_messages_json([prompt]),
+                prompt_json=prompt_json,
                 new_tier=tier,
                 new_metadata=self._metadata(new_spec, client),
                 new_session_id=new_session_id,
@@ -381,6 +389,7 @@ class CoachEngine:
                 user_id=user_id,
                 client=client,
                 counter=counter,
+                prompt_json=prompt_json,
             )
         except BaseException:
             # Whatever stops the turn before it starts must not leave the session claimed,
@@ -402,6 +411,7 @@ class CoachEngine:
         user_id: uuid.UUID,
         client: dict[str, Any] | None,
         counter: EventCounter | None,
+        prompt_json: str,
     ) -> Turn:
         spec = model or self._settings.spec_for_tier(claimed.model_tier)
         model_obj = self._models.model(spec)
@@ -454,6 +464,8 @@ class CoachEngine:
             counter=counter or EventCounter(),
             start_gate=self._start_gate,
             lease=self._lease,
+            history_cache=self._histories,
+            prompt_json=prompt_json,
         )
 
     async def _turn(

@@ -223,12 +223,18 @@ class RedisEventLog:
         await self._call("start", self._redis.delete(self._key(session_id)))
 
     async def append(self, session_id: uuid.UUID, event: ChatEvent) -> None:
-        """See :class:`EventLog`."""
+        """See :class:`EventLog`. The TTL is set with the turn's first event and renewed
+        with its terminal one, so the events between are one ``XADD`` each (a turn lasts
+        far less than the TTL)."""
         await self._call("append", self._append(self._key(session_id), event))
 
     async def _append(self, key: str, event: ChatEvent) -> None:
+        entry = {"e": event.model_dump_json()}
+        if event.id > 1 and not event.terminal:
+            await self._redis.xadd(key, entry, id=f"0-{event.id}")  # type: ignore[arg-type]
+            return
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.xadd(key, {"e": event.model_dump_json()}, id=f"0-{event.id}")
+            pipe.xadd(key, entry, id=f"0-{event.id}")  # type: ignore[arg-type]
             pipe.expire(key, self._ttl)
             await pipe.execute()
 

@@ -61,12 +61,15 @@ from coach.event_log import EventLog
 from coach.events import ChatEvent, EventCounter
 from coach.history import (
     ContextState,
+    HistoryCache,
+    HistoryVersion,
     dump_messages_json,
     last_user_prompts,
     load_messages_json,
 )
 from coach.release import Release, Releaser
 from coach.settings import CoachSettings
+from coach.streaming import StreamingTap
 from persistence.errors import outage_of
 from persistence.observability import bind_turn
 from policies import Action, Decision, PolicyEngine, PolicyProfile, record_violations
@@ -148,6 +151,12 @@ class Turn:
     )
     #: The turn's lease on its session (renewed while it runs); ``None``: never renewed.
     lease: dt.timedelta | None = None
+    #: The engine's validated histories between turns (None: always validate the JSON).
+    history_cache: HistoryCache | None = None
+    #: The user's message as the claim stored it (a JSON array of one request).
+    prompt_json: str | None = None
+    #: The history the run started from (before the user's message).
+    history: list[ModelMessage] | None = None
 
     # ------------------------------------------------------------------ events
 
@@ -328,7 +337,8 @@ class Turn:
             asyncio.timeout(self.settings.coach_turn_timeout_s),
             self.agent.iter(
                 self.message,
-                model=self.model,
+                # Model responses stream into response_event (coach.streaming).
+                model=StreamingTap(self.model, self),
                 deps=self.deps,
                 message_history=self._history(),
                 instructions=self.deps.context.instructions,
@@ -337,21 +347,51 @@ class Turn:
         ):
             self.run = run
             async for node in run:
-                if Agent.is_model_request_node(node):
-                    self.released_by_response.append("")
-                    async with node.stream(run.ctx) as stream:
-                        async for event in stream:
-                            await self._on_model_event(event)
-                    await self._emit_releases(self.releaser.finish())
-                elif Agent.is_call_tools_node(node):
+                if Agent.is_call_tools_node(node):
                     async with node.stream(run.ctx) as stream:
                         async for event in stream:
                             await self._on_tool_event(event)
 
     def _history(self) -> list[ModelMessage]:
-        return load_messages_json(self.claimed.history_json)
+        claimed = self.claimed
+        cached = None
+        if self.history_cache is not None:
+            # The claim stored the user's message (one more message than the tail holds).
+            version = HistoryVersion(claimed.message_count - 1, claimed.folded)
+            cached = self.history_cache.get(claimed.session_id, version)
+        self.history = cached if cached is not None else load_messages_json(claimed.history_json)
+        return list(self.history)
 
-    async def _on_model_event(self, event: object) -> None:
+    def _keep_history(self, stored_json: str) -> None:
+        """After the append: the session's new unfolded history, for its next turn here.
+        The user's message and the turn's own messages are validated from the JSON the
+        claim and the append stored (a few messages), so the cache holds exactly what the
+        next turn would read back."""
+        if self.history_cache is None:
+            return
+        session_id = self.claimed.session_id
+        if self.history is None or self.prompt_json is None:
+            self.history_cache.forget(session_id)
+            return
+        state = self.deps.context
+        tail = (
+            self.history[state.folded_this_turn :]
+            + load_messages_json(self.prompt_json)
+            + load_messages_json(stored_json)
+        )
+        version = HistoryVersion(self.counters.message_count, state.folded)
+        self.history_cache.put(session_id, version, tail)
+
+    async def response_started(self) -> None:
+        """A model request starts (``StreamSink``): its released text is counted apart."""
+        self.released_by_response.append("")
+
+    async def response_ended(self) -> None:
+        """The response is complete (``StreamSink``): release what the releaser holds."""
+        await self._emit_releases(self.releaser.finish())
+
+    async def response_event(self, event: object) -> None:
+        """An event of the streamed response (``StreamSink``)."""
         if isinstance(event, PartStartEvent) and isinstance(event.part, TextPart):
             await self._emit_releases(self.releaser.feed(event.part.content))
         elif isinstance(event, PartDeltaEvent) and isinstance(event.delta, TextPartDelta):
@@ -516,6 +556,7 @@ class Turn:
             patch[sessions.FLAGS_KEY] = flags
         audit = pending_batch(tools)
         transaction = bool(self.policy_records or tools.pending_violations)
+        stored_json = dump_messages_json(messages)
         async with self.session_factory() as db:
             if not transaction:
                 await db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
@@ -523,7 +564,7 @@ class Turn:
                 db,
                 session_id=self.claimed.session_id,
                 turn_id=self.turn_id,
-                messages_json=dump_messages_json(messages),
+                messages_json=stored_json,
                 messages_added=int(replied),
                 tokens=input_tokens + output_tokens,
                 now=self.clock(),
@@ -545,6 +586,7 @@ class Turn:
         forget_violations(tools, tool_violations)
         forget_audit(tools, len(audit))
         self.persisted = True
+        self._keep_history(stored_json)
 
     async def _release_quietly(self) -> None:
         try:
