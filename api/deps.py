@@ -43,7 +43,7 @@ _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
 def client_ip(request: Request) -> str:
-    """The peer address (behind a proxy, run uvicorn with ``--proxy-headers``)."""
+    """The client's address: the peer, or what a trusted proxy (``FORWARDED_ALLOW_IPS``) says."""
     return request.client.host if request.client else "unknown"
 
 
@@ -53,6 +53,8 @@ async def enforce_rate_limit(state: AppState, *, key: str, limit: int, window_s:
         return
     decision = await state.rate_limiter.hit(key, limit=limit, window_s=window_s)
     if not decision.allowed:
+        if state.telemetry is not None:
+            state.telemetry.rate_limited(key.partition(":")[0])  # "auth" or "user"
         raise ApiError(
             429,
             f"too many requests; retry in {decision.retry_after_header} s",

@@ -5,6 +5,8 @@ Domain errors from the lower packages map to HTTP here and only here:
 - ``persistence.errors.NotFound`` -> 404, ``Conflict`` -> 409;
 - request validation -> 422 with ``errors: [{"field": "body.weight_kg", "message": ...}]``;
 - a CHECK violation that slipped past validation -> 422, a unique violation -> 409;
+- PostgreSQL or Redis unreachable (``ServiceUnavailable``, or any driver error that
+  :func:`persistence.errors.outage_of` recognises) -> 503 with ``Retry-After``;
 - ``ApiError`` (raised by routes) -> its own status;
 - anything else -> 500 that shows only the request id (the traceback goes to the log).
 """
@@ -21,7 +23,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from persistence.errors import Conflict, NotFound
+from persistence.errors import Conflict, NotFound, ServiceUnavailable, outage_of
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,8 @@ PROBLEM_JSON = "application/problem+json"
 
 #: The only thing a 500 tells the client; the traceback goes to the log with the request id.
 INTERNAL_ERROR_DETAIL = "an internal error occurred; quote the request id"
+#: ``Retry-After`` of a 503 for an outage of PostgreSQL or Redis, in seconds.
+OUTAGE_RETRY_AFTER_S = 2
 
 
 class ApiError(Exception):
@@ -89,6 +93,35 @@ def problem(
         body["request_id"] = request_id
     body.update(extra)
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def unavailable(request: Request, outage: ServiceUnavailable) -> JSONResponse:
+    """The 503 of an outage of a backing service (no internals, a ``Retry-After``)."""
+    log.warning(
+        "%s unavailable (request id %s): %s",
+        outage.service,
+        getattr(request.state, "request_id", "-"),
+        outage,
+    )
+    return problem(
+        request,
+        503,
+        f"the {outage.service} is unavailable; retry shortly",
+        headers={"Retry-After": str(OUTAGE_RETRY_AFTER_S)},
+    )
+
+
+def error_response(request: Request, exc: Exception) -> JSONResponse:
+    """The answer to an exception no other handler took: 503 for an outage, else 500."""
+    outage = outage_of(exc)
+    if outage is not None:
+        return unavailable(request, outage)
+    log.exception(
+        "unhandled error (request id %s)",
+        getattr(request.state, "request_id", "-"),
+        exc_info=exc,
+    )
+    return problem(request, 500, INTERNAL_ERROR_DETAIL)
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -163,14 +196,17 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         return problem(request, 409, "the request conflicts with stored data")
 
+    @app.exception_handler(ServiceUnavailable)
+    async def service_unavailable(request: Request, exc: ServiceUnavailable) -> JSONResponse:
+        return unavailable(request, exc)
+
     @app.exception_handler(DBAPIError)
     async def dbapi_error(request: Request, exc: DBAPIError) -> JSONResponse:
         sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or ""
         if sqlstate.startswith("22"):  # data exception: numeric overflow, invalid text, ...
             return problem(request, 422, "a value is out of range for its field")
-        return await unhandled(request, exc)
+        return error_response(request, exc)
 
     @app.exception_handler(Exception)
     async def unhandled(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error (request id %s)", getattr(request.state, "request_id", "-"))
-        return problem(request, 500, INTERNAL_ERROR_DETAIL)
+        return error_response(request, exc)

@@ -8,8 +8,11 @@ headers to the 500s produced here too.
   up in logs), otherwise a fresh one; available as ``request.state.request_id`` and echoed
   on every response.
 - Security headers on every response, unless a route set its own value.
+- The request id is bound to the context for the request's duration: every log record
+  written while it runs (uvicorn's access line included) carries it.
 - An exception that escapes every handler is logged with the request id and answered with
-  a problem+json 500 that shows nothing but that id.
+  a problem+json 500 that shows nothing but that id (503 with ``Retry-After`` when it means
+  PostgreSQL or Redis is unreachable).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import INTERNAL_ERROR_DETAIL, problem
+from api.errors import error_response
+from persistence.observability import bind_request, reset_request
 
 log = logging.getLogger(__name__)
 
@@ -79,15 +83,18 @@ class RequestContextMiddleware:
                     headers.setdefault(name, value)
             await send(message)
 
+        bound = bind_request(request_id)
         try:
             await self.app(scope, receive, send_with_headers)
-        except Exception:
-            log.exception("unhandled error (request id %s)", request_id)
+        except Exception as exc:
             if started:
                 # Headers are out; all that is left is to let the server drop the connection.
+                log.exception("error after the response started (request id %s)", request_id)
                 raise
-            response = problem(Request(scope), 500, INTERNAL_ERROR_DETAIL)
+            response = error_response(Request(scope), exc)
             await response(scope, receive, send_with_headers)
+        finally:
+            reset_request(bound)
 
 
 __all__ = ["SECURITY_HEADERS", "RequestContextMiddleware", "request_id_of"]

@@ -9,12 +9,19 @@ soon as its oldest counted request leaves the window; ``retry_after_s`` says whe
 - :class:`MemoryRateLimiter` (the embedded default) keeps a deque of timestamps per key,
   dropping idle keys once the table grows past ``max_keys``.
 - :class:`RedisRateLimiter` (when ``REDIS_URL`` is set) keeps a sorted set per key, updated
-  atomically by one Lua script, so several app processes share the limits. When Redis is
-  unreachable it fails open: the request is allowed and a warning is logged (at most once a
-  minute), and Redis is skipped for a few seconds instead of adding a timeout to every call.
+  atomically by one Lua script, so several app processes share the limits. It talks to
+  Redis through the process's :class:`~persistence.redis.SharedRedis` (a pool that waits for
+  a free connection rather than refusing, and the breaker every Redis user shares), and it
+  never fails open: every request is first counted by an in-process limiter, which decides
+  alone while Redis is unreachable or busy, so a burst costs at most ``limit`` requests per
+  process even then. When Redis is up, its (shared) count decides.
 
 A sliding log is exact (no double burst at a fixed window's edge); its cost, one entry per
 counted request, is bounded by ``limit`` per key.
+
+The ``limits`` package was considered for the windows: its moving window keeps the same
+log, but reads the clock itself (second granularity), needs a second call for the retry
+time of a denied request and would still need this fallback and breaker around it.
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+
+from persistence.redis import REDIS_FAILURES, SharedRedis
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +98,12 @@ class MemoryRateLimiter:
             return RateDecision(True, limit, limit - len(stamps), 0.0)
         return RateDecision(False, limit, 0, stamps[0] + window_s - now)
 
+    def undo(self, key: str) -> None:
+        """Forget the last request counted under ``key`` (another limiter denied it)."""
+        entry = self._hits.get(key)
+        if entry is not None and entry[1]:
+            entry[1].pop()
+
     async def aclose(self) -> None:
         """Forget every key."""
         self._hits.clear()
@@ -124,7 +138,8 @@ return {0, 0, tonumber(oldest[2]) + window - now}
 
 
 class RedisRateLimiter:
-    """Sliding-window log in Redis sorted sets, shared by every app process.
+    """Sliding-window log in Redis sorted sets, shared by every app process, behind an
+    in-process limiter that never lets a Redis failure switch the limit off.
 
     Timestamps come from the app's wall clock (``time.time``), so processes on hosts with
     synchronised clocks agree on the window.
@@ -132,34 +147,34 @@ class RedisRateLimiter:
 
     def __init__(
         self,
-        client: aioredis.Redis,
+        redis: SharedRedis | aioredis.Redis,
         *,
         prefix: str = "coach:rl",
         clock: Clock = time.time,
-        retry_after_failure_s: float = 5.0,
+        local: MemoryRateLimiter | None = None,
     ) -> None:
-        self._client = client
+        self._redis = redis if isinstance(redis, SharedRedis) else SharedRedis.wrap(redis)
         self._prefix = prefix
         self._clock = clock
-        self._retry_after_failure_s = retry_after_failure_s
-        self._script = client.register_script(_SLIDING_WINDOW_LUA)
-        self._down_until = 0.0
+        self._local = local or MemoryRateLimiter(clock=clock)
+        self._script = self._redis.client.register_script(_SLIDING_WINDOW_LUA)
         self._last_warning = -math.inf
 
     @classmethod
-    def from_url(
-        cls, url: str, *, timeout_s: float = 0.25, prefix: str = "coach:rl"
-    ) -> RedisRateLimiter:
-        """A limiter with its own client; a slow Redis (past ``timeout_s``) counts as down."""
-        client = aioredis.Redis.from_url(
-            url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
-        )
-        return cls(client, prefix=prefix)
+    def from_url(cls, url: str, *, prefix: str = "coach:rl", **settings: Any) -> RedisRateLimiter:
+        """A limiter on a client of its own (``settings``: :class:`RedisSettings` fields)."""
+        return cls(SharedRedis.from_url(url, **settings), prefix=prefix)
 
     async def hit(self, key: str, *, limit: int, window_s: float) -> RateDecision:
-        """See :class:`RateLimiter`; allowed (fail open) while Redis is unreachable."""
-        if time.monotonic() < self._down_until:
-            return RateDecision(True, limit, limit, 0.0)
+        """See :class:`RateLimiter`.
+
+        The in-process count comes first: a burst past the limit is refused without a
+        Redis call. What it allows, Redis decides (when Redis denies, the local count is
+        taken back); while Redis is down or its pool stays busy, the local count decides.
+        """
+        local = await self._local.hit(key, limit=limit, window_s=window_s)
+        if not local.allowed or not self._redis.available:
+            return local
         now_ms = int(self._clock() * 1000)
         member = f"{now_ms}-{secrets.token_hex(6)}"
         try:
@@ -167,27 +182,34 @@ class RedisRateLimiter:
                 keys=[f"{self._prefix}:{key}"],
                 args=[now_ms, int(window_s * 1000), limit, member],
             )
-        except (RedisError, OSError, TimeoutError) as exc:
-            self._fail_open(exc)
-            return RateDecision(True, limit, limit, 0.0)
+        except REDIS_FAILURES as exc:
+            self._redis.failed(exc, "rate limiting")
+            self._warn(exc)
+            return local
         allowed, remaining, retry_ms = (int(x) for x in result)
+        if not allowed:
+            self._local.undo(key)
         return RateDecision(bool(allowed), limit, remaining, retry_ms / 1000)
 
     async def aclose(self) -> None:
-        """Close the client."""
-        await self._client.aclose()
+        """Close the client when this limiter created it."""
+        await self._redis.aclose()
 
-    def _fail_open(self, exc: BaseException) -> None:
+    def _warn(self, exc: BaseException) -> None:
         now = time.monotonic()
-        self._down_until = now + self._retry_after_failure_s
         if now - self._last_warning >= 60:
             self._last_warning = now
-            log.warning("rate limiter: Redis unavailable, allowing requests (%s)", exc)
+            log.warning("rate limiter: Redis failed, counting in process (%s)", exc)
 
 
-def build_rate_limiter(*, backend: str, redis_url: str | None) -> RateLimiter:
-    """The backend named by the settings: ``auto`` is Redis when a URL is set, else memory."""
+def build_rate_limiter(
+    *, backend: str, redis_url: str | None, redis: SharedRedis | None = None
+) -> RateLimiter:
+    """The backend named by the settings: ``auto`` is Redis when a URL is set, else memory.
+    ``redis``: the process's shared client (one is created for the URL otherwise)."""
     if backend == "redis" or (backend == "auto" and redis_url):
+        if redis is not None:
+            return RedisRateLimiter(redis)
         if not redis_url:
             raise ValueError("RATE_LIMIT_BACKEND=redis needs REDIS_URL")
         return RedisRateLimiter.from_url(redis_url)

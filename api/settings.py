@@ -36,6 +36,14 @@ class ApiSettings(BaseSettings):
     )
     rate_limit_auth_per_15min: int = Field(default=5, ge=1)
     rate_limit_user_per_minute: int = Field(default=120, ge=1)
+    max_json_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="largest JSON (non-multipart) request body"
+    )
+    forwarded_allow_ips: str | None = Field(
+        default=None,
+        description="proxies whose X-Forwarded-For / -Proto are honoured (comma-separated "
+        "addresses or networks, '*' for any); unset: none, the peer address is the client",
+    )
     photo_max_bytes: int = Field(default=15 * 1024 * 1024, ge=1)
     photo_bucket: str | None = Field(default=None, description="S3 bucket; unset: local files")
     s3_endpoint_url: str | None = Field(default=None, description="S3-compatible endpoint")
@@ -44,4 +52,3 @@ class ApiSettings(BaseSettings):
     gc_tuning: bool = Field(
         default=True, description="freeze startup objects, fewer GC pauses (coach serve)"
     )
-    log_level: str = "INFO"

@@ -29,6 +29,7 @@ import anyio
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from coach.events import ERROR_CODES
+from persistence.errors import outage_of
 
 __all__ = [
     "HEARTBEAT_SECONDS",
@@ -50,6 +51,7 @@ CLEANUP_SECONDS = 10.0
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 INTERNAL_ERROR = {"code": "internal", "message": ERROR_CODES["internal"]}
+UNAVAILABLE_ERROR = {"code": "unavailable", "message": ERROR_CODES["unavailable"]}
 
 
 class StreamEvent(Protocol):
@@ -149,10 +151,13 @@ async def _sse(primed: Primed[E]) -> AsyncIterator[bytes]:
                     break
                 if isinstance(item, Exception):
                     # Internals stay in the log; the client gets a terminal error event.
-                    log.error("coach turn failed mid-stream", exc_info=item)
-                    error = ServerSentEvent(
-                        data=_json(INTERNAL_ERROR), event="error", id=str(last_id + 1)
-                    )
+                    outage = outage_of(item)
+                    if outage is None:
+                        log.error("coach turn failed mid-stream", exc_info=item)
+                    else:
+                        log.warning("coach stream cut off: %s unavailable", outage.service)
+                    payload = INTERNAL_ERROR if outage is None else UNAVAILABLE_ERROR
+                    error = ServerSentEvent(data=_json(payload), event="error", id=str(last_id + 1))
                     chunk.append(error.encode())
                     item = _END
                     break

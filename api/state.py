@@ -16,6 +16,8 @@ from api.security import TokenCodec
 from api.settings import ApiSettings
 from coach.engine import CoachEngine
 from coach.settings import CoachSettings
+from persistence.observability import ObservabilitySettings, Telemetry
+from persistence.redis import RedisSettings, SharedRedis
 from persistence.settings import DatabaseSettings
 from persistence.storage import ObjectStorage
 from tools.cache import MemoryToolCache, ToolCache
@@ -35,6 +37,8 @@ class AppConfig:
     api: ApiSettings = field(default_factory=ApiSettings)
     tools: ToolSettings = field(default_factory=ToolSettings)
     coach: CoachSettings = field(default_factory=CoachSettings)
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
+    redis: RedisSettings = field(default_factory=RedisSettings)
     extra: dict[str, BaseSettings] = field(default_factory=dict)
 
 
@@ -55,3 +59,7 @@ class AppState:
     mailer: Mailer = field(default_factory=LoggingMailer)
     rate_limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
     coach_engine: CoachEngine | None = None
+    telemetry: Telemetry | None = None
+    #: The process's Redis clients by URL (one in production: ``REDIS_URL``), shared by the
+    #: rate limiter, the tool cache and the replay log.
+    redis: dict[str, SharedRedis] = field(default_factory=dict)

@@ -15,12 +15,33 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
-from starlette.types import Message
+from starlette.types import Message, Receive
+
+
+def too_large(limit: int) -> HTTPException:
+    """The 413 of a body past ``limit`` bytes."""
+    return HTTPException(413, f"the request body is larger than {limit} bytes")
+
+
+def capped_receive(receive: Receive, limit: int) -> Receive:
+    """``receive``, failing with a 413 once more than ``limit`` body bytes came in (an
+    ``HTTPException`` passes FastAPI's body and form parsing unchanged)."""
+    received = 0
+
+    async def counting() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise too_large(limit)
+        return message
+
+    return counting
 
 
 def body_limited_route(limit: int) -> type[APIRoute]:
     """An ``APIRoute`` class whose requests may carry at most ``limit`` body bytes."""
-    detail = f"the request body is larger than {limit} bytes"
 
     class BodyLimitedRoute(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -29,21 +50,8 @@ def body_limited_route(limit: int) -> type[APIRoute]:
             async def limited(request: Request) -> Response:
                 declared = request.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > limit:
-                    raise HTTPException(413, detail)
-                received = 0
-                receive = request.receive
-
-                async def counting() -> Message:
-                    nonlocal received
-                    message = await receive()
-                    if message["type"] == "http.request":
-                        received += len(message.get("body", b""))
-                        if received > limit:
-                            # An HTTPException passes FastAPI's form parsing unchanged.
-                            raise HTTPException(413, detail)
-                    return message
-
-                return await handler(Request(request.scope, counting))
+                    raise too_large(limit)
+                return await handler(Request(request.scope, capped_receive(request.receive, limit)))
 
             return limited
 

@@ -1,6 +1,6 @@
-"""Chat benchmarks: a turn's server overhead, and 200 concurrent SSE chats.
+"""Chat benchmarks: a turn's server overhead, 200 concurrent SSE chats, the OpenAI path.
 
-Run: ``uv run python bench/chat.py [--turns 200] [--chats 200] [--only a|b]``
+Run: ``uv run python bench/chat.py [--turns 200] [--chats 200] [--only a|b|c]``
 
 Every server here is a real ``uvicorn`` process on loopback, started by this script (so the
 clients never share its interpreter lock), on a fresh database.
@@ -24,8 +24,14 @@ clients never share its interpreter lock), on a fresh database.
     port with Redis for the tool cache and replay log, as two ``coach serve --reuse-port``
     processes run.
 
-Servers are built as ``coach serve`` builds them (``create_app(served=True)``: the garbage
-collector is tuned after startup).
+(c) **The production path**: ``coach serve`` with ``COACH_MODEL=openai-chat:...`` against a
+    scripted OpenAI-compatible server in its own process, at 1, 10 and 50 users, with the
+    server's CPU time per turn, beside a bare pydantic-ai ``Agent`` on the same model and
+    server (:mod:`bench.chat_openai`, which also runs alone; figures in
+    ``docs/performance.md``).
+
+Servers of (a) and (b) are built as ``coach serve`` builds them (``create_app(served=True)``:
+the garbage collector is tuned after startup).
 
 The database is created on ``BENCH_ADMIN_DATABASE_URL`` (default: the PostgreSQL at
 127.0.0.1:5432), migrated, and dropped at the end; without a reachable server a private
@@ -293,7 +299,7 @@ def serve(
     if not reuse_port:
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", backlog=2048)
         return
-    from coach.cli import reuse_port_socket
+    from coach.serve_cli import reuse_port_socket
 
     config = uvicorn.Config(app, log_level="warning", backlog=2048)
     uvicorn.Server(config).run(sockets=[reuse_port_socket("127.0.0.1", port)])
@@ -323,14 +329,31 @@ def server_process(
         args.append("--reuse-port")
     else:
         listener.close()
+    with started_servers(args, count=workers, port=port, log_path=log_path) as (base, _):
+        listener.close()
+        yield base, log_path
+
+
+@contextlib.contextmanager
+def started_servers(
+    args: list[str],
+    *,
+    count: int,
+    port: int,
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    timeout_s: float = 60,
+) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
+    """``count`` server processes of ``args`` on ``port`` (output to ``log_path``), healthy
+    (``GET /v1/health``); yields the base URL and the processes, terminated at the end."""
     with log_path.open("w") as log_file:
         procs = [
-            subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT)
-            for _ in range(workers)
+            subprocess.Popen(args, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT)
+            for _ in range(count)
         ]
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + timeout_s
         while True:
             if any(proc.poll() is not None for proc in procs):
                 raise RuntimeError(f"bench server exited: {log_path.read_text()[-2000:]}")
@@ -340,12 +363,11 @@ def server_process(
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("bench server did not become healthy in 60 s")
+                raise RuntimeError(f"bench server did not become healthy in {timeout_s:.0f} s")
             time.sleep(0.1)
-        if workers > 1:
-            time.sleep(3)  # the health check reached one worker: let the others start
-        listener.close()
-        yield base, log_path
+        if count > 1:
+            time.sleep(3)  # the health check reached one process: let the others start
+        yield base, procs
     finally:
         for proc in procs:
             proc.terminate()
@@ -499,6 +521,15 @@ async def http_turn(client: httpx.AsyncClient, headers: dict[str, str]) -> tuple
     return wall, events
 
 
+@dataclass
+class Exchange:
+    """One turn seen by :class:`RawSSEClient`: times from sending the request."""
+
+    wall: float
+    first_event: float
+    events: list[tuple[str, Any]]
+
+
 class RawSSEClient:
     """A minimal HTTP/1.1 keep-alive client for timed turns.
 
@@ -520,7 +551,18 @@ class RawSSEClient:
 
     async def turn(self, token: str, message: str) -> tuple[float, list[tuple[str, Any]]]:
         """POST one chat message; the wall time until the ``done`` event, and the events."""
-        body = json.dumps({"message": message}).encode()
+        exchange = await self.exchange(token, message)
+        if exchange.events[-1][0] != "done":
+            raise RuntimeError(f"turn did not end with done: {exchange.events[-1]}")
+        return exchange.wall, exchange.events
+
+    async def exchange(self, token: str, message: str, session_id: str | None = None) -> Exchange:
+        """POST one chat message (in ``session_id``, else a new session) and read its events
+        to the end of the response; ``RuntimeError`` for a status other than 200."""
+        payload: dict[str, Any] = {"message": message}
+        if session_id is not None:
+            payload["session_id"] = session_id
+        body = json.dumps(payload).encode()
         request = (
             f"POST /v1/coach/chat HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n"
             f"Accept: text/event-stream\r\nContent-Type: application/json\r\n"
@@ -533,7 +575,7 @@ class RawSSEClient:
             raise RuntimeError(f"chat failed: {head.splitlines()[0]!r}")
         events: list[tuple[str, Any]] = []
         pending = b""
-        wall = 0.0
+        wall = first = 0.0
         while True:
             size = int((await self._reader.readuntil(b"\r\n")).strip(), 16)
             if size == 0:  # the last chunk of the response
@@ -545,11 +587,11 @@ class RawSSEClient:
                 fields = dict(line.split(b": ", 1) for line in block.split(b"\n") if b": " in line)
                 if b"event" in fields:
                     events.append((fields[b"event"].decode(), json.loads(fields[b"data"])))
+            if events and not first:
+                first = time.perf_counter() - start
             if events and events[-1][0] in ("done", "error") and not wall:
                 wall = time.perf_counter() - start
-        if events[-1][0] != "done":
-            raise RuntimeError(f"turn did not end with done: {events[-1]}")
-        return wall, events
+        return Exchange(wall or time.perf_counter() - start, first, events)
 
     def close(self) -> None:
         """Close the connection."""
@@ -827,7 +869,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=200, help="timed turns in part (a)")
     parser.add_argument("--chats", type=int, default=200, help="concurrent chats in part (b)")
     parser.add_argument("--ramp-s", type=float, default=1.0, help="ramp length in part (b)")
-    parser.add_argument("--only", choices=("a", "b"), help="run one part")
+    parser.add_argument("--only", choices=("a", "b", "c"), help="run one part")
     parser.add_argument("--database-url", help="use this migrated database as it is")
     parser.add_argument("--serve", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=("timed", "slow", "stub"), help=argparse.SUPPRESS)
@@ -871,6 +913,11 @@ def main() -> None:
         if args.only in (None, "b"):
             coro = part_b(url, args.chats, args.ramp_s, Path(tmp), args.workers)
             asyncio.run(asyncio.wait_for(coro, PART_B_TIMEOUT_S))
+        if args.only in (None, "c"):
+            from bench.chat_openai import TIMEOUT_S, part_c
+
+            turns = min(max(args.turns // 2, 10), 2000)
+            asyncio.run(asyncio.wait_for(part_c(url, Path(tmp), turns), TIMEOUT_S))
 
 
 if __name__ == "__main__":

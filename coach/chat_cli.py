@@ -8,6 +8,12 @@ and exits (for scripts), with exit status 1 when the turn ends in an error.
 
 Without ``--email``/``--password`` (or ``COACH_EMAIL``/``COACH_PASSWORD``) the demo
 account that ``coach serve`` seeded on this machine is used.
+
+The refresh token of each (server, email) is kept in ``<data dir>/chat-tokens.json``
+(mode 0600) and used on the next run instead of the password, so repeated runs do not
+log in again (logins are rate-limited). A session that a ``--message`` run started is
+completed when the turn ends (``--keep-session`` leaves it active, to continue it with
+``--session``); so is one the interactive client started, when it leaves it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
@@ -23,7 +30,10 @@ from httpx_sse import connect_sse
 from rich.console import Console
 from rich.markup import escape
 
-__all__ = ["ChatClient", "ChatError", "EventRenderer", "chat"]
+__all__ = ["ChatClient", "ChatError", "EventRenderer", "TokenStore", "chat"]
+
+#: File in the data directory that keeps the refresh tokens, by server and email.
+TOKENS_FILE = "chat-tokens.json"
 
 _HELP = "commands: /new (new session), /session (show id), /quit; Ctrl-C stops a reply"
 
@@ -59,12 +69,58 @@ def _problem(response: httpx.Response) -> ChatError:
     return ChatError(response.status_code, detail, str(hint) if hint else None)
 
 
-class ChatClient:
-    """Logs in and streams turns; logs in again once when the access token expires."""
+class TokenStore:
+    """Refresh tokens by server URL and email, in one JSON file only its owner can read."""
 
-    def __init__(self, url: str, email: str, password: str, *, timeout: float = 120.0) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _read(self) -> dict[str, str]:
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(stored, dict):
+            return {}
+        return {k: v for k, v in stored.items() if isinstance(v, str)}
+
+    @staticmethod
+    def _key(url: str, email: str) -> str:
+        return f"{url.rstrip('/')} {email.strip().lower()}"
+
+    def get(self, url: str, email: str) -> str | None:
+        """The stored refresh token, if any."""
+        return self._read().get(self._key(url, email))
+
+    def put(self, url: str, email: str, token: str | None) -> None:
+        """Store ``token`` (``None`` forgets it)."""
+        from persistence.files import write_private
+
+        tokens = self._read()
+        if token is None:
+            tokens.pop(self._key(url, email), None)
+        else:
+            tokens[self._key(url, email)] = token
+        write_private(self.path, json.dumps(tokens, indent=1))
+
+
+class ChatClient:
+    """Signs in (refresh token first, then password) and streams turns; signs in again once
+    when the access token expires."""
+
+    def __init__(
+        self,
+        url: str,
+        email: str,
+        password: str | None,
+        *,
+        store: TokenStore | None = None,
+        timeout: float = 120.0,
+    ) -> None:
+        self._url = url
         self._email = email
-        self._password = password
+        self.password = password
+        self._store = store
         self._token: str | None = None
         # No read timeout on streams beyond this: the server sends a heartbeat every 15 s.
         self._http = httpx.Client(base_url=url.rstrip("/"), timeout=httpx.Timeout(timeout))
@@ -73,14 +129,48 @@ class ChatClient:
         """Close the connection pool."""
         self._http.close()
 
+    def _accept(self, response: httpx.Response) -> None:
+        body = response.json()
+        self._token = str(body["access_token"])
+        if self._store is not None:
+            self._store.put(self._url, self._email, str(body["refresh_token"]))
+
+    def refresh(self) -> bool:
+        """Exchange the stored refresh token for a new pair; False when there is none or
+        the server refuses it (the stored one is then forgotten)."""
+        stored = self._store.get(self._url, self._email) if self._store is not None else None
+        if stored is None:
+            return False
+        response = self._http.post("/v1/auth/refresh", json={"refresh_token": stored})
+        if response.status_code != 200:
+            if response.status_code in (401, 403, 422) and self._store is not None:
+                self._store.put(self._url, self._email, None)
+            return False
+        self._accept(response)
+        return True
+
     def login(self) -> None:
-        """Exchange the credentials for an access token."""
+        """Sign in: the stored refresh token when it still works, else the password."""
+        if self.refresh():
+            return
+        if self.password is None:
+            raise ChatError(401, "no stored sign-in for this account; a password is needed")
         response = self._http.post(
-            "/v1/auth/login", json={"email": self._email, "password": self._password}
+            "/v1/auth/login", json={"email": self._email, "password": self.password}
         )
         if response.status_code != 200:
             raise _problem(response)
-        self._token = str(response.json()["access_token"])
+        self._accept(response)
+
+    def complete_session(self, session_id: str) -> None:
+        """Mark a session completed (failures are ignored: it expires on its own)."""
+        try:
+            self._http.post(
+                f"/v1/coach/sessions/{session_id}/complete",
+                headers={"Authorization": f"Bearer {self._token}"},
+            )
+        except httpx.HTTPError:
+            pass
 
     def _headers(self) -> dict[str, str]:
         if self._token is None:
@@ -213,14 +303,17 @@ def _run_turn(
     return session_id, ok
 
 
-def _default_credentials() -> tuple[str | None, str | None]:
-    from coach.demo import credentials_path
+def _data_dir() -> Path:
     from persistence.settings import DatabaseSettings
 
+    return DatabaseSettings().coach_data_dir.expanduser()
+
+
+def _default_credentials(data_dir: Path) -> tuple[str | None, str | None]:
+    from coach.demo import credentials_path
+
     try:
-        stored = json.loads(
-            credentials_path(DatabaseSettings().coach_data_dir).read_text(encoding="utf-8")
-        )
+        stored = json.loads(credentials_path(data_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None, None
     if not isinstance(stored, dict):
@@ -231,17 +324,38 @@ def _default_credentials() -> tuple[str | None, str | None]:
 def _repl(client: ChatClient, session_id: str | None, renderer: EventRenderer | None) -> None:
     console = Console()
     console.print(f"[dim]{_HELP}[/dim]")
+    # A session given with --session was continued on purpose: it is left active.
+    _repl_loop(client, session_id, renderer, console, given=session_id)
+
+
+def _leave(client: ChatClient, session_id: str | None, given: str | None) -> None:
+    """Complete a session this client started, as it moves on from it."""
+    if session_id is not None and session_id != given:
+        client.complete_session(session_id)
+
+
+def _repl_loop(
+    client: ChatClient,
+    session_id: str | None,
+    renderer: EventRenderer | None,
+    console: Console,
+    *,
+    given: str | None,
+) -> None:
     while True:
         try:
             line = console.input("[bold]you>[/bold] ").strip()
         except (EOFError, KeyboardInterrupt):
             console.print()
+            _leave(client, session_id, given)
             return
         if not line:
             continue
         if line in ("/quit", "/exit"):
+            _leave(client, session_id, given)
             return
         if line == "/new":
+            _leave(client, session_id, given)
             session_id = None
             console.print("[dim]the next message starts a new session[/dim]")
             continue
@@ -279,11 +393,18 @@ def chat(
     json_output: Annotated[
         bool, typer.Option("--json", help="print raw events as JSON lines")
     ] = False,
+    keep_session: Annotated[
+        bool,
+        typer.Option(
+            "--keep-session", help="with -m: leave a new session active (to continue it later)"
+        ),
+    ] = False,
 ) -> None:
     """Chat with the coach on a running server (streams replies, tool calls and policies)."""
     err = Console(stderr=True)
+    data_dir = _data_dir()
     if email is None or password is None:
-        demo_email, demo_password = _default_credentials()
+        demo_email, demo_password = _default_credentials(data_dir)
         email = email or demo_email
         password = password or (demo_password if email == demo_email else None)
     if email is None:
@@ -291,20 +412,23 @@ def chat(
             err.print("[red]error:[/red] --email is required (no demo account found)")
             raise typer.Exit(2)
         email = typer.prompt("email")
-    if password is None:
-        if message is not None:
-            err.print("[red]error:[/red] --password is required")
-            raise typer.Exit(2)
-        password = typer.prompt("password", hide_input=True)
 
-    client = ChatClient(url, email, password)
+    client = ChatClient(url, email, password, store=TokenStore(data_dir / TOKENS_FILE))
     renderer = None if json_output else EventRenderer(Console(highlight=False))
     try:
-        client.login()
+        if not client.refresh():
+            if password is None:
+                if message is not None:
+                    err.print("[red]error:[/red] --password is required (no stored sign-in)")
+                    raise typer.Exit(2)
+                client.password = typer.prompt("password", hide_input=True)
+            client.login()
         if message is not None:
-            _, ok = _run_turn(client, message, session, renderer=renderer)
+            session_id, ok = _run_turn(client, message, session, renderer=renderer)
             if renderer is not None:
                 renderer.console.print()
+            if not keep_session:
+                _leave(client, session_id, session)
             raise typer.Exit(0 if ok else 1)
         if not json_output:
             err.print(f"[dim]logged in as {escape(email)} on {escape(url)}[/dim]")

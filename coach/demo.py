@@ -28,6 +28,7 @@ from sqlmodel import col
 from persistence import migrations
 from persistence.db import create_engine, create_session_factory, resolve_database
 from persistence.enums import DietType, GoalType, PacePreference
+from persistence.files import write_private
 from persistence.models import DietPreferences, User, UserProfile
 from persistence.repositories import users
 from persistence.settings import DatabaseSettings
@@ -88,13 +89,8 @@ def _read_password(path: Path, email: str) -> str | None:
 
 
 def _write_password(path: Path, *, email: str, password: str, user_id: uuid.UUID) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    # Created 0600 from the start: the file holds a password.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump({"email": email, "password": password, "user_id": str(user_id)}, out)
-    tmp.replace(path)
+    # 0600 from the start: the file holds a password.
+    write_private(path, json.dumps({"email": email, "password": password, "user_id": str(user_id)}))
 
 
 def _default_hasher() -> PasswordHasher:

@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import importlib.metadata
 import json
 import logging
+import os
+import secrets
+import socket
 import uuid
 from collections.abc import AsyncGenerator, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from pydantic_ai import Agent
+from pydantic_ai.messages import ModelRequest, UserPromptPart
 from pydantic_ai.models import Model
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,19 +38,28 @@ from coach import sessions
 from coach.admission import StartGate
 from coach.errors import UserInactive
 from coach.event_log import EventLog, RedisEventLog, create_event_log
-from coach.events import ChatEvent, EventCounter
-from coach.history import BudgetHistory, ContextState, budget_processor
+from coach.events import ERROR_CODES, ChatEvent, EventCounter
+from coach.history import (
+    BudgetHistory,
+    ContextState,
+    HistoryCache,
+    budget_processor,
+    dump_messages_json,
+)
 from coach.instructions import PinnedFacts, build_instructions
 from coach.models import ModelFactory
+from coach.observe import observe_turn
 from coach.release import Releaser
 from coach.settings import MODEL_TIERS, CoachSettings
 from coach.summarizer import ExtractiveSummarizer, LLMSummarizer, Summarizer
 from coach.tokens import TOOL_OVERHEAD, text_tokens
 from coach.turn import CoachDeps, Turn, get_tool_deps
+from coach.version import app_version
 from persistence.enums import SessionStatus
 from persistence.errors import NotFound
 from persistence.models import AISession, table_of
 from persistence.repositories import ai_sessions
+from persistence.text import UNSTORABLE_REASON, unstorable
 from policies import PolicyEngine, PolicyProfile
 from tools.cache import ToolCache
 from tools.deps import ToolDeps
@@ -58,20 +70,15 @@ from tools.toolset import build_coach_toolset
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
 
+    from persistence.observability import Telemetry
+    from persistence.redis import SharedRedis
+
 log = logging.getLogger(__name__)
 
 
 def utc_now() -> dt.datetime:
     """The wall clock in UTC (the default clock)."""
     return dt.datetime.now(dt.UTC)
-
-
-def app_version() -> str:
-    """The installed package version (``unknown`` when not installed)."""
-    try:
-        return importlib.metadata.version("sleek-coach")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
 
 
 class _ClockAdapter:
@@ -98,6 +105,14 @@ def policy_profile(facts: PinnedFacts) -> PolicyProfile:
     )
 
 
+def _lease_left(lease: Mapping[str, Any], now: dt.datetime) -> float:
+    """Seconds until ``lease`` lapses (0 or less: lapsed, or no lease at all)."""
+    until = lease.get("until")
+    if not until:
+        return 0.0
+    return (dt.datetime.fromisoformat(str(until)) - now).total_seconds()
+
+
 def _tools_tokens(include: frozenset[str] | None = None) -> int:
     total = 0
     for spec in get_registry().values():
@@ -120,16 +135,19 @@ class CoachEngine:
         settings: CoachSettings,
         event_log: EventLog | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
-        redis: aioredis.Redis | None = None,
+        redis: SharedRedis | aioredis.Redis | None = None,
         models: Mapping[str, Model] | None = None,
         tool_settings: ToolSettings | None = None,
         include_tools: frozenset[str] | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
-        """``event_log`` defaults to a Redis stream on ``redis`` when given, else to the
-        backend the settings choose. ``models`` registers named models (scripted
-        ``FunctionModel`` s in tests and evals) usable as specs. ``include_tools`` limits
-        the agent's toolset to these registry tools (all of them by default); an unknown
-        name is a ``ValueError``."""
+        """``event_log`` defaults to the backend the settings choose, a Redis stream on
+        ``redis`` (the process's shared client) when given. ``models`` registers named
+        models (scripted ``FunctionModel`` s in tests and evals) usable as specs.
+        ``include_tools`` limits the agent's toolset to these registry tools (all of them
+        by default); an unknown name is a ``ValueError``. ``telemetry`` (the server's) gets
+        each turn's metrics, the tools' calls and, with tracing on, pydantic-ai's spans of
+        every run."""
         self._session_factory = session_factory
         self._cache = cache
         self._policy = policy
@@ -162,9 +180,16 @@ class CoachEngine:
             capabilities=[BudgetHistory(budget_processor)],
             name="sleek-coach",
         )
+        self._telemetry = telemetry
+        if telemetry is not None and telemetry.tracing is not None:
+            self._agent.instrument = telemetry.agent_instrumentation()
         self._version = app_version()
+        self._lease = dt.timedelta(seconds=settings.coach_turn_lease_s)
+        #: Names this process in the leases its turns hold.
+        self._owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self._turns: dict[asyncio.Task[None], Turn] = {}
         self._start_gate = StartGate(settings.coach_start_concurrency)
+        self._histories = HistoryCache()
 
     @property
     def settings(self) -> CoachSettings:
@@ -250,6 +275,12 @@ class CoachEngine:
         session.status = SessionStatus.COMPLETED
         return session
 
+    async def release_expired_leases(self) -> int:
+        """Free the sessions of turns whose process died (lease lapsed), marking those turns
+        interrupted; returns how many. The app runs it at startup."""
+        async with self._session_factory() as db:
+            return await sessions.release_expired(db, now=self._clock(), lease=self._lease)
+
     async def expire_idle(self) -> int:
         """Expire every active session idle for longer than the setting; returns how many."""
         async with self._session_factory() as db:
@@ -286,7 +317,7 @@ class CoachEngine:
         (deactivated, or deleted, while its access token lives): that refusal then ends
         the stream with an ``error`` event ``account_inactive`` and nothing is stored.
         """
-        return self._turn(
+        events = self._turn(
             user_id=user_id,
             message=message,
             session_id=session_id,
@@ -294,11 +325,14 @@ class CoachEngine:
             model=model,
             announce_new=announce_new,
         )
+        return events if self._telemetry is None else observe_turn(events, self._telemetry)
 
     def _check_message(self, message: str) -> str:
         text = message.strip()
         if not text:
             raise ValueError("message: must contain text")
+        if unstorable(text):
+            raise ValueError(f"message: {UNSTORABLE_REASON}")
         limit = self._settings.coach_max_message_chars
         if len(text) > limit:
             raise ValueError(f"message: at most {limit} characters (got {len(text)})")
@@ -328,6 +362,8 @@ class CoachEngine:
         now = self._clock()
         turn_id = uuid.uuid4()
         new_spec = model or self._settings.spec_for_tier(tier)
+        prompt = ModelRequest(parts=[UserPromptPart(content=text, timestamp=now)])
+        prompt_json = dump_messages_json([prompt])
         async with self._session_factory() as db:
             claimed = await sessions.claim(
                 db,
@@ -336,7 +372,9 @@ class CoachEngine:
                 turn_id=turn_id,
                 now=now,
                 idle=dt.timedelta(minutes=self._settings.coach_session_idle_minutes),
-                stale_after=dt.timedelta(seconds=self._settings.coach_turn_timeout_s + 60),
+                lease=self._lease,
+                owner=self._owner,
+                prompt_json=prompt_json,
                 new_tier=tier,
                 new_metadata=self._metadata(new_spec, client),
                 new_session_id=new_session_id,
@@ -351,11 +389,15 @@ class CoachEngine:
                 user_id=user_id,
                 client=client,
                 counter=counter,
+                prompt_json=prompt_json,
             )
         except BaseException:
-            # Whatever stops the turn before it starts must not leave the session claimed.
+            # Whatever stops the turn before it starts must not leave the session claimed,
+            # nor the message of a turn the client is told was refused.
             async with self._session_factory() as db:
-                await sessions.release(db, session_id=claimed.session_id, turn_id=turn_id)
+                await sessions.release(
+                    db, session_id=claimed.session_id, turn_id=turn_id, drop_prompt=True
+                )
             raise
 
     async def _prepare(
@@ -369,6 +411,7 @@ class CoachEngine:
         user_id: uuid.UUID,
         client: dict[str, Any] | None,
         counter: EventCounter | None,
+        prompt_json: str,
     ) -> Turn:
         spec = model or self._settings.spec_for_tier(claimed.model_tier)
         model_obj = self._models.model(spec)
@@ -399,6 +442,7 @@ class CoachEngine:
             policy_profile=profile,
             # The tool-call rows are written with the turn, in its one transaction.
             audit_deferred=True,
+            telemetry=self._telemetry,
         )
         return Turn(
             agent=self._agent,
@@ -419,6 +463,9 @@ class CoachEngine:
             metadata_patch=self._metadata(spec, client),
             counter=counter or EventCounter(),
             start_gate=self._start_gate,
+            lease=self._lease,
+            history_cache=self._histories,
+            prompt_json=prompt_json,
         )
 
     async def _turn(
@@ -513,21 +560,56 @@ class CoachEngine:
     async def _replay(
         self, *, user_id: uuid.UUID, session_id: uuid.UUID, after_id: int
     ) -> AsyncGenerator[ChatEvent, None]:
-        s = table_of(AISession)
-        async with self._session_factory() as db:
-            found = (
-                await db.execute(
-                    sa.select(s.c.id).where(s.c.id == session_id, s.c.user_id == user_id)
-                )
-            ).scalar_one_or_none()
-        if found is None:
-            raise NotFound("session", session_id)
+        lease = await self._lease_of(user_id=user_id, session_id=session_id)
         if not await self._event_log.has_turn(session_id):
             raise NotFound("event log of session", session_id)
-        async for event in self._event_log.read(
-            session_id, after_id=after_id, wait_s=self._settings.coach_replay_wait_s
-        ):
-            yield event
+        wait_s = self._settings.coach_replay_wait_s
+        last_id = after_id
+        quiet_since = asyncio.get_running_loop().time()
+        while True:
+            # A live lease bounds each wait: when it should have been renewed, look again.
+            left = _lease_left(lease, self._clock())
+            # Without a lease, a moment's grace: a turn that just stored its end may still
+            # be logging its last events.
+            follow = min(wait_s, max(left, 0.0) + 1.0)
+            async for event in self._event_log.read(session_id, after_id=last_id, wait_s=follow):
+                yield event
+                last_id = event.id
+                quiet_since = asyncio.get_running_loop().time()
+                if event.terminal:
+                    return
+            if left <= 0:
+                if await self._event_log.ended(session_id):
+                    return  # the client has seen the whole turn already
+                break  # nobody holds the session: the logged turn will never end by itself
+            if asyncio.get_running_loop().time() - quiet_since >= wait_s:
+                return  # a live turn with nothing new: the client reconnects later
+            lease = await self._lease_of(user_id=user_id, session_id=session_id)
+        interrupted = ChatEvent(
+            event="error",
+            id=last_id + 1,
+            data={"code": "turn_interrupted", "message": ERROR_CODES["turn_interrupted"]},
+        )
+        try:  # so later replays end at once too (the next turn starts a new log)
+            await self._event_log.append(session_id, interrupted)
+        except Exception:
+            log.warning("event log unavailable for session %s", session_id)
+        yield interrupted
+
+    async def _lease_of(self, *, user_id: uuid.UUID, session_id: uuid.UUID) -> dict[str, Any]:
+        """The session's lease (``{}`` when none); ``NotFound`` unless it is the user's."""
+        s = table_of(AISession)
+        async with self._session_factory() as db:
+            row = (
+                await db.execute(
+                    sa.select(s.c.id, s.c["metadata"][sessions.TURN_KEY]).where(
+                        s.c.id == session_id, s.c.user_id == user_id
+                    )
+                )
+            ).one_or_none()
+        if row is None:
+            raise NotFound("session", session_id)
+        return dict(row[1] or {})
 
     # ------------------------------------------------------------------ shutdown
 

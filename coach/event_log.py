@@ -7,11 +7,16 @@ Contract of every :class:`EventLog` backend:
 - ``read(session_id, after_id=, wait_s=)`` yields the turn's events with ``id > after_id``
   in order; when the last one is not terminal (the turn is still running) it waits up to
   ``wait_s`` for each next event, and stops at a terminal event or when nothing came;
-- ``has_turn(session_id)`` tells whether anything is logged for the session;
+- ``has_turn(session_id)`` tells whether anything is logged for the session, ``ended`` whether
+  the logged turn has its terminal event;
 - entries expire ``ttl_s`` seconds after the last append.
 
 Two backends: :class:`MemoryEventLog` (in-process, the embedded default) and
-:class:`RedisEventLog` (a Redis stream per session with a TTL, shared across processes).
+:class:`RedisEventLog` (a Redis stream per session with a TTL, shared across processes, on
+the process's :class:`~persistence.redis.SharedRedis`). While Redis is unreachable (or was a
+moment ago: the shared breaker is open) every call raises
+:class:`~persistence.errors.RedisUnavailable` at once; a turn carries on without its log, a
+replay answers 503.
 """
 
 from __future__ import annotations
@@ -19,13 +24,17 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import redis.asyncio as aioredis
 
 from coach.events import ChatEvent
+from persistence.errors import RedisUnavailable
+from persistence.redis import REDIS_FAILURES, SharedRedis
+
+T = TypeVar("T")
 
 
 @runtime_checkable
@@ -48,6 +57,10 @@ class EventLog(Protocol):
 
     async def has_turn(self, session_id: uuid.UUID) -> bool:
         """Whether a turn of the session is logged (and not expired)."""
+        ...
+
+    async def ended(self, session_id: uuid.UUID) -> bool:
+        """Whether the logged turn's terminal event is logged."""
         ...
 
     async def aclose(self) -> None:
@@ -146,12 +159,17 @@ class MemoryEventLog:
         turn = self._live(session_id)
         return turn is not None and bool(turn.events)
 
+    async def ended(self, session_id: uuid.UUID) -> bool:
+        """See :class:`EventLog`."""
+        turn = self._live(session_id)
+        return turn is not None and bool(turn.events) and turn.events[-1].terminal
+
     async def aclose(self) -> None:
         """Nothing to release."""
         self._turns.clear()
 
 
-#: Longest single ``XREAD BLOCK``; well under redis-py's default 5 s socket timeout.
+#: Longest single ``XREAD BLOCK``; shorter than the client's socket timeout (see below).
 BLOCK_SLICE_S = 2.0
 
 
@@ -159,36 +177,64 @@ class RedisEventLog:
     """Redis backend: one stream per session (``<prefix>:<session_id>``) with a TTL.
 
     Entry ids are ``0-<event id>``, so ``XRANGE``/``XREAD`` after an event id need no
-    lookup, and a new turn deletes the stream before its first event.
+    lookup, and a new turn deletes the stream before its first event. A blocking read lasts
+    at most half the client's socket timeout (and :data:`BLOCK_SLICE_S`), so a wait is
+    never mistaken for a hung server.
     """
 
     def __init__(
-        self, client: aioredis.Redis, *, prefix: str = "coach:events", ttl_s: int = 900
+        self,
+        redis: SharedRedis | aioredis.Redis,
+        *,
+        prefix: str = "coach:events",
+        ttl_s: int = 900,
+        owns: bool = False,
     ) -> None:
-        self._redis = client
+        self._shared = redis if isinstance(redis, SharedRedis) else SharedRedis.wrap(redis)
+        self._redis = self._shared.client
         self._prefix = prefix
         self._ttl = ttl_s
-        self._owned = False
+        self._owned = owns
+        timeout = self._shared.timeout_s
+        self._block_s = BLOCK_SLICE_S if timeout is None else min(BLOCK_SLICE_S, timeout / 2)
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = "coach:events", ttl_s: int = 900) -> RedisEventLog:
         """A log on its own client (closed by :meth:`aclose`)."""
-        log = cls(aioredis.Redis.from_url(url), prefix=prefix, ttl_s=ttl_s)
-        log._owned = True
-        return log
+        return cls(SharedRedis.from_url(url), prefix=prefix, ttl_s=ttl_s, owns=True)
+
+    async def _call(self, action: str, call: Awaitable[T]) -> T:
+        """``call``'s result, or :class:`RedisUnavailable` (the breaker decides first)."""
+        if not self._shared.available:
+            if hasattr(call, "close"):
+                call.close()
+            raise RedisUnavailable("Redis was unreachable a moment ago")
+        try:
+            return await call
+        except REDIS_FAILURES as exc:
+            self._shared.failed(exc, f"event log {action}")
+            raise RedisUnavailable(f"event log {action}: {type(exc).__name__}") from exc
 
     def _key(self, session_id: uuid.UUID) -> str:
         return f"{self._prefix}:{session_id}"
 
     async def start_turn(self, session_id: uuid.UUID) -> None:
         """See :class:`EventLog`."""
-        await self._redis.delete(self._key(session_id))
+        await self._call("start", self._redis.delete(self._key(session_id)))
 
     async def append(self, session_id: uuid.UUID, event: ChatEvent) -> None:
-        """See :class:`EventLog`."""
-        key = self._key(session_id)
+        """See :class:`EventLog`. The TTL is set with the turn's first event and renewed
+        with its terminal one, so the events between are one ``XADD`` each (a turn lasts
+        far less than the TTL)."""
+        await self._call("append", self._append(self._key(session_id), event))
+
+    async def _append(self, key: str, event: ChatEvent) -> None:
+        entry = {"e": event.model_dump_json()}
+        if event.id > 1 and not event.terminal:
+            await self._redis.xadd(key, entry, id=f"0-{event.id}")  # type: ignore[arg-type]
+            return
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.xadd(key, {"e": event.model_dump_json()}, id=f"0-{event.id}")
+            pipe.xadd(key, entry, id=f"0-{event.id}")  # type: ignore[arg-type]
             pipe.expire(key, self._ttl)
             await pipe.execute()
 
@@ -206,7 +252,9 @@ class RedisEventLog:
         """See :class:`EventLog`."""
         key = self._key(session_id)
         last = f"0-{max(0, after_id)}"
-        entries: Any = await self._redis.xrange(key, min=f"({last}" if after_id > 0 else "-")
+        entries: Any = await self._call(
+            "read", self._redis.xrange(key, min=f"({last}" if after_id > 0 else "-")
+        )
         for entry_id, fields in entries:
             event = self._decode(fields)
             yield event
@@ -220,9 +268,11 @@ class RedisEventLog:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
-            # Block in slices shorter than the client's socket timeout (5 s by default).
-            block_ms = max(1, int(min(remaining, BLOCK_SLICE_S) * 1000))
-            got: Any = await self._redis.xread({key: last}, count=100, block=block_ms)
+            # Block in slices shorter than the client's socket timeout.
+            block_ms = max(1, int(min(remaining, self._block_s) * 1000))
+            got: Any = await self._call(
+                "read", self._redis.xread({key: last}, count=100, block=block_ms)
+            )
             if not got:
                 continue
             for _stream, items in got:
@@ -237,24 +287,36 @@ class RedisEventLog:
 
     async def _ended(self, key: str) -> bool:
         """Whether the logged turn already has its terminal event (nothing to wait for)."""
-        tail: Any = await self._redis.xrevrange(key, count=1)
+        tail: Any = await self._call("read", self._redis.xrevrange(key, count=1))
         return bool(tail) and self._decode(tail[0][1]).terminal
 
     async def has_turn(self, session_id: uuid.UUID) -> bool:
         """See :class:`EventLog`."""
-        return bool(await self._redis.exists(self._key(session_id)))
+        return bool(await self._call("read", self._redis.exists(self._key(session_id))))
+
+    async def ended(self, session_id: uuid.UUID) -> bool:
+        """See :class:`EventLog`."""
+        return await self._ended(self._key(session_id))
 
     async def aclose(self) -> None:
         """Close the client if this log created it."""
         if self._owned:
-            await self._redis.aclose()
+            await self._shared.aclose()
 
 
 def create_event_log(
-    *, use_redis: bool, redis_url: str | None, ttl_s: int, prefix: str = "coach:events"
+    *,
+    use_redis: bool,
+    redis_url: str | None,
+    ttl_s: int,
+    prefix: str = "coach:events",
+    redis: SharedRedis | None = None,
 ) -> EventLog:
-    """A Redis log when ``use_redis`` (``redis_url`` required), else an in-process one."""
+    """A Redis log when ``use_redis`` (on ``redis``, the process's shared client, else on a
+    client of its own for ``redis_url``), else an in-process one."""
     if use_redis:
+        if redis is not None:
+            return RedisEventLog(redis, prefix=prefix, ttl_s=ttl_s)
         if not redis_url:
             raise ValueError("redis_url: required for the Redis event log")
         return RedisEventLog.from_url(redis_url, prefix=prefix, ttl_s=ttl_s)

@@ -40,6 +40,9 @@ ERROR_CODES: Final = {
     "cancelled": "the turn was interrupted; what was said so far is saved",
     "internal": "something went wrong; try again",
     "account_inactive": "this account is inactive",
+    "unavailable": "the service is briefly unavailable; what was said so far is saved; try again",
+    "turn_interrupted": "the turn was cut off by a server restart; your message is saved; "
+    "send it again",
 }
 
 

@@ -16,11 +16,18 @@ Pinned facts and the current plan live in the instructions, which are never fold
 
 ``ContextState.folded`` counts the stored messages that left the context, so the next turn
 loads only ``conversation_history[folded:]`` (see :mod:`coach.sessions`).
+
+Between turns a process keeps each session's unfolded history as validated messages
+(:class:`HistoryCache`), keyed by the session's message count and folded count after the
+turn it stored: the next turn of the session in the same process validates only what it
+did not store itself (nothing, usually) instead of the whole tail.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, cast
@@ -90,6 +97,74 @@ def load_messages_json(text: str | bytes | None) -> list[ModelMessage]:
     if not text or text in ("[]", b"[]"):
         return []
     return list(ModelMessagesTypeAdapter.validate_json(text))
+
+
+def last_user_prompts(text: str | bytes | None, last: int) -> list[str]:
+    """The ``last`` user prompts of stored JSON history, oldest first.
+
+    For the input policy check, before the agent runs: a plain JSON scan of the stored
+    messages (no model validation), so reading the history costs one ``json.loads``.
+    """
+    if not text or text in ("[]", b"[]") or last <= 0:
+        return []
+    found: list[str] = []
+    for message in reversed(json.loads(text)):
+        for part in reversed(message.get("parts") or ()):
+            content = part.get("content")
+            if part.get("part_kind") == "user-prompt" and isinstance(content, str):
+                found.append(content)
+                if len(found) == last:
+                    return found[::-1]
+    return found[::-1]
+
+
+#: Sessions whose history a process keeps between turns (least recently used dropped).
+HISTORY_CACHE_SESSIONS: Final = 512
+
+
+@dataclass(frozen=True)
+class HistoryVersion:
+    """What identifies a session's stored history tail: both counts grow with every append
+    (``message_count`` by at least one), and ``folded`` says where the tail starts."""
+
+    message_count: int
+    folded: int
+
+
+class HistoryCache:
+    """Each session's unfolded history as validated messages, between its turns.
+
+    An entry is used only when the version the claim reads from the database is the one
+    the entry was stored with, so a turn run by another process (or a stored turn this
+    process did not see) is never hidden: its history is validated from JSON as before.
+    """
+
+    def __init__(self, max_sessions: int = HISTORY_CACHE_SESSIONS) -> None:
+        self._max = max_sessions
+        self._entries: OrderedDict[Any, tuple[HistoryVersion, tuple[ModelMessage, ...]]] = (
+            OrderedDict()
+        )
+
+    def get(self, session_id: Any, version: HistoryVersion) -> list[ModelMessage] | None:
+        """The session's history at ``version``, or None."""
+        entry = self._entries.get(session_id)
+        if entry is None or entry[0] != version:
+            return None
+        self._entries.move_to_end(session_id)
+        return list(entry[1])
+
+    def put(
+        self, session_id: Any, version: HistoryVersion, messages: Sequence[ModelMessage]
+    ) -> None:
+        """Keep ``messages`` as the session's history at ``version``."""
+        self._entries[session_id] = (version, tuple(messages))
+        self._entries.move_to_end(session_id)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    def forget(self, session_id: Any) -> None:
+        """Drop the session's entry."""
+        self._entries.pop(session_id, None)
 
 
 def starts_turn(message: ModelMessage) -> bool:

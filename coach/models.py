@@ -7,8 +7,12 @@
   transport retries 429 / 5xx / timeouts with tenacity (exponential backoff with full
   jitter, honouring ``Retry-After``, bounded by attempts and total time; see
   :mod:`coach.transport` for why a final error status is handed to the SDK). The SDK's own
-  retries are off (``max_retries=0``) so there is exactly one retry policy, and each attempt
-  has ``COACH_REQUEST_TIMEOUT_S``;
+  retries are off (``max_retries=0`` on the one ``AsyncOpenAI`` client, so no request
+  copies the client) so there is exactly one retry policy, and each attempt has
+  ``COACH_REQUEST_TIMEOUT_S``. The client is :class:`coach.openai_client.CoachOpenAI`
+  (messages and tools sent without the SDK's per-request re-walk);
+- the OpenAI models adapt each tool's JSON schema to the provider once per process
+  (pydantic-ai walks and deep-copies every schema on every request otherwise);
 - with ``COACH_FALLBACK_MODEL`` the model is a ``FallbackModel`` that moves to the fallback
   when the first model fails with a model API error (including exhausted retries).
 
@@ -17,18 +21,20 @@ Specs registered in ``models=`` (tests, evals: scripted ``FunctionModel`` s) win
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 import httpx2
 from pydantic_ai.exceptions import UserError
-from pydantic_ai.models import Model, create_async_httpx2_client
+from pydantic_ai.models import Model, ModelRequestParameters, create_async_httpx2_client
 from pydantic_ai.models.fallback import FallbackModel
 from pydantic_ai.models.function import FunctionModel
 from pydantic_ai.models.openai import OpenAIChatModel, OpenAIResponsesModel
 from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.retries import RetryConfig, wait_retry_after
 from pydantic_ai.settings import ModelSettings
+from pydantic_ai.tools import ToolDefinition
 from tenacity import (
     retry_if_exception,
     stop_after_attempt,
@@ -38,6 +44,7 @@ from tenacity import (
 
 from coach.errors import ModelUnavailable
 from coach.offline_model import build_offline_model
+from coach.openai_client import CoachOpenAI
 from coach.settings import OFFLINE_SPEC, CoachSettings, validate_spec
 from coach.transport import RetryingTransport
 
@@ -88,8 +95,71 @@ def build_http_client(settings: CoachSettings) -> httpx2.AsyncClient:
 
 
 def request_settings(settings: CoachSettings) -> ModelSettings:
-    """Settings of every request: the per-attempt timeout; the transport owns retries."""
-    return ModelSettings(timeout=settings.coach_request_timeout_s, max_retries=0)
+    """Settings of every request: the per-attempt timeout. The transport owns retries (the
+    client is built with ``max_retries=0``: a ``max_retries`` setting here would make the
+    SDK copy the client for every request)."""
+    return ModelSettings(timeout=settings.coach_request_timeout_s)
+
+
+#: Distinct tool schemas kept adapted per model; a toolset that built new schema objects for
+#: every run would otherwise grow the cache without bound.
+SCHEMA_CACHE_SIZE: Final = 256
+
+
+class _AdaptedSchemas:
+    """``customize_request_parameters`` memoised per tool schema (a documented override
+    point of pydantic-ai models): the registry's tools hand the same schema object to every
+    request, so each is adapted to the provider once."""
+
+    def __init__(self) -> None:
+        # id(schema), strict -> (schema kept alive so its id stays unique, adapted, strict)
+        self._done: dict[tuple[int, bool | None], tuple[Any, Any, bool | None]] = {}
+
+    def customize(
+        self, model: Model, params: ModelRequestParameters, base: Any
+    ) -> ModelRequestParameters:
+        """``base(params)`` (the model's own adaptation), memoised per tool definition."""
+        if params.output_object is not None or not params.function_tools:
+            result: ModelRequestParameters = base(params)
+            return result
+        tools = [self._tool(model, tool, base) for tool in params.function_tools]
+        output = [self._tool(model, tool, base) for tool in params.output_tools]
+        return dataclasses.replace(params, function_tools=tools, output_tools=output)
+
+    def _tool(self, model: Model, tool: ToolDefinition, base: Any) -> ToolDefinition:
+        key = (id(tool.parameters_json_schema), tool.strict)
+        known = self._done.get(key)
+        if known is None or known[0] is not tool.parameters_json_schema:
+            adapted = base(ModelRequestParameters(function_tools=[tool])).function_tools[0]
+            if len(self._done) >= SCHEMA_CACHE_SIZE:
+                self._done.clear()
+            known = (tool.parameters_json_schema, adapted.parameters_json_schema, adapted.strict)
+            self._done[key] = known
+        return dataclasses.replace(tool, parameters_json_schema=known[1], strict=known[2])
+
+
+class _SchemasOnce(Model):
+    """Adapts each tool schema once (:class:`_AdaptedSchemas`); mixed in before a model."""
+
+    _schemas: _AdaptedSchemas | None = None
+
+    def customize_request_parameters(
+        self, model_request_parameters: ModelRequestParameters
+    ) -> ModelRequestParameters:
+        """The parameters with each tool's schema adapted once per process."""
+        if self._schemas is None:
+            self._schemas = _AdaptedSchemas()
+        return self._schemas.customize(
+            self, model_request_parameters, super().customize_request_parameters
+        )
+
+
+class CoachChatModel(_SchemasOnce, OpenAIChatModel):
+    """``OpenAIChatModel`` adapting each tool schema once."""
+
+
+class CoachResponsesModel(_SchemasOnce, OpenAIResponsesModel):
+    """``OpenAIResponsesModel`` adapting each tool schema once."""
 
 
 class ModelFactory:
@@ -100,6 +170,7 @@ class ModelFactory:
         self._registry = dict(registry or {})
         self._cache: dict[str, Model] = {}
         self._http: httpx2.AsyncClient | None = None
+        self._client: CoachOpenAI | None = None
 
     def is_offline(self, spec: str) -> bool:
         """True when the spec runs locally (offline or a registered function model)."""
@@ -140,11 +211,11 @@ class ModelFactory:
             except UserError as exc:
                 raise ModelUnavailable(spec, f"OpenAI provider: {exc}") from None
             if kind == "openai-chat":
-                model = OpenAIChatModel(
+                model = CoachChatModel(
                     name, provider=provider, settings=request_settings(self._settings)
                 )
             else:
-                model = OpenAIResponsesModel(
+                model = CoachResponsesModel(
                     name, provider=provider, settings=request_settings(self._settings)
                 )
         self._cache[spec] = model
@@ -154,18 +225,21 @@ class ModelFactory:
         settings = self._settings
         if settings.openai_api_key is None and not settings.openai_base_url:
             raise UserError("set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server")
-        if self._http is None:
+        if self._client is None:
             self._http = build_http_client(settings)
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-        return OpenAIProvider(
-            base_url=settings.openai_base_url,
-            # Local OpenAI-compatible servers usually need no key, but the SDK wants one.
-            api_key=key or "not-needed",
-            http_client=self._http,
-        )
+            key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+            self._client = CoachOpenAI(
+                base_url=settings.openai_base_url,
+                # Local OpenAI-compatible servers usually need no key, but the SDK wants one.
+                api_key=key or "not-needed",
+                http_client=self._http,
+                max_retries=0,
+            )
+        return OpenAIProvider(openai_client=self._client)
 
     async def aclose(self) -> None:
         """Close the shared HTTP client."""
         if self._http is not None:
             await self._http.aclose()
             self._http = None
+            self._client = None

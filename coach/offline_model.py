@@ -1,17 +1,23 @@
 """The offline coach: a deterministic pydantic-ai ``FunctionModel`` used without an API key.
 
-It goes through the real tool-calling path. On a new user message it recognises the
-intents (:mod:`coach.intents`) and answers with tool calls (several in one step when the
-question needs them, e.g. "how am I doing" -> weight trend + adherence); once the tool
-results are back it streams a reply written from them (:mod:`coach.offline_replies`), with
-the user's actual numbers. A plan request calls ``propose_plan``, so plans pass the plan
-safety policy like any model's.
+It goes through the real tool-calling path. On a new user message it recognises what each
+clause asks with a learned router (:mod:`coach.intents`, :mod:`coach.offline_router`; a
+follow-up takes the previous message's intents) and answers with tool calls whose
+arguments come from the message (:mod:`coach.offline_args`: windows, a requested rate,
+deadline, calories, protein; dates against the "Today is" line of the instructions),
+several in one step when the message asks several things; once the tool results are back
+it streams a reply written from them and from what was asked (:mod:`coach.offline_replies`),
+with the user's actual numbers, and turns failed calls into plain questions
+(:mod:`coach.offline_questions`). A plan request calls ``propose_plan``, so plans pass the
+plan safety policy like any model's.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -30,7 +36,7 @@ from pydantic_ai.messages import (
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 
 from coach import offline_replies
-from coach.intents import Intent, recognise, tool_calls_for
+from coach.intents import recognise, tool_calls_for
 
 OFFLINE_MODEL_NAME: Final = "offline"
 #: Size of the streamed text chunks (split on spaces): about two sentences. The output
@@ -47,12 +53,34 @@ class TurnView:
     results: list[ToolReturnPart] = field(default_factory=list)
     retries: list[RetryPromptPart] = field(default_factory=list)
     called: bool = False
+    #: The arguments of each call made this turn, by tool call id (what was asked).
+    call_args: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The user's message before this turn's, for follow-ups ("what about last month?").
+    previous_text: str | None = None
 
 
 def _prompt_text(part: UserPromptPart) -> str:
     if isinstance(part.content, str):
         return part.content
     return " ".join(item for item in part.content if isinstance(item, str))
+
+
+def _previous_prompt(messages: Sequence[ModelMessage]) -> str | None:
+    for message in reversed(messages):
+        if isinstance(message, ModelRequest):
+            for part in message.parts:
+                if isinstance(part, UserPromptPart):
+                    return _prompt_text(part)
+    return None
+
+
+_TODAY = re.compile(r"Today is (\d{4}-\d{2}-\d{2})")
+
+
+def today_from(instructions: str | None) -> dt.date | None:
+    """The turn's date as the engine's instructions state it ("Today is 2025-06-30.")."""
+    match = _TODAY.search(instructions or "")
+    return dt.date.fromisoformat(match.group(1)) if match else None
 
 
 def current_turn(messages: Sequence[ModelMessage]) -> TurnView:
@@ -62,12 +90,14 @@ def current_turn(messages: Sequence[ModelMessage]) -> TurnView:
     """
     view = TurnView()
     call_order: list[str] = []
-    for message in reversed(messages):
+    for back, message in enumerate(reversed(messages)):
         if isinstance(message, ModelResponse):
-            ids = [p.tool_call_id for p in message.parts if isinstance(p, ToolCallPart)]
-            if ids:
+            calls = [p for p in message.parts if isinstance(p, ToolCallPart)]
+            if calls:
                 view.called = True
-                call_order[:0] = ids
+                call_order[:0] = [p.tool_call_id for p in calls]
+                for p in calls:
+                    view.call_args[p.tool_call_id] = p.args_as_dict()
             continue
         prompt = None
         for part in message.parts:
@@ -79,6 +109,7 @@ def current_turn(messages: Sequence[ModelMessage]) -> TurnView:
                 prompt = part
         if prompt is not None:
             view.user_text = _prompt_text(prompt)
+            view.previous_text = _previous_prompt(messages[: len(messages) - back - 1])
             break
     rank = {call_id: i for i, call_id in enumerate(call_order)}
     view.results.sort(key=lambda p: rank.get(p.tool_call_id, len(rank)))
@@ -107,20 +138,25 @@ def result_data(part: ToolReturnPart) -> Mapping[str, Any] | None:
 def write_reply(view: TurnView) -> str:
     """The reply for a turn whose tool results are in (or that needs no tools)."""
     if not view.results and not view.called:
-        intents = recognise(view.user_text)
-        return offline_replies.GREETING if Intent.GREETING in intents else offline_replies.OTHER
+        return offline_replies.conversational(recognise(view.user_text, view.previous_text))
     paragraphs: list[str] = []
+    failures: list[tuple[str, str]] = []
     for part in view.results:
         data = result_data(part)
         writer = offline_replies.WRITERS.get(part.tool_name)
         if data is None or writer is None:
-            paragraphs.append(offline_replies.failure(part.tool_name, part.model_response_str()))
+            failures.append((part.tool_name, _failure_text(part)))
         else:
-            paragraphs.append(writer(data))
+            paragraphs.append(writer(data, view.call_args.get(part.tool_call_id, {})))
     for retry in view.retries:
-        name = retry.tool_name or "a tool"
-        paragraphs.append(offline_replies.failure(name, "the request was not valid"))
-    return "\n\n".join(paragraphs) or offline_replies.OTHER
+        failures.append((retry.tool_name or "a tool", "the request was not valid"))
+    paragraphs.extend(offline_replies.failures(failures))
+    return "\n\n".join(paragraphs) or offline_replies.OUT_OF_SCOPE
+
+
+def _failure_text(part: ToolReturnPart) -> str:
+    """What a failed call said, without the ``{"error": ...}`` wrapper models get."""
+    return part.model_response_str(wrap_if_error=False)
 
 
 def _call_id(user_text: str, position: int, index: int, tool: str) -> str:
@@ -129,13 +165,14 @@ def _call_id(user_text: str, position: int, index: int, tool: str) -> str:
 
 
 def planned_calls(
-    messages: Sequence[ModelMessage], available: set[str]
+    messages: Sequence[ModelMessage], available: set[str], today: dt.date | None = None
 ) -> list[tuple[str, str, str]]:
     """``(tool, json_args, call_id)`` for a new user message; empty once tools were called."""
     view = current_turn(messages)
     if view.called or view.results or view.retries:
         return []
-    calls = [c for c in tool_calls_for(view.user_text) if c.tool in available]
+    planned = tool_calls_for(view.user_text, today=today, previous=view.previous_text)
+    calls = [c for c in planned if c.tool in available]
     return [
         (
             c.tool,
@@ -164,7 +201,7 @@ async def offline_stream(
 ) -> AsyncIterator[str | DeltaToolCalls]:
     """The stream function: tool-call deltas for a new question, else the reply's text."""
     available = {tool.name for tool in info.function_tools}
-    calls = planned_calls(messages, available)
+    calls = planned_calls(messages, available, today_from(info.instructions))
     if calls:
         for index, (tool, args, call_id) in enumerate(calls):
             yield {index: DeltaToolCall(name=tool, json_args=args, tool_call_id=call_id)}
@@ -176,7 +213,7 @@ async def offline_stream(
 def offline_request(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
     """The same behaviour for non-streamed requests (``agent.run``)."""
     available = {tool.name for tool in info.function_tools}
-    calls = planned_calls(messages, available)
+    calls = planned_calls(messages, available, today_from(info.instructions))
     if calls:
         return ModelResponse(
             parts=[ToolCallPart(tool, args, tool_call_id=call_id) for tool, args, call_id in calls]

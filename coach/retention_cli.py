@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from coach.cli import FormatOption, OutputFormat, database_for_cli, err
+from persistence.cli import FormatOption, OutputFormat, database_for_cli, err
 from persistence.db import create_engine, create_session_factory
 from persistence.retention import TABLES, RetentionPolicy, RetentionReport, run_retention
 from persistence.settings import DatabaseSettings

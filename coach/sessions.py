@@ -2,16 +2,28 @@
 
 One turn at a time per session
 ------------------------------
-A turn *claims* its session with one ``UPDATE ... WHERE`` that sets a marker
-``metadata.turn = {id, at}`` only when no live marker is there; the claim and the session's
-state (status, idle expiry, counters, the unsummarized history tail, the user's recent
-safety flags and profile facts) come back from the same statement (the ``UPDATE`` is a CTE
-joined to the user's profile rows), run outside an explicit transaction: one round trip. A
-new session is created the same way, its ``INSERT`` a CTE of the statement that loads the
-user's context. A concurrent turn finds the marker and gets ``TurnInProgress``; the marker is
-removed by the statement that appends the turn (or by :func:`release`). No connection is held
-while the model works, and it works across processes and with or without Redis. A marker
-older than the turn timeout (a crashed process) is treated as free.
+A turn *claims* its session with one ``UPDATE ... WHERE`` that sets a lease
+``metadata.turn = {id, at, owner, until}`` only when no live lease is there, and appends the
+user's message to the history in the same statement: the message is committed before the
+model runs, so a crash cannot lose it. The claim and the session's state (status, idle
+expiry, counters, the unsummarized history tail before the message, the user's recent safety
+flags and profile facts) come back from that statement (the ``UPDATE`` is a CTE joined to
+the user's profile rows), run outside an explicit transaction: one round trip. A new session
+is created the same way, its ``INSERT`` a CTE of the statement that loads the user's
+context. A concurrent turn finds the lease and gets ``TurnInProgress``; the lease is removed
+by the statement that appends the rest of the turn (or by :func:`release`). No connection is
+held while the model works, and it works across processes and with or without Redis.
+
+Leases
+------
+``owner`` names the process (host, pid and a random tag), ``until`` is when the lease lapses
+unless renewed. A running turn renews it (:func:`renew`) every third of its length, only
+once the turn has lasted that long, so a short turn pays nothing for it. A process that dies
+stops renewing: within one lease length the session is free again. The claim that then
+takes it over records the dead turn as ``metadata.interrupted_turn`` (as does
+:func:`release_expired`, run by every process at startup), and a replay of that turn ends
+with ``turn_interrupted``. A marker without ``until`` (written before leases) lapses one
+lease length after ``at``.
 
 The append does not go through ``ai_sessions.append_turn`` on purpose: that function
 refreshes the whole row, which reloads the entire ``conversation_history`` on every turn.
@@ -45,8 +57,11 @@ from persistence.models import (
     UserProfile,
     table_of,
 )
+from persistence.text import scrub_json
 
 TURN_KEY: Final = "turn"
+#: Metadata key: the last turn found dead (its lease lapsed) and taken over.
+INTERRUPTED_KEY: Final = "interrupted_turn"
 #: Metadata key: how many stored messages have been folded into ``context_summary``.
 FOLDED_KEY: Final = "folded_messages"
 PLAN_KEY: Final = "current_plan"
@@ -61,9 +76,12 @@ _META = _S.c["metadata"]
 
 
 def _history_tail() -> sa.ColumnElement[Any]:
-    """``conversation_history[folded:]``: only the messages not folded into the summary."""
+    """``conversation_history[folded:]`` without its last message (the prompt the claim just
+    appended): only the messages not folded into the summary."""
     return sa.func.jsonb_path_query_array(
-        sa.func.coalesce(_S.c.conversation_history, sa.text("'[]'::jsonb")),
+        sa.func.coalesce(_S.c.conversation_history, sa.text("'[]'::jsonb")).op("-")(
+            sa.literal_column("-1")
+        ),
         sa.text("'$[$n to last]'::jsonpath"),
         sa.func.jsonb_build_object(
             "n", sa.func.coalesce(sa.cast(_META[FOLDED_KEY].astext, sa.Integer), 0)
@@ -98,9 +116,43 @@ class ClaimedTurn:
         return int(self.metadata.get(FOLDED_KEY) or 0)
 
 
-def marker(turn_id: uuid.UUID, now: dt.datetime) -> dict[str, str]:
-    """The claim marker of a turn."""
-    return {"id": str(turn_id), "at": now.isoformat()}
+def marker(
+    turn_id: uuid.UUID, now: dt.datetime, *, owner: str = "", lease: dt.timedelta | None = None
+) -> dict[str, str]:
+    """The lease of a turn: its id, start, owning process and expiry."""
+    mark = {"id": str(turn_id), "at": now.isoformat()}
+    if lease is not None:
+        mark |= {"owner": owner, "until": (now + lease).isoformat()}
+    return mark
+
+
+def _as_time(value: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    return sa.cast(value.astext, sa.DateTime(timezone=True))
+
+
+def _lease_lapsed() -> sa.ColumnElement[bool]:
+    """The session's lease (if any) lapsed before ``:now`` (legacy markers: ``:legacy_cutoff``)."""
+    lease = _META[TURN_KEY]
+    return sa.or_(
+        _as_time(lease["until"]) < sa.bindparam("now", type_=sa.DateTime(timezone=True)),
+        sa.and_(lease["until"].is_(None), _as_time(lease["at"]) < sa.bindparam("legacy_cutoff")),
+    )
+
+
+def _taken_over(meta: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """``{interrupted_turn: {id, at}}`` for a lease being taken over, else ``{}``."""
+    return sa.case(
+        (
+            _META[TURN_KEY].is_not(None),
+            sa.func.jsonb_build_object(
+                INTERRUPTED_KEY,
+                sa.func.jsonb_build_object(
+                    "id", meta[TURN_KEY]["id"], "at", sa.bindparam("now_text", type_=sa.Text)
+                ),
+            ),
+        ),
+        else_=sa.text("'{}'::jsonb"),
+    )
 
 
 def _flags_since() -> sa.ScalarSelect[Any]:
@@ -184,11 +236,12 @@ def _create_stmt() -> sa.Select[Any]:
         _U.c.id,
         sa.bindparam("tier", type_=_S.c.model_tier.type),
         sa.bindparam("meta", type_=JSONB),
-        sa.literal_column("'[]'::jsonb"),
+        sa.cast(sa.bindparam("prompt", type_=sa.Text), JSONB),
+        sa.literal_column("1"),
         sa.bindparam("now", type_=_S.c.started_at.type),
         sa.bindparam("now", type_=_S.c.last_message_at.type),
     ).where(_U.c.id == sa.bindparam("uid"), _U.c.is_active.is_(True))
-    columns = ("id", "user_id", "model_tier", "metadata", "conversation_history")
+    columns = ("id", "user_id", "model_tier", "metadata", "conversation_history", "message_count")
     created = (
         sa.insert(_S)
         .from_select([*columns, "started_at", "last_message_at"], row)
@@ -210,17 +263,18 @@ def _claim_stmt() -> sa.Select[Any]:
             sa.exists().where(_U.c.id == sa.bindparam("uid"), _U.c.is_active.is_(True)),
             _S.c.status == SessionStatus.ACTIVE,
             _S.c.last_message_at >= sa.bindparam("idle_cutoff"),
-            sa.or_(
-                _META[TURN_KEY].is_(None),
-                sa.cast(_META[TURN_KEY]["at"].astext, sa.DateTime(timezone=True))
-                < sa.bindparam("stale_cutoff"),
-            ),
+            sa.or_(_META[TURN_KEY].is_(None), _lease_lapsed()),
         )
         .values(
-            metadata=meta.op("||")(
+            metadata=meta.op("||")(_taken_over(meta)).op("||")(
                 sa.func.jsonb_build_object(TURN_KEY, sa.bindparam("mark", type_=JSONB))
             ),
             last_message_at=sa.bindparam("now"),
+            # The user's message is stored (committed) before the model runs.
+            conversation_history=sa.func.coalesce(
+                _S.c.conversation_history, sa.text("'[]'::jsonb")
+            ).op("||")(sa.cast(sa.bindparam("prompt", type_=sa.Text), JSONB)),
+            message_count=_S.c.message_count + 1,
         )
         .returning(*_returning_state(_history_tail()))
         .cte("claimed")
@@ -290,23 +344,28 @@ async def claim(
     turn_id: uuid.UUID,
     now: dt.datetime,
     idle: dt.timedelta,
-    stale_after: dt.timedelta,
+    lease: dt.timedelta,
+    owner: str,
+    prompt_json: str,
     new_tier: str,
     new_metadata: dict[str, Any],
     new_session_id: uuid.UUID | None = None,
 ) -> ClaimedTurn:
-    """Claim (or create) the session for a turn and load its context in one statement.
+    """Claim (or create) the session for a turn, store the user's message (``prompt_json``:
+    a JSON array of the stored messages to append) and load the context, in one statement.
 
     The statement runs on its own (autocommit: a single statement needs no transaction, and
     none is left open). Raises ``NotFound``, ``SessionClosed`` (completed, or expired now by
-    idleness) or ``TurnInProgress`` without claiming anything. A new session gets
-    ``new_session_id`` when given (the engine announces it before claiming).
+    idleness) or ``TurnInProgress`` without claiming or storing anything. A new session gets
+    ``new_session_id`` when given (the engine announces it before claiming). A lapsed lease
+    (its process died) is taken over, the dead turn recorded as interrupted.
     """
-    mark = marker(turn_id, now)
+    mark = marker(turn_id, now, owner=owner, lease=lease)
     params: dict[str, Any] = {
         "uid": user_id,
         "now": now,
         "since": now - dt.timedelta(days=FLAG_WINDOW_DAYS),
+        "prompt": prompt_json,
     }
     conn = await db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     if session_id is None:
@@ -327,7 +386,8 @@ async def claim(
     params |= {
         "sid": session_id,
         "idle_cutoff": now - idle,
-        "stale_cutoff": now - stale_after,
+        "legacy_cutoff": now - lease,
+        "now_text": now.isoformat(),
         "mark": mark,
     }
     got = (await conn.execute(_claim_stmt(), params)).one_or_none()
@@ -453,8 +513,40 @@ def _append_stmt(with_summary: bool, with_audit: bool) -> sa.Update:
 
 
 @functools.cache
-def _release_stmt() -> sa.Update:
-    return sa.update(_S).where(_S.c.id == sa.bindparam("sid")).values(metadata=_meta_without_turn())
+def _release_stmt(drop_prompt: bool) -> sa.Update:
+    stmt = sa.update(_S).where(_S.c.id == sa.bindparam("sid"))
+    if not drop_prompt:
+        return stmt.values(metadata=_meta_without_turn())
+    # Only while the turn still holds its lease: its prompt is then the last message.
+    return stmt.where(_META[TURN_KEY]["id"].astext == sa.bindparam("turn_id")).values(
+        metadata=_meta_without_turn(),
+        conversation_history=_S.c.conversation_history.op("-")(sa.literal_column("-1")),
+        message_count=_S.c.message_count - 1,
+    )
+
+
+@functools.cache
+def _renew_stmt() -> sa.Update:
+    return (
+        sa.update(_S)
+        .where(_S.c.id == sa.bindparam("sid"), _META[TURN_KEY]["id"].astext == sa.bindparam("tid"))
+        .values(
+            metadata=sa.func.jsonb_set(
+                _META,
+                sa.text("'{turn,until}'"),
+                sa.func.to_jsonb(sa.cast(sa.bindparam("until"), sa.Text)),
+            )
+        )
+    )
+
+
+@functools.cache
+def _release_expired_stmt() -> sa.Update:
+    return (
+        sa.update(_S)
+        .where(_META[TURN_KEY].is_not(None), _lease_lapsed())
+        .values(metadata=_META.op("-")(TURN_KEY).op("||")(_taken_over(_META)))
+    )
 
 
 async def append(
@@ -476,7 +568,8 @@ async def append(
     params: dict[str, Any] = {
         "sid": session_id,
         "turn_id": str(turn_id),
-        "messages": messages_json,
+        # A tool result may quote a value stored before NUL was refused at the edge.
+        "messages": scrub_json(messages_json),
         "added": messages_added,
         "tokens": tokens,
         "now": now,
@@ -485,13 +578,39 @@ async def append(
     if summary is not None:
         params["summary"] = summary
     if audit_json is not None:
-        params["audit"] = audit_json
+        params["audit"] = scrub_json(audit_json)
     stmt = _append_stmt(summary is not None, audit_json is not None)
     row = (await db.execute(stmt, params)).one()
     return Counters(message_count=row[0], tokens_used=row[1])
 
 
-async def release(db: AsyncSession, *, session_id: uuid.UUID, turn_id: uuid.UUID) -> None:
-    """Remove the turn's claim when nothing is appended (commits)."""
-    await db.execute(_release_stmt(), {"sid": session_id, "turn_id": str(turn_id)})
+async def release(
+    db: AsyncSession, *, session_id: uuid.UUID, turn_id: uuid.UUID, drop_prompt: bool = False
+) -> None:
+    """Remove the turn's lease when nothing more is appended (commits); ``drop_prompt``
+    also takes back the user's message the claim stored (a turn refused before it began)."""
+    await db.execute(_release_stmt(drop_prompt), {"sid": session_id, "turn_id": str(turn_id)})
     await db.commit()
+
+
+async def renew(
+    db: AsyncSession, *, session_id: uuid.UUID, turn_id: uuid.UUID, until: dt.datetime
+) -> bool:
+    """Move the turn's lease expiry to ``until`` (commits); False when the turn no longer
+    holds the lease (it lapsed and was taken over)."""
+    result = await db.execute(
+        _renew_stmt(), {"sid": session_id, "tid": str(turn_id), "until": until.isoformat()}
+    )
+    await db.commit()
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def release_expired(db: AsyncSession, *, now: dt.datetime, lease: dt.timedelta) -> int:
+    """Free every session whose lease lapsed (its process died), recording the dead turn as
+    interrupted; returns how many (commits). Every process runs it at startup."""
+    result = await db.execute(
+        _release_expired_stmt(),
+        {"now": now, "now_text": now.isoformat(), "legacy_cutoff": now - lease},
+    )
+    await db.commit()
+    return int(getattr(result, "rowcount", 0) or 0)

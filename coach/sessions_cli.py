@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import DBAPIError
 
-from coach.cli import FormatOption, OutputFormat, database_for_cli, err
 from coach.engine import CoachEngine
 from coach.event_log import MemoryEventLog
 from coach.settings import CoachSettings
+from persistence.cli import FormatOption, OutputFormat, database_for_cli, err
 from persistence.db import create_engine, create_session_factory
 from persistence.errors import PersistenceError
 from persistence.settings import DatabaseSettings

@@ -72,6 +72,12 @@ class CoachSettings(BaseSettings):
     coach_max_tool_calls_per_turn: int = Field(default=16, ge=0)
     coach_max_tokens_per_turn: int = Field(default=60_000, ge=100, description="input+output")
     coach_turn_timeout_s: float = Field(default=120.0, gt=0)
+    coach_turn_lease_s: float = Field(
+        default=6.0,
+        ge=0.5,
+        description="a running turn's lease on its session, renewed every third of it; a "
+        "crashed process's session is free again this long after it died",
+    )
     coach_start_concurrency: int = Field(
         default=8,
         ge=1,

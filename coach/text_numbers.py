@@ -1,7 +1,8 @@
 """Numbers as people write them, rewritten as plain digits for the offline coach's parsers.
 
 Users write "1,800 calories", "1 800 kcal", "1.8k cals", "eighteen hundred calories" or
-"a 12-week plan"; the intent parsers (:mod:`coach.intents`) only need to look for digits.
+"a 12-week plan"; the offline coach's window and length readers (:mod:`coach.offline_args`)
+and its router's features (:mod:`coach.offline_router`) only need to look for digits.
 :func:`normalise_numbers` rewrites:
 
 - thousands separators: ``1,800`` -> ``1800`` always; ``1 800`` and ``1.800`` (a space or a

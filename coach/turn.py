@@ -4,9 +4,12 @@ The turn runs in its own task so that a consumer that goes away (client disconne
 event generator is closed or its task cancelled) cancels it cleanly: the task catches the
 cancellation, persists what completed, releases the session and logs a terminal event, then
 ends. The database is touched twice, briefly: the claim before the task starts
-(:func:`coach.sessions.claim`) and one transaction at the end that appends the turn, updates
-the counters and metadata, releases the claim and writes the input/output policy
-violations and the turn's tool-call rows (:meth:`Turn._persist`).
+(:func:`coach.sessions.claim`, which also stores the user's message) and one transaction at
+the end that appends the rest of the turn, updates the counters and metadata, releases the
+lease and writes the input/output policy violations and the turn's tool-call rows
+(:meth:`Turn._persist`). A turn that outlasts a third of its lease renews it once per third
+(:meth:`Turn._keep_lease`); short turns never do. A turn cut off by a database outage cannot
+release its lease: it lapses, which frees the session as surely.
 """
 
 from __future__ import annotations
@@ -56,9 +59,19 @@ from coach import sessions
 from coach.admission import StartGate, StartTicket
 from coach.event_log import EventLog
 from coach.events import ChatEvent, EventCounter
-from coach.history import ContextState, dump_messages_json, load_messages_json
+from coach.history import (
+    ContextState,
+    HistoryCache,
+    HistoryVersion,
+    dump_messages_json,
+    last_user_prompts,
+    load_messages_json,
+)
 from coach.release import Release, Releaser
 from coach.settings import CoachSettings
+from coach.streaming import StreamingTap
+from persistence.errors import outage_of
+from persistence.observability import bind_turn
 from policies import Action, Decision, PolicyEngine, PolicyProfile, record_violations
 from tools import (
     ToolDeps,
@@ -136,6 +149,14 @@ class Turn:
     counters: sessions.Counters = field(
         default_factory=lambda: sessions.Counters(message_count=0, tokens_used=0)
     )
+    #: The turn's lease on its session (renewed while it runs); ``None``: never renewed.
+    lease: dt.timedelta | None = None
+    #: The engine's validated histories between turns (None: always validate the JSON).
+    history_cache: HistoryCache | None = None
+    #: The user's message as the claim stored it (a JSON array of one request).
+    prompt_json: str | None = None
+    #: The history the run started from (before the user's message).
+    history: list[ModelMessage] | None = None
 
     # ------------------------------------------------------------------ events
 
@@ -144,8 +165,10 @@ class Turn:
         self.queue.put_nowait(event)
         try:
             await self.event_log.append(self.claimed.session_id, event)
-        except Exception:
-            log.warning("event log append failed for session %s", self.claimed.session_id)
+        except Exception as exc:
+            # An outage is logged once by the shared Redis breaker, not once per event.
+            if outage_of(exc) is None:
+                log.warning("event log append failed for session %s", self.claimed.session_id)
 
     async def _emit_tool_policies(self) -> None:
         """Policy events for the tool-args and plan-stage decisions the tools took (the
@@ -206,8 +229,46 @@ class Turn:
         self.start_ticket = ticket
         self.deps.context.on_model_request = ticket.release
 
+    async def _keep_lease(self) -> None:
+        """Renew the lease every third of its length for as long as the turn runs."""
+        assert self.lease is not None
+        interval = self.lease.total_seconds() / 3
+        session_id = self.claimed.session_id
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                async with self.session_factory() as db:
+                    held = await sessions.renew(
+                        db,
+                        session_id=session_id,
+                        turn_id=self.turn_id,
+                        until=self.clock() + self.lease,
+                    )
+            except Exception as exc:
+                if outage_of(exc) is None:
+                    log.exception("turn %s: lease not renewed", self.turn_id)
+                else:  # the lease lapses unless a later renewal gets through
+                    log.warning("turn %s: lease not renewed (database unavailable)", self.turn_id)
+                continue
+            if not held:
+                log.warning("turn %s lost its lease on session %s", self.turn_id, session_id)
+                return
+
     async def run_task(self) -> None:
         """The task body: events, the agent run, persistence; never leaks an exception."""
+        bind_turn(self.turn_id, self.claimed.session_id)  # on every log record of the turn
+        renewal = (
+            asyncio.create_task(self._keep_lease(), name=f"coach-lease-{self.turn_id}")
+            if self.lease is not None
+            else None
+        )
+        try:
+            await self._run_body()
+        finally:
+            if renewal is not None:
+                renewal.cancel()
+
+    async def _run_body(self) -> None:
         try:
             if self.opening_event is None:  # run without the engine's consumer
                 self.queue.put_nowait(self.opening())
@@ -245,7 +306,9 @@ class Turn:
     def _check_input(self) -> Decision | None:
         if self.policy is None:
             return None
-        decision = self.policy.check_input(self.message, self.policy_profile)
+        # the session's last user messages, so a follow-up is judged with what it refers to
+        earlier = last_user_prompts(self.claimed.history_json, 3)
+        decision = self.policy.check_input(self.message, self.policy_profile, context=earlier)
         if decision.violations:
             self.policy_records.append(PolicyRecord(decision, self.message))
         return decision
@@ -258,11 +321,8 @@ class Turn:
         for piece in _sentences(reply):
             self.released_by_response[-1] += piece
             await self.emit(self.counter.text(piece))
-        messages: list[ModelMessage] = [
-            ModelRequest(parts=[UserPromptPart(content=self.message)]),
-            ModelResponse(parts=[TextPart(content=reply)], model_name="policy"),
-        ]
-        await self._persist(messages)
+        # The user's message was stored with the claim.
+        await self._persist([ModelResponse(parts=[TextPart(content=reply)], model_name="policy")])
         await self._emit_tail(error=None)
 
     async def _run_agent(self) -> None:
@@ -277,7 +337,8 @@ class Turn:
             asyncio.timeout(self.settings.coach_turn_timeout_s),
             self.agent.iter(
                 self.message,
-                model=self.model,
+                # Model responses stream into response_event (coach.streaming).
+                model=StreamingTap(self.model, self),
                 deps=self.deps,
                 message_history=self._history(),
                 instructions=self.deps.context.instructions,
@@ -286,21 +347,51 @@ class Turn:
         ):
             self.run = run
             async for node in run:
-                if Agent.is_model_request_node(node):
-                    self.released_by_response.append("")
-                    async with node.stream(run.ctx) as stream:
-                        async for event in stream:
-                            await self._on_model_event(event)
-                    await self._emit_releases(self.releaser.finish())
-                elif Agent.is_call_tools_node(node):
+                if Agent.is_call_tools_node(node):
                     async with node.stream(run.ctx) as stream:
                         async for event in stream:
                             await self._on_tool_event(event)
 
     def _history(self) -> list[ModelMessage]:
-        return load_messages_json(self.claimed.history_json)
+        claimed = self.claimed
+        cached = None
+        if self.history_cache is not None:
+            # The claim stored the user's message (one more message than the tail holds).
+            version = HistoryVersion(claimed.message_count - 1, claimed.folded)
+            cached = self.history_cache.get(claimed.session_id, version)
+        self.history = cached if cached is not None else load_messages_json(claimed.history_json)
+        return list(self.history)
 
-    async def _on_model_event(self, event: object) -> None:
+    def _keep_history(self, stored_json: str) -> None:
+        """After the append: the session's new unfolded history, for its next turn here.
+        The user's message and the turn's own messages are validated from the JSON the
+        claim and the append stored (a few messages), so the cache holds exactly what the
+        next turn would read back."""
+        if self.history_cache is None:
+            return
+        session_id = self.claimed.session_id
+        if self.history is None or self.prompt_json is None:
+            self.history_cache.forget(session_id)
+            return
+        state = self.deps.context
+        tail = (
+            self.history[state.folded_this_turn :]
+            + load_messages_json(self.prompt_json)
+            + load_messages_json(stored_json)
+        )
+        version = HistoryVersion(self.counters.message_count, state.folded)
+        self.history_cache.put(session_id, version, tail)
+
+    async def response_started(self) -> None:
+        """A model request starts (``StreamSink``): its released text is counted apart."""
+        self.released_by_response.append("")
+
+    async def response_ended(self) -> None:
+        """The response is complete (``StreamSink``): release what the releaser holds."""
+        await self._emit_releases(self.releaser.finish())
+
+    async def response_event(self, event: object) -> None:
+        """An event of the streamed response (``StreamSink``)."""
         if isinstance(event, PartStartEvent) and isinstance(event.part, TextPart):
             await self._emit_releases(self.releaser.feed(event.part.content))
         elif isinstance(event, PartDeltaEvent) and isinstance(event.delta, TextPartDelta):
@@ -366,11 +457,10 @@ class Turn:
     # ------------------------------------------------------------------ the end
 
     def _turn_messages(self) -> list[ModelMessage]:
-        """What to store: the run's messages with only released text, cut to whole steps."""
+        """What to store after the user's message (the claim stored it): the run's messages
+        with only released text, cut to whole steps."""
         run_messages = list(self.run.new_messages()) if self.run is not None else []
-        if not run_messages:
-            run_messages = [ModelRequest(parts=[UserPromptPart(content=self.message)])]
-        run_messages = _cut_unanswered_calls(run_messages)
+        run_messages = _cut_unanswered_calls(_without_prompt(run_messages))
         out: list[ModelMessage] = []
         index = 0
         for message in run_messages:
@@ -398,13 +488,23 @@ class Turn:
             await self._emit_releases(self.releaser.finish())
         try:
             await self._persist(self._turn_messages())
-        except Exception:
-            log.exception("could not persist turn %s", self.turn_id)
-            # The tool-call rows and the tools' violations are written whatever happens.
-            await flush_audit(self.deps.tools, force=True)
-            await flush_violations(self.deps.tools)
+        except Exception as exc:
+            outage = outage_of(exc)
+            if outage is None:
+                log.exception("could not persist turn %s", self.turn_id)
+            else:
+                log.warning(
+                    "could not persist turn %s: %s unavailable", self.turn_id, outage.service
+                )
+            # The tool-call rows and the tools' violations are written whatever happens
+            # (in an outage they fail too, and the lease lapses on its own).
+            try:
+                await flush_audit(self.deps.tools, force=True)
+                await flush_violations(self.deps.tools)
+            except Exception:
+                log.warning("turn %s: audit rows not written", self.turn_id)
             await self._release_quietly()
-            await self.emit(self.counter.error("internal"))
+            await self.emit(self.counter.error("internal" if outage is None else "unavailable"))
             return
         await self._emit_tail(error=error)
 
@@ -456,6 +556,7 @@ class Turn:
             patch[sessions.FLAGS_KEY] = flags
         audit = pending_batch(tools)
         transaction = bool(self.policy_records or tools.pending_violations)
+        stored_json = dump_messages_json(messages)
         async with self.session_factory() as db:
             if not transaction:
                 await db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
@@ -463,8 +564,8 @@ class Turn:
                 db,
                 session_id=self.claimed.session_id,
                 turn_id=self.turn_id,
-                messages_json=dump_messages_json(messages),
-                messages_added=1 + int(replied),
+                messages_json=stored_json,
+                messages_added=int(replied),
                 tokens=input_tokens + output_tokens,
                 now=self.clock(),
                 summary=state.summary if state.summary_changed else None,
@@ -485,13 +586,31 @@ class Turn:
         forget_violations(tools, tool_violations)
         forget_audit(tools, len(audit))
         self.persisted = True
+        self._keep_history(stored_json)
 
     async def _release_quietly(self) -> None:
         try:
             async with self.session_factory() as db:
                 await sessions.release(db, session_id=self.claimed.session_id, turn_id=self.turn_id)
-        except Exception:
-            log.exception("could not release session %s", self.claimed.session_id)
+        except Exception as exc:
+            if outage_of(exc) is None:
+                log.exception("could not release session %s", self.claimed.session_id)
+            else:  # its lease lapses instead
+                log.warning(
+                    "session %s not released: database unavailable", self.claimed.session_id
+                )
+
+
+def _without_prompt(messages: list[ModelMessage]) -> list[ModelMessage]:
+    """The run's messages without the user's prompt of its first request (stored already)."""
+    if not messages or not isinstance(messages[0], ModelRequest):
+        return messages
+    first = messages[0]
+    parts = [p for p in first.parts if not isinstance(p, UserPromptPart)]
+    if len(parts) == len(first.parts):
+        return messages
+    rest = messages[1:]
+    return [dataclasses.replace(first, parts=parts), *rest] if parts else rest
 
 
 def _clip(text: str, limit: int) -> str:
@@ -546,4 +665,6 @@ def _error_code(exc: BaseException) -> str:
         return "model_unavailable"
     if isinstance(exc, AgentRunError):
         return "internal"
+    if outage_of(exc) is not None:
+        return "unavailable"
     return "internal"

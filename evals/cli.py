@@ -179,4 +179,4 @@ def build_eval_app(overrides: EngineOverrides | None = None) -> typer.Typer:
 
 
 eval_app = build_eval_app()
-"""The ``coach eval`` command (mounted by ``coach.cli.build_app``)."""
+"""The ``coach eval`` command (mounted by ``coach.main``)."""

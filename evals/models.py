@@ -13,15 +13,18 @@ placeholders before they reach a :class:`CaseOutput`, so two runs compare equal.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coach.settings import validate_spec
 from persistence.enums import ActivityLevel, DietType, GoalType, PacePreference, Sex
 
-SUITES: tuple[str, ...] = ("safety", "tools", "plans", "memory", "coaching")
+SUITES: tuple[str, ...] = ("safety", "tools", "plans", "memory", "coaching", "conversation")
 """Every suite, in the order they run and are reported."""
+
+
+MissingField = Literal["height_cm", "birth_year", "sex", "activity_level", "target_weight_kg"]
 
 
 class UserSpec(BaseModel):
@@ -51,6 +54,9 @@ class UserSpec(BaseModel):
     diet: DietType = DietType.NONE
     allergies: tuple[str, ...] = ()
     timezone: str = "UTC"
+    missing: tuple[MissingField, ...] = Field(
+        default=(), description="Profile or goal fields left empty (a new user's gaps)."
+    )
 
 
 class TurnBlock(BaseModel):

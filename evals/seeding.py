@@ -17,6 +17,7 @@ import itertools
 import statistics
 import uuid
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,6 +77,11 @@ async def seed_user(db: AsyncSession, spec: UserSpec, data: SyntheticUser) -> uu
     """Insert the user with a unique e-mail, then its diet preferences; flushes, never commits."""
     email = f"eval-{spec.seed}-{uuid.uuid4().hex[:12]}@evals.example.test"
     user_id = await seed_synthetic_user(db, data, email=email)
+    profile_gaps: dict[str, Any] = {f: None for f in spec.missing if f != "target_weight_kg"}
+    if profile_gaps:
+        await profiles.update_profile(db, user_id=user_id, values=profile_gaps)
+    if "target_weight_kg" in spec.missing:
+        await profiles.update_goal(db, user_id=user_id, values={"target_weight_kg": None})
     if spec.diet.value != "none" or spec.allergies:
         await profiles.update_preferences(
             db,

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
+from persistence.errors import DatabaseUnavailable
 from persistence.settings import DatabaseSettings
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,27 @@ def create_engine(settings: DatabaseSettings, url: str | None = None) -> AsyncEn
     )
     if settings.db_pool_pre_ping:
         _ping_idle_connections(engine, idle_s=settings.db_pool_ping_idle_s)
+    _name_socket_failures(engine)
     return engine
+
+
+def _name_socket_failures(engine: AsyncEngine) -> None:
+    """A driver error that is a bare ``OSError`` (asyncpg raises them unwrapped: a refused
+    connection, a missing Unix socket, a broken pipe) becomes ``DatabaseUnavailable``,
+    whether it happens while connecting or on an open connection."""
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> Any:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot connect: {type(exc).__name__}: {exc}") from exc
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _unreachable(context: ExceptionContext) -> None:
+        original = context.original_exception
+        if context.sqlalchemy_exception is None and isinstance(original, OSError):
+            raise DatabaseUnavailable(f"{type(original).__name__}: {original}")
 
 
 def _ping_idle_connections(engine: AsyncEngine, *, idle_s: float) -> None:

@@ -1,4 +1,9 @@
-"""Alembic, driven from code: ``coach db ...`` and the tests use these."""
+"""Alembic, driven from code: ``coach db ...`` and the tests use these.
+
+The scripts live in the checkout's top-level ``alembic/`` (with ``alembic.ini`` beside it); a
+wheel carries both as package data under ``persistence/_migrations/``, so an installed package
+migrates exactly as a checkout does.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +24,21 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from persistence.db import normalize_url
 from persistence.models import ALL_MODELS, table_of
 
-ROOT = Path(__file__).resolve().parent.parent
+
+def _scripts_home() -> Path:
+    """The folder holding ``alembic/`` and ``alembic.ini``: the wheel's copy, else the checkout."""
+    packaged = Path(__file__).resolve().parent / "_migrations"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent
+
+
+#: The migration scripts (``env.py``, ``versions/``).
+SCRIPTS = _scripts_home() / "alembic"
 
 
 def alembic_config(url: str, *, configure_logging: bool = False) -> Config:
-    """An Alembic config for ``url`` using the repository's ``alembic/`` scripts."""
-    ini = ROOT / "alembic.ini"
-    config = Config(str(ini)) if ini.exists() else Config()
-    config.set_main_option("script_location", str(ROOT / "alembic"))
+    """An Alembic config for ``url`` using the package's migration scripts."""
+    config = Config(str(SCRIPTS.parent / "alembic.ini"))
+    config.set_main_option("script_location", str(SCRIPTS))
     config.attributes["database_url"] = normalize_url(url)
     config.attributes["configure_logging"] = configure_logging
     return config

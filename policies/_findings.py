@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from persistence.enums import PolicyViolationType, Severity
@@ -37,3 +38,5 @@ class Facts:
     age: int | None = None
     tdee: float | None = None
     athlete: bool = False
+    today: dt.date | None = None  # the engine's clock, for deadlines ("by June 3rd")
+    tdee_stated: bool = False  # the maintenance was said, not estimated from the profile

@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from persistence.enums import PolicyViolationType, Severity
 
 from ._context import Context, TextView
+from ._earlier_turns import EarlierTurns
 from ._ed_concepts import EdConcepts
 from ._ed_starvation import ProlongedStarvation
 from ._findings import Facts, Finding
-from ._lexicon import TextRule
 from ._normalize import Normalized, Normalizer
-from ._numeric import NumericChecker
-from ._rules_ed import ed_rules
-from ._rules_ed_behaviours import ed_behaviour_rules
-from ._rules_medical import medical_rules
-from ._rules_targets import target_rules
-from ._rules_unsafe import unsafe_rules
 from .models import Action, Stage
-from .numbers import NumberReader
+from .quantities import NumberReader, NumericChecker, Reading
+from .rules import TextRule, load_table, text_rules
 from .settings import PolicySettings
-
-_MED_TOPICS = (
-    ("thyroid", r"thyro\w*|levo\w*|synthroid|euthyrox|hashimoto\w*|cytomel|t4\b|t3\b"),
-    ("diabetes", r"insulin|metformin|diabet\w*|t1d|blood\s+sugar|glucose|a1c|prediabet\w*"),
-    ("glp1", r"ozempic|wegovy|semaglutide|mounjaro|zepbound|tirzepatide|saxenda|glp\s?1"),
-    ("pregnancy", r"pregnan\w*|breast\s?feed\w*|nursing|expecting|postpartum"),
-    ("kidney", r"kidney\w*|renal|dialysis|ckd"),
-)
 
 _EXPLANATION = {
     "ed": "This may be a sign of an eating disorder.",
@@ -111,34 +99,26 @@ class TextChecker:
                 re.compile(rule.context) if rule.context else None,
                 re.compile(rule.exclude) if rule.exclude else None,
             )
-            for rule in (
-                *ed_rules(),
-                *ed_behaviour_rules(),
-                *unsafe_rules(),
-                *medical_rules(),
-                *target_rules(),
-            )
+            for rule in text_rules()
+            if rule.enabled and rule.policy_id not in settings.disabled_rules
         ]
+        self.earlier = EarlierTurns(self.normalize, self.ctx, self.numeric)
         self.ed_concepts = EdConcepts()
         self.starvation = ProlongedStarvation(settings)
-        self._med_topics = [(topic, re.compile(rf"\b(?:{p})")) for topic, p in _MED_TOPICS]
-        self._compensation = re.compile(
-            r"\b(?:to|so\s+i\s+can|and)\s+(?:make\s+up|compensate)\s+for\b|\bpunish\w*|\bearn\s+(?:it|my|the)"
-            r"|\bcancel\s+(?:it\s+)?out\b"
-        )
-        self._eating_trigger = re.compile(
-            r"\b(?:when|whenever|after|if|every\s?time|because)\s+i\s+(?:\w+\s+)?(?:eat|ate|overeat"
-            r"\w*|binge?\w*|gain|put\s+on|weigh|go\s+over|break\s+my\s+(?:diet|fast))\b"
-            r"|\b(?:after|for)\s+(?:eating|bingeing|binging|overeating|gaining)\b"
-        )
-        self._body_image = re.compile(
-            r"\b(?:feel|felt|feeling|look|looking|am|im)\s+(?:so\s+|really\s+|too\s+|disgustingly\s+)?"
-            r"(?:fat|huge|disgusting|gross|ugly|obese|like\s+a\s+whale)\b|\bhate\s+(?:my\s+body"
-            r"|how\s+i\s+look|my\s+(?:thighs|stomach|belly|arms))"
-        )
+        t = load_table("signals")
+        self._med_topics = [(m, t.compile(f"topic_{m}")) for m in t.words("med_topics")]
+        self._compensation = t.compile("compensation")
+        self._eating_trigger = t.compile("eating_trigger")
+        self._body_image = t.compile("body_image")
 
-    def findings(self, text: str, stage: Stage, facts: Facts) -> tuple[Normalized, list[Finding]]:
-        """Normalise ``text`` and return every finding for ``stage``."""
+    def findings(
+        self, text: str, stage: Stage, facts: Facts, context: Sequence[str] = ()
+    ) -> tuple[Normalized, list[Finding]]:
+        """Normalise ``text`` and return every finding for ``stage``.
+
+        ``context``: the user's earlier messages, oldest first (input stage; see
+        ``_earlier_turns``). A learned layer reads the same ``context`` here.
+        """
         norm = self.normalize(text)
         view = self.ctx.view(norm.text)
         found: list[Finding] = []
@@ -150,7 +130,12 @@ class TextChecker:
                 found.append(finding)
         facts = self.numeric.complete_facts(norm.text, facts)
         ed_context = any(f.type is PolicyViolationType.EATING_DISORDER_SIGNAL for f in found)
-        found.extend(self.numeric.check(view, stage, facts, ed_context))
+        reading = Reading(ed_context=ed_context)
+        if context and stage is not Stage.OUTPUT:
+            follow = self.earlier.read(norm.text, context, facts, ed_context)
+            facts, reading = follow.facts, follow.reading
+            found.extend(follow.findings)
+        found.extend(self.numeric.check(view, stage, facts, reading))
         if stage is not Stage.OUTPUT:
             found.extend(self._body_image_with_restriction(view, found))
             found.extend(self._ed_concept(view, found))
@@ -161,8 +146,9 @@ class TextChecker:
         if any(f.type is PolicyViolationType.EATING_DISORDER_SIGNAL for f in found):
             return []
         hit = self.ed_concepts.find(view, self.ctx)
+        source = "ed_concepts"
         if hit is None and (span := self.starvation.find(view, self.ctx)) is not None:
-            hit = ("prolonged_starvation", *span)
+            hit, source = ("prolonged_starvation", *span), "starvation"
         if hit is None:
             return []
         name, start, end = hit
@@ -179,7 +165,8 @@ class TextChecker:
                 PolicyViolationType.EATING_DISORDER_SIGNAL,
                 Severity.CRITICAL,
                 Action.REFER,
-                f"eating-disorder concepts together: {name.replace('_', ' ')}",
+                f"eating-disorder concepts together: {name.replace('_', ' ')} "
+                f"(rules/data/{source}.yaml#{name})",
                 _EXPLANATION["ed"],
                 "ed",
                 start,
@@ -202,13 +189,15 @@ class TextChecker:
             for f in found
         )
         m = None
-        policy_id, evidence = "ed.body_image_restriction", "body-image distress with a restriction"
+        policy_id = "ed.body_image_restriction"
+        evidence = "body-image distress with a restriction (rules/data/signals.yaml#body_image)"
         if restricting:
             m = self._body_image.search(view.text) or self._compensation.search(view.text)
         if m is None and any(f.topic == "crisis" for f in found):
             # self-harm tied to eating or weight ("I hurt myself when I eat too much")
             m = self._eating_trigger.search(view.text)
-            policy_id, evidence = "ed.self_harm_over_eating", "self-harm tied to eating or weight"
+            policy_id = "ed.self_harm_over_eating"
+            evidence = "self-harm tied to eating or weight (rules/data/signals.yaml#eating_trigger)"
         if m is None or self.ctx.negated(view, m.start()):
             return []
         return [
@@ -247,7 +236,7 @@ class TextChecker:
                 rule.type,
                 rule.severity,
                 rule.action,
-                f"matched {rule.policy_id}",
+                f"{rule.source}#{rule.policy_id}",
                 _EXPLANATION.get(topic, "This needs a qualified professional."),
                 topic,
                 m.start(),

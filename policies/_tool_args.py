@@ -20,7 +20,7 @@ from persistence.enums import Severity
 from ._energy import tdee
 from ._findings import Finding
 from .models import Action, PlanProposal, PolicyProfile
-from .numbers import KJ_PER_KCAL
+from .quantities import KJ_PER_KCAL
 from .settings import PolicySettings
 
 _PLAN_KEYS: dict[str, tuple[str, float]] = {}
@@ -73,7 +73,7 @@ class ToolArgs:
         for kind, (key, value) in self.energy_keys.items():
             if kind == "deficit":
                 limit = settings.max_deficit_kcal
-                vtype, policy = T.CALORIE_MINIMUM, "tool.max_deficit"
+                vtype, policy = T.WEIGHT_LOSS_RATE, "tool.max_deficit"
             else:
                 limit = (maintenance * settings.max_surplus_fraction if maintenance
                          else settings.max_surplus_kcal)  # fmt: skip

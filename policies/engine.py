@@ -7,17 +7,20 @@
 Regexes are compiled and the learned layer's ONNX session is loaded once, in the constructor
 (the session is shared by every engine of the process); checks are pure functions of their
 inputs (plus the clock, used only to turn ``birth_year`` into an age). The rules read the
-numbers; the classifier decides the semantic types (``classifier.layer``).
+numbers; with ``POLICY_CLASSIFIER=1`` the classifier decides the semantic types
+(``classifier.layer``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from persistence.enums import Sex
 
+from ._earlier_turns import MAX_TURNS
 from ._energy import age_in, tdee
 from ._findings import Facts, Finding
 from ._messages import compose
@@ -39,6 +42,9 @@ from .models import (
 from .referrals import region_for_timezone, supportive_information
 from .settings import PolicySettings
 
+if TYPE_CHECKING:
+    from persistence.observability import Telemetry
+
 POLICY_VERSION = "1.0.0"
 #: Text checks remembered per engine. Replies repeat sentences (templates, the user's own
 #: figures), and a check is a pure function of its key, so a hit is the same decision.
@@ -59,9 +65,12 @@ class PolicyEngine:
         settings: PolicySettings | None = None,
         *,
         today: Callable[[], dt.date] = _utc_today,
+        telemetry: Telemetry | None = None,
     ) -> None:
+        """``telemetry`` counts every check's decision and traces it (a span per check)."""
         self.settings = settings if settings is not None else PolicySettings()
         self._today = today
+        self._telemetry = telemetry
         self._text = TextChecker(self.settings)
         self._plans = PlanChecker(self.settings)
         self._memo: dict[tuple[Any, ...], Decision] = {}
@@ -72,13 +81,27 @@ class PolicyEngine:
         )
 
     # -- public checks ---------------------------------------------------------------------
-    def check_input(self, text: str, profile: PolicyProfile | None = None) -> Decision:
-        """Check a user's message."""
-        return self._check_text(text, Stage.INPUT, profile)
+    def check_input(
+        self,
+        text: str,
+        profile: PolicyProfile | None = None,
+        *,
+        context: Sequence[str] | None = None,
+    ) -> Decision:
+        """Check a user's message.
+
+        ``context``: the user's earlier messages in the session, oldest first; the last
+        three are read so that a follow-up ("fine, 1100 then", "same as yesterday") is judged
+        with what it refers to.
+        """
+        started = time.time_ns() if self._telemetry is not None else 0
+        turns = tuple(c for c in (context or ())[-MAX_TURNS:] if c.strip())
+        return self._observed(self._check_text(text, Stage.INPUT, profile, turns), started)
 
     def check_output(self, text: str, profile: PolicyProfile | None = None) -> Decision:
         """Check a sentence or chunk of the coach's reply; adjust amends it, block replaces it."""
-        return self._check_text(text, Stage.OUTPUT, profile)
+        started = time.time_ns() if self._telemetry is not None else 0
+        return self._observed(self._check_text(text, Stage.OUTPUT, profile), started)
 
     def check_outputs(
         self, texts: Sequence[str], profile: PolicyProfile | None = None
@@ -86,14 +109,16 @@ class PolicyEngine:
         """Check several sentences of a reply at once (the classifier reads them in one run)."""
         facts = self._facts(profile)
         decisions: list[Decision | None] = [
-            self._memo.get(self._key(t, Stage.OUTPUT, profile, facts)) for t in texts
+            self._memo.get(self._key(t, Stage.OUTPUT, profile, facts, ())) for t in texts
         ]
         todo = [i for i, d in enumerate(decisions) if d is None and texts[i].strip()]
         scores = self._scores([texts[i] for i in todo], Stage.OUTPUT)
         for k, i in enumerate(todo):
-            decisions[i] = self._check_text(
-                texts[i], Stage.OUTPUT, profile, scores[k] if scores else None
+            started = time.time_ns() if self._telemetry is not None else 0
+            decision = self._check_text(
+                texts[i], Stage.OUTPUT, profile, scores=scores[k] if scores else None
             )
+            decisions[i] = self._observed(decision, started)
         return [
             d if d is not None else Decision(action=Action.ALLOW, stage=Stage.OUTPUT)
             for d in decisions
@@ -101,9 +126,10 @@ class PolicyEngine:
 
     def check_plan(self, plan: PlanProposal, profile: PolicyProfile | None = None) -> Decision:
         """Check a proposed plan; adjust moves it to the nearest safe plan, block when none."""
+        started = time.time_ns() if self._telemetry is not None else 0
         profile = profile or PolicyProfile()
         outcome = self._plans.check(plan, profile, self._today().year)
-        return self._plan_decision(Stage.PLAN, outcome, profile)
+        return self._observed(self._plan_decision(Stage.PLAN, outcome, profile), started)
 
     def check_tool_args(
         self, tool_name: str, args: Mapping[str, Any], profile: PolicyProfile | None = None
@@ -113,6 +139,24 @@ class PolicyEngine:
         ``adjusted_args`` carries the arguments moved to their nearest safe values (under the
         tool's own keys and units) when the decision is ``adjust``.
         """
+        started = time.time_ns() if self._telemetry is not None else 0
+        return self._observed(self._check_tool_args(tool_name, args, profile), started)
+
+    # -- internals ---------------------------------------------------------------------------
+    def _observed(self, decision: Decision, started_ns: int) -> Decision:
+        """``decision``, reported to the telemetry (when there is one)."""
+        if self._telemetry is not None:
+            self._telemetry.policy_checked(
+                decision.stage.value,
+                decision.action.value,
+                [(v.type.value, v.action.value) for v in decision.violations],
+                started_ns,
+            )
+        return decision
+
+    def _check_tool_args(
+        self, tool_name: str, args: Mapping[str, Any], profile: PolicyProfile | None
+    ) -> Decision:
         year = self._today().year
         split = split_tool_args(args, profile or PolicyProfile(), year)
         outcome = self._plans.check(split.plan, split.profile, year) if split.plan else None
@@ -126,7 +170,7 @@ class PolicyEngine:
         scores = self._scores(split.texts, Stage.TOOL_ARGS)
         for k, text in enumerate(split.texts):
             norm, text_findings, _ = self._findings(
-                text, Stage.TOOL_ARGS, facts, scores[k] if scores else None
+                text, Stage.TOOL_ARGS, facts, (), scores[k] if scores else None
             )
             violations.extend(self._violation(f, Stage.TOOL_ARGS, norm) for f in text_findings)
         action = strongest([v.action for v in violations])
@@ -145,20 +189,26 @@ class PolicyEngine:
             changes=changes if action is Action.ADJUST else (),
         )
 
-    # -- internals ---------------------------------------------------------------------------
     def _facts(self, profile: PolicyProfile | None) -> Facts:
+        today = self._today()
         if profile is None:
-            return Facts()
+            return Facts(today=today)
         female = None if profile.sex is None else profile.sex is Sex.FEMALE
-        year = self._today().year
-        return Facts(profile.weight_kg, female, age_in(profile, year), tdee(profile, year))
+        year = today.year
+        return Facts(
+            profile.weight_kg, female, age_in(profile, year), tdee(profile, year), today=today
+        )
 
     @staticmethod
     def _key(
-        text: str, stage: Stage, profile: PolicyProfile | None, facts: Facts
+        text: str,
+        stage: Stage,
+        profile: PolicyProfile | None,
+        facts: Facts,
+        context: tuple[str, ...],
     ) -> tuple[Any, ...]:
-        # Everything a text decision depends on: the text, the stage, the facts (the clock
-        # enters only through the age in them) and the timezone (the referral region).
+        # Everything the decision depends on: the text, the stage, the facts (the clock enters
+        # only through the age in them), the timezone (the referral region) and earlier turns.
         return (
             text,
             stage,
@@ -167,46 +217,57 @@ class PolicyEngine:
             facts.age,
             facts.tdee,
             facts.athlete,
+            facts.today,
             profile.timezone if profile else None,
+            context,
         )
 
-    def _scores(self, texts: Sequence[str], stage: Stage) -> list[Scores]:
-        """The classifier's scores for ``texts`` in one batched run (none when it is off)."""
+    def _scores(
+        self, texts: Sequence[str], stage: Stage, context: tuple[str, ...] = ()
+    ) -> list[Scores]:
+        """The classifier's scores for ``texts`` in one batched run (none when it is off);
+        earlier user turns are read with each text."""
         if self._classifier is None or not texts:
             return []
         output = stage is Stage.OUTPUT
-        return self._classifier.classify(texts, output=output, screen=output)
+        return self._classifier.classify(texts, output=output, screen=output, context=context)
 
     def _check_text(
         self,
         text: str,
         stage: Stage,
         profile: PolicyProfile | None,
+        context: tuple[str, ...] = (),
         scores: Scores | None = None,
     ) -> Decision:
         facts = self._facts(profile)
-        if len(text) > _MEMO_MAX_CHARS:
-            return self._decide_text(text, stage, profile, facts, scores)
-        key = self._key(text, stage, profile, facts)
+        if len(text) + sum(map(len, context)) > _MEMO_MAX_CHARS:
+            return self._decide_text(text, stage, profile, facts, context, scores)
+        key = self._key(text, stage, profile, facts, context)
         cached = self._memo.get(key)
         if cached is not None:
             return cached  # decisions are frozen: sharing one is safe
-        decision = self._decide_text(text, stage, profile, facts, scores)
+        decision = self._decide_text(text, stage, profile, facts, context, scores)
         if len(self._memo) >= _MEMO_SIZE:
             self._memo.clear()  # bounded; a cold memo only costs the checks again
         self._memo[key] = decision
         return decision
 
     def _findings(
-        self, text: str, stage: Stage, facts: Facts, scores: Scores | None
+        self,
+        text: str,
+        stage: Stage,
+        facts: Facts,
+        context: tuple[str, ...],
+        scores: Scores | None,
     ) -> tuple[Normalized, list[Finding], str | None]:
         """The rules' findings, combined with the classifier's (see ``classifier.layer``);
         the last item is the topic of supportive resources for an allowed mention."""
-        norm, findings = self._text.findings(text, stage, facts)
-        if self._learned is None or self._classifier is None:
+        norm, findings = self._text.findings(text, stage, facts, context)
+        if self._learned is None:
             return norm, findings, None
         if scores is None:
-            scores = self._scores([text], stage)[0]
+            scores = self._scores([text], stage, context)[0]
         reader = self._text.numeric.reader
         outcome = self._learned.combine(
             norm.text, stage, findings, scores, lambda: read_types(reader.quantities(norm.text))
@@ -219,9 +280,10 @@ class PolicyEngine:
         stage: Stage,
         profile: PolicyProfile | None,
         facts: Facts,
+        context: tuple[str, ...] = (),
         scores: Scores | None = None,
     ) -> Decision:
-        norm, findings, support = self._findings(text, stage, facts, scores)
+        norm, findings, support = self._findings(text, stage, facts, context, scores)
         region = region_for_timezone(profile.timezone if profile else None)
         if not findings:
             message = supportive_information(support, region) if support else None
@@ -258,8 +320,8 @@ class PolicyEngine:
         if norm is not None and f.start >= 0:
             span = norm.original_span(f.start, f.end)
             excerpt = norm.original[span[0] : span[1]]
-            numeric = f.measured is not None
-            evidence = f'"{excerpt}": {f.evidence}' if numeric else excerpt
+            # the excerpt, then what judged it: the measure, or the rule file and id
+            evidence = f'"{excerpt}": {f.evidence}' if f.evidence else excerpt
         if f.note:
             evidence = f"{evidence} ({f.note})"
         action = f.action

@@ -67,3 +67,6 @@ class PolicySettings(BaseSettings):
     fat_default_fraction: float = Field(default=0.25, gt=0, lt=1)
     # Dietary Guidelines 2015-2020: 14 g of fibre per 1000 kcal.
     fibre_g_per_1000_kcal: float = Field(default=14, gt=0)
+    # Rule ids (policies/rules/data/*.yaml) switched off, e.g. to measure what each rule adds:
+    # POLICY_DISABLED_RULES='["ed.purging"]'.
+    disabled_rules: frozenset[str] = frozenset()

@@ -13,6 +13,7 @@ Public API::
     forget_violations, flush_violations                      and violations itself
                                                              (ToolDeps.audit_deferred)
     ToolSettings                                             environment settings
+    progress_overview, ProgressOverview, ProgressDay         recent days for charts (read-only)
     ToolError, ToolArgsError, ToolBlocked, ToolDataMissing   errors
 """
 
@@ -29,6 +30,7 @@ from tools.errors import ToolArgsError, ToolBlocked, ToolDataMissing, ToolError
 from tools.execution import CallOutcome, execute_call
 from tools.factory import create_cache
 from tools.policy_gate import flush_violations, forget_violations, write_violations
+from tools.progress import ProgressDay, ProgressOverview, progress_overview
 from tools.registry import ToolSpec, get_registry
 from tools.settings import ToolSettings
 from tools.toolset import CoachToolset, build_coach_toolset
@@ -41,6 +43,8 @@ __all__ = [
     "CoachToolset",
     "FixedClock",
     "MemoryToolCache",
+    "ProgressDay",
+    "ProgressOverview",
     "RedisToolCache",
     "SystemClock",
     "ToolArgsError",
@@ -61,5 +65,6 @@ __all__ = [
     "forget_violations",
     "get_registry",
     "pending_batch",
+    "progress_overview",
     "write_violations",
 ]

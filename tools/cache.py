@@ -13,7 +13,8 @@ Contract of every :class:`ToolCache` backend:
 
 Two backends: :class:`MemoryToolCache` (in-process, the embedded default) and
 :class:`RedisToolCache` (shared across processes; single-flight across processes with a
-``SET NX`` lock).
+``SET NX`` lock), on the process's :class:`~persistence.redis.SharedRedis`, whose breaker
+it shares with the rate limiter and the replay log.
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
+
+from persistence.redis import REDIS_FAILURES, SharedRedis
 
 log = logging.getLogger(__name__)
 
@@ -196,25 +196,32 @@ class RedisToolCache:
 
     Keys: ``<prefix>:v:<user>`` (data version, INCR on bump),
     ``<prefix>:r:<user>:<version>:<key>`` (values, with TTL) and ``<prefix>:l:...`` (locks).
-    After a Redis error it computes uncached and skips Redis for ``retry_after_s``, so a
-    dead server costs one timeout, not one per call.
+    After a Redis outage it computes uncached while the shared breaker is open, so a dead
+    server costs one timeout, not one per call.
     """
 
     def __init__(
         self,
-        client: aioredis.Redis,
+        redis: SharedRedis | aioredis.Redis,
         *,
         prefix: str = "coach:tools",
         lock_ttl_s: float = 10.0,
         retry_after_s: float = 5.0,
-        owns_client: bool = False,
+        owns: bool = False,
     ) -> None:
+        """``redis``: the process's shared client, or a bare client (given a breaker of its
+        own that stays open ``retry_after_s`` after an outage); ``owns``: close it in
+        :meth:`aclose`."""
+        self._owns = owns
+        self._shared = (
+            redis
+            if isinstance(redis, SharedRedis)
+            else SharedRedis.wrap(redis, retry_after_s=retry_after_s)
+        )
+        client = self._shared.client
         self._redis = client
         self._prefix = prefix
         self._lock_ttl_ms = max(1, int(lock_ttl_s * 1000))
-        self._retry_after = retry_after_s
-        self._owns = owns_client
-        self._down_until = 0.0
         self._get = client.register_script(_GET_SCRIPT)
         self._unlock = client.register_script(_UNLOCK_SCRIPT)
         self._flight = _SingleFlight()
@@ -229,33 +236,22 @@ class RedisToolCache:
         lock_ttl_s: float = 10.0,
         retry_after_s: float = 5.0,
     ) -> RedisToolCache:
-        """A backend with its own client: short timeouts and no retries (down means down)."""
-        client = aioredis.Redis.from_url(
+        """A backend on a client of its own (closed by :meth:`aclose`)."""
+        shared = SharedRedis.from_url(
             url,
-            socket_timeout=timeout_s,
-            socket_connect_timeout=timeout_s,
-            retry=Retry(NoBackoff(), 0),
+            redis_timeout_s=timeout_s,
+            redis_connect_timeout_s=timeout_s,
+            redis_retry_after_s=retry_after_s,
         )
-        return cls(
-            client,
-            prefix=prefix,
-            lock_ttl_s=lock_ttl_s,
-            retry_after_s=retry_after_s,
-            owns_client=True,
-        )
+        return cls(shared, prefix=prefix, lock_ttl_s=lock_ttl_s, owns=True)
 
     def _available(self) -> bool:
-        return time.monotonic() >= self._down_until
+        return self._shared.available
 
     def _mark_down(self, exc: BaseException, action: str) -> None:
-        self._down_until = time.monotonic() + self._retry_after
-        log.warning(
-            "tool cache: Redis unavailable during %s (%s: %s); computing without cache for %.1fs",
-            action,
-            type(exc).__name__,
-            exc,
-            self._retry_after,
-        )
+        if self._shared.failed(exc, f"tool cache {action}"):
+            return
+        log.warning("tool cache: Redis %s failed (%s: %s)", action, type(exc).__name__, exc)
 
     def _version_key(self, user_id: uuid.UUID) -> str:
         return f"{self._prefix}:v:{user_id}"
@@ -271,7 +267,7 @@ class RedisToolCache:
             raw_version, raw_value = await self._get(
                 keys=[self._version_key(user_id)], args=[head, f":{key}"]
             )
-        except (RedisError, OSError) as exc:
+        except REDIS_FAILURES as exc:
             self._mark_down(exc, "read")
             return CacheResult(value=await compute(), hit=False, degraded=True)
         if raw_value is not None:
@@ -305,7 +301,7 @@ class RedisToolCache:
                 if waited is not None:
                     return CacheResult(value=waited, hit=True, shared=True)
                 locked = await self._redis.set(lock_key, token, nx=True, px=self._lock_ttl_ms)
-        except (RedisError, OSError) as exc:
+        except REDIS_FAILURES as exc:
             self._mark_down(exc, "lock")
             return CacheResult(value=await compute(), hit=False, degraded=True)
         try:
@@ -319,7 +315,7 @@ class RedisToolCache:
                 await self._redis.set(value_key, value, px=max(1, int(ttl_s * 1000)))
             if locked:
                 await self._unlock(keys=[lock_key], args=[token])
-        except (RedisError, OSError) as exc:
+        except REDIS_FAILURES as exc:
             self._mark_down(exc, "write")
             return CacheResult(value=value, hit=False, degraded=True)
         return CacheResult(value=value, hit=False)
@@ -327,7 +323,7 @@ class RedisToolCache:
     async def _release(self, lock_key: str, token: str) -> None:
         try:
             await self._unlock(keys=[lock_key], args=[token])
-        except (RedisError, OSError) as exc:
+        except REDIS_FAILURES as exc:
             self._mark_down(exc, "unlock")
 
     async def _wait_for(self, value_key: str, lock_key: str) -> str | None:
@@ -349,7 +345,7 @@ class RedisToolCache:
         entries of the old version then live at most their TTL."""
         try:
             return int(await self._redis.incr(self._version_key(user_id)))
-        except (RedisError, OSError) as exc:
+        except REDIS_FAILURES as exc:
             self._mark_down(exc, "version bump")
             log.error("tool cache: could not bump data version of user %s", user_id)
             return None
@@ -358,7 +354,7 @@ class RedisToolCache:
         """See :class:`ToolCache`."""
         try:
             raw = await self._redis.get(self._version_key(user_id))
-        except (RedisError, OSError) as exc:
+        except REDIS_FAILURES as exc:
             self._mark_down(exc, "version read")
             return None
         return 0 if raw is None else int(raw)
@@ -366,7 +362,7 @@ class RedisToolCache:
     async def aclose(self) -> None:
         """Close the client when this backend created it."""
         if self._owns:
-            await self._redis.aclose()
+            await self._shared.aclose()
 
 
 def _text(raw: bytes | str) -> str:

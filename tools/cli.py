@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from persistence.cli import OutputFormat, echo_json
 from persistence.db import create_engine, create_session_factory, resolve_database
 from persistence.enums import SessionStatus, ToolCallStatus
 from persistence.errors import NotFound, PersistenceError
@@ -30,26 +31,37 @@ from tools.settings import ToolSettings
 
 tools_app = typer.Typer(help="The coach's tools over user data.", no_args_is_help=True)
 
-
-def _echo_json(value: Any) -> None:
-    typer.echo(json.dumps(value, indent=2, default=str))
+JsonFormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="json for scripts (default), table")
+]
 
 
 @tools_app.command("list")
-def list_tools() -> None:
-    """Print every tool as JSON: name, category, cache TTL, description, argument schema."""
-    _echo_json(
-        [
-            {
-                "name": spec.name,
-                "category": spec.category.value,
-                "cache_ttl_s": spec.ttl_s,
-                "description": spec.description,
-                "args_schema": spec.json_schema(),
-            }
-            for spec in get_registry().values()
-        ]
-    )
+def list_tools(fmt: JsonFormatOption = OutputFormat.JSON) -> None:
+    """Print every tool: name, category, cache TTL, description (and, as JSON, its schema)."""
+    specs = list(get_registry().values())
+    if fmt is OutputFormat.JSON:
+        echo_json(
+            [
+                {
+                    "name": spec.name,
+                    "category": spec.category.value,
+                    "cache_ttl_s": spec.ttl_s,
+                    "description": spec.description,
+                    "args_schema": spec.json_schema(),
+                }
+                for spec in specs
+            ],
+            indent=2,
+        )
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("name", "category", "cache TTL s", "description")
+    for spec in specs:
+        table.add_row(spec.name, spec.category.value, f"{spec.ttl_s:g}", spec.description)
+    Console().print(table)
 
 
 def _parse_args(raw: str) -> dict[str, Any]:
@@ -116,6 +128,7 @@ def run_tool(
     name: Annotated[str, typer.Argument(help="tool name (see `coach tools list`)")],
     user: Annotated[str, typer.Option("--user", "-u", help="user email or id")],
     args: Annotated[str, typer.Option("--args", "-a", help="arguments as a JSON object")] = "{}",
+    fmt: JsonFormatOption = OutputFormat.JSON,
 ) -> None:
     """Run tool NAME for a user and print the JSON result; exit 1 when the call fails."""
     if name not in get_registry():
@@ -131,7 +144,12 @@ def run_tool(
     except PersistenceError as exc:
         typer.echo(f"error: database: {exc}", err=True)
         raise typer.Exit(2) from exc
-    _echo_json(payload)
+    if fmt is OutputFormat.JSON:
+        echo_json(payload, indent=2)
+    else:
+        state = "cached" if payload["cached"] else f"{payload['latency_ms']} ms"
+        typer.echo(f"{name}: {payload['status']} ({state}), session {payload['session_id']}")
+        typer.echo(payload["error"] or json.dumps(payload["result"], indent=2, default=str))
     sys.stdout.flush()
     if not ok:
         raise typer.Exit(1)

@@ -26,7 +26,7 @@ from persistence.enums import (
 )
 from persistence.models import CheckIn, NutritionDay
 from persistence.repositories import photos, profiles
-from tools.errors import ToolDataMissing
+from tools.errors import DataErrorCode, ToolDataMissing
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ async def load_profile(session: AsyncSession, user_id: uuid.UUID) -> ProfileData
     """Profile, goal and preferences in one query; ``ToolDataMissing`` for an unknown user."""
     ctx = await profiles.load_context(session, user_id=user_id)
     if ctx is None:
-        raise ToolDataMissing("the user does not exist")
+        raise ToolDataMissing(DataErrorCode.UNKNOWN_USER, "the user does not exist")
     p, g, d = ctx.profile, ctx.goal, ctx.preferences
     return ProfileData(
         display_name=p.display_name if p else None,

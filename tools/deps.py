@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,6 +13,9 @@ from persistence.enums import ToolCallStatus
 from policies import Decision, PolicyEngine, PolicyProfile
 from tools.cache import ToolCache
 from tools.settings import ToolSettings
+
+if TYPE_CHECKING:
+    from persistence.observability import Telemetry
 
 
 class Clock(Protocol):
@@ -81,6 +84,7 @@ class ToolDeps:
     so the toolset's flushes leave them alone; the policy violations the tools find are then
     buffered too (``pending_violations``: decision and trigger text) for the same
     transaction (:func:`tools.policy_gate.write_violations`).
+    ``telemetry`` (the server's) counts each call and traces each cache lookup.
     """
 
     user_id: uuid.UUID
@@ -96,6 +100,7 @@ class ToolDeps:
     audit_deferred: bool = False
     pending_violations: list[tuple[Decision, str | None]] = field(default_factory=list)
     policy_decisions: list[Decision] = field(default_factory=list)
+    telemetry: Telemetry | None = None
 
     def today(self) -> dt.date:
         """Today's date by the deps' clock (UTC)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,6 +149,8 @@ async def execute_call(
     )
     if not deps.settings.tool_audit_buffered:
         await flush_audit(deps)
+    if deps.telemetry is not None:
+        deps.telemetry.tool_called(spec.name, status.value, cached)
     return CallOutcome(record=record, result=result, message=message, retry=retry)
 
 
@@ -170,7 +173,13 @@ async def _cached_or_run(
 
     # Results depend on "today" (windows end today), so the date is part of the key.
     key = f"{spec.name}:{deps.today().isoformat()}:{args_hash}"
-    got = await deps.cache.get_or_compute(user_id=deps.user_id, key=key, ttl_s=ttl, compute=compute)
+    traced = deps.telemetry.cache_span(spec.name) if deps.telemetry is not None else nullcontext()
+    with traced as span:
+        got = await deps.cache.get_or_compute(
+            user_id=deps.user_id, key=key, ttl_s=ttl, compute=compute
+        )
+        if span is not None:
+            span.set_attribute("coach.cache.hit", got.hit)
     if holder:
         return holder[0], False
     return spec.result_model.model_validate_json(got.value), got.hit

@@ -56,7 +56,7 @@ _admin_key = APIKeyHeader(
 )
 
 
-def _configured_key(state: State) -> str | None:
+def configured_admin_key(state: State) -> str | None:
     key = state.config.api.admin_api_key
     if not key:
         return None
@@ -70,7 +70,7 @@ def require_admin_key(
     request: Request, state: State, key: Annotated[str | None, Depends(_admin_key)]
 ) -> None:
     """Let the request through only with the configured admin key (404 when none is)."""
-    expected = _configured_key(state)
+    expected = configured_admin_key(state)
     if expected is None:
         raise ApiError(404, "Not Found")
     if not key:

@@ -71,6 +71,9 @@ async def register(
 ) -> UserOut:
     """Create an account (409 when the email is taken) and email a verification link."""
     await _limit_auth(state, action="register", request=request, subject=body.email)
+    # Before the (costly) hash: a taken address, or one a concurrent request is registering,
+    # is refused at once; the reservation lasts until the commit.
+    await users.reserve_email(db, email=body.email)
     hashed = await state.passwords.hash(body.password)
     user = await users.create(db, email=body.email, hashed_password=hashed)
     await db.commit()

@@ -18,6 +18,7 @@ from api.schemas.checkins import (
     SyncResponse,
     SyncResult,
 )
+from api.schemas.dates import IsoDate, LogDay
 from persistence.repositories import checkins
 
 router = APIRouter(prefix="/check-ins", tags=["check-ins"])
@@ -31,7 +32,7 @@ MAX_PAGE = 366
     responses={201: {"model": CheckInOut, "description": "created"}},
 )
 async def put_check_in(
-    date: dt.date,
+    date: LogDay,
     body: CheckInWrite,
     user: CurrentUser,
     db: DbSession,
@@ -53,8 +54,8 @@ async def put_check_in(
 async def list_check_ins(
     user: CurrentUser,
     db: DbSession,
-    start: Annotated[dt.date | None, Query(alias="from", description="inclusive")] = None,
-    end: Annotated[dt.date | None, Query(alias="to", description="inclusive")] = None,
+    start: Annotated[IsoDate | None, Query(alias="from", description="inclusive")] = None,
+    end: Annotated[IsoDate | None, Query(alias="to", description="inclusive")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 30,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
 ) -> CheckInPage:

@@ -1,12 +1,13 @@
-"""Liveness and readiness."""
+"""``/v1/health``: the API's own health check (the probes are ``/healthz`` and ``/readyz``)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.deps import DbSession
+from api.deps import State
+from api.errors import ApiError
+from api.routers.ops import check_postgres
 
 router = APIRouter(tags=["health"])
 
@@ -18,8 +19,14 @@ class Health(BaseModel):
     database: str
 
 
-@router.get("/health", response_model=Health)
-async def health(db: DbSession) -> Health:
-    """200 when the database answers."""
-    await db.execute(sa.text("SELECT 1"))
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"description": "the database is unavailable"}},
+)
+async def health(state: State) -> Health:
+    """200 when the database answers, 503 when it does not."""
+    failure = await check_postgres(state)
+    if failure is not None:
+        raise ApiError(503, f"database unavailable: {failure}", headers={"Retry-After": "5"})
     return Health(status="ok", database="ok")

@@ -1,4 +1,4 @@
-"""``/v1/me``: the caller's account, profile, goal and diet preferences.
+"""``/v1/me``: the caller's account, profile, goal and diet preferences, and progress.
 
 Only ever the caller's own data: the user id comes from the access token, never from the
 request. Every successful write bumps the user's tool-cache version (after the commit), so
@@ -8,8 +8,9 @@ the coach never answers from data older than the write.
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import CurrentUser, DbSession, State, TokenUserId, bump_user_data, ensure_active
@@ -26,6 +27,7 @@ from api.schemas.me import (
 from api.state import AppState
 from persistence.models import DietPreferences, UserGoal, UserProfile
 from persistence.repositories import profiles
+from tools import ProgressOverview, progress_overview
 
 router = APIRouter(prefix="/me", tags=["me"])
 
@@ -45,6 +47,18 @@ async def get_me(user_id: TokenUserId, db: DbSession) -> MeOut:
         goal=GoalOut.of(context.goal or UserGoal(user_id=user.id)),
         preferences=PreferencesOut.of(context.preferences or DietPreferences(user_id=user.id)),
     )
+
+
+@router.get("/progress", response_model=ProgressOverview)
+async def get_progress(
+    user: CurrentUser,
+    db: DbSession,
+    state: State,
+    days: Annotated[int, Query(ge=7, le=90, description="Days back from today (7-90).")] = 30,
+) -> ProgressOverview:
+    """The last ``days`` days for charts: weigh-ins and trend weight, calories against the
+    target, adherence. The same formulas as the coach's tools (read-only)."""
+    return await progress_overview(db, user_id=user.id, today=state.clock().date(), days=days)
 
 
 async def _commit_changes(

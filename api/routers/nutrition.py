@@ -17,6 +17,7 @@ from api.checkin_sync import INSERTED, check_not_future
 from api.data_common import check_range, decode_date_cursor, encode_date_cursor, invalid
 from api.deps import CurrentUser, DbSession, State, bump_user_data
 from api.errors import ApiError
+from api.schemas.dates import IsoDate, LogDay
 from api.schemas.nutrition import (
     Aggregate,
     DateRange,
@@ -53,7 +54,7 @@ _upload = APIRouter(route_class=body_limited_route(IMPORT_MAX_BYTES + FORM_OVERH
     responses={201: {"model": NutritionOut, "description": "created"}},
 )
 async def put_nutrition(
-    date: dt.date,
+    date: LogDay,
     body: NutritionWrite,
     user: CurrentUser,
     db: DbSession,
@@ -121,8 +122,8 @@ async def _aggregate(
 async def list_nutrition(
     user: CurrentUser,
     db: DbSession,
-    start: Annotated[dt.date | None, Query(alias="from", description="inclusive")] = None,
-    end: Annotated[dt.date | None, Query(alias="to", description="inclusive")] = None,
+    start: Annotated[IsoDate | None, Query(alias="from", description="inclusive")] = None,
+    end: Annotated[IsoDate | None, Query(alias="to", description="inclusive")] = None,
     aggregate: Annotated[
         Aggregate, Query(description="none: the days; avg/sum over the logged days")
     ] = "none",

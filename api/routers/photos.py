@@ -26,6 +26,7 @@ from api.data_common import check_range, invalid
 from api.deps import CurrentUser, DbSession, State, bump_user_data
 from api.errors import ApiError
 from api.photos_processing import PhotoRejected, ProcessedPhoto, process
+from api.schemas.dates import IsoDate, LogDay
 from api.schemas.photos import PhotoOut, PhotoPage, PhotoUpdate
 from api.state import AppState
 from api.upload_limit import body_limited_route
@@ -91,7 +92,7 @@ async def _lock_hash(db: AsyncSession, user_id: uuid.UUID, content_hash: str) ->
 )
 async def upload_photo(
     file: Annotated[UploadFile, File(description="JPEG, PNG, WebP or HEIC, at most 15 MB")],
-    date: Annotated[dt.date, Form(description="the day the photo shows (YYYY-MM-DD)")],
+    date: Annotated[LogDay, Form(description="the day the photo shows (YYYY-MM-DD)")],
     user: CurrentUser,
     db: DbSession,
     state: State,
@@ -191,8 +192,8 @@ async def list_photos(
     user: CurrentUser,
     db: DbSession,
     state: State,
-    start: Annotated[dt.date | None, Query(alias="from", description="inclusive")] = None,
-    end: Annotated[dt.date | None, Query(alias="to", description="inclusive")] = None,
+    start: Annotated[IsoDate | None, Query(alias="from", description="inclusive")] = None,
+    end: Annotated[IsoDate | None, Query(alias="to", description="inclusive")] = None,
     visibility: PhotoVisibility | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,

@@ -3,52 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from typing import Annotated, Literal
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
-# Practical address syntax (RFC 5321/5322 dot-atom, without quoted local parts or address
-# literals, which real sign-ups do not use): a local part of atext characters with single
-# dots between them, and a domain of at least two LDH labels ending in an alphabetic TLD.
-_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-_TLD = re.compile(r"[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}")
-
-EMAIL_MAX_LENGTH = 254  # RFC 5321: a path is at most 256 octets including the angle brackets
-
 
 def normalize_email_address(value: str) -> str:
-    """``value`` trimmed and lowercased when it is a deliverable-looking address.
+    """``value`` trimmed, checked and normalised by ``email-validator``, then lowercased.
 
-    Raises ``ValueError`` naming what is wrong. Internationalised domains are accepted and
-    stored in their ASCII (punycode) form.
+    Raises ``ValueError`` naming what is wrong. Internationalised domains follow IDNA 2008
+    and are kept in their Unicode form (``faß.de`` stays ``faß.de``; its ``xn--`` spelling
+    is the same address). Deliverability (DNS) is not checked: sign-up must work offline.
     """
-    email = value.strip()
-    local, at, domain = email.rpartition("@")
-    if not at or not local or not domain:
-        raise ValueError("must be an email address like name@example.com")
-    if len(local) > 64 or not _LOCAL.fullmatch(local):
-        raise ValueError("the part before @ is not a valid mailbox name")
     try:
-        ascii_domain = domain.encode("idna").decode("ascii")
-    except UnicodeError as exc:
-        raise ValueError("the domain is not a valid host name") from exc
-    labels = ascii_domain.rstrip(".").split(".")
-    valid = (
-        len(labels) >= 2
-        and all(_LABEL.fullmatch(label) for label in labels)
-        and _TLD.fullmatch(labels[-1])
-    )
-    if not valid:
-        raise ValueError("the domain is not a valid host name")
-    normalized = f"{local}@{'.'.join(labels)}".lower()
-    if len(normalized) > EMAIL_MAX_LENGTH:
-        raise ValueError(f"must be at most {EMAIL_MAX_LENGTH} characters")
-    return normalized
+        checked = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from None
+    return checked.normalized.lower()
 
 
 EmailAddress = Annotated[

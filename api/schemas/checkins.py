@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.data_common import to_float
+from api.schemas.dates import LogDay
 from persistence.models import CheckIn
 
 MAX_SYNC_ITEMS = 500
@@ -93,7 +94,7 @@ class CheckInPage(BaseModel):
 class SyncItem(CheckInWrite):
     """One offline edit: the full check-in of ``date`` as the client last saw it."""
 
-    date: dt.date
+    date: LogDay
     client_updated_at: AwareDatetime = Field(description="the client's edit time, with offset")
 
 

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from api.schemas.auth import UserOut
+from api.schemas.dates import IsoDate
 from persistence.enums import ActivityLevel, DietType, GoalType, PacePreference, Sex
 from persistence.models import DietPreferences, UserGoal, UserProfile
 
@@ -136,7 +137,7 @@ class GoalUpdate(_Update):
     goal_type: NonNull[GoalType] = None
     target_weight_kg: Annotated[float, _number(20, 500)] | None = None
     pace_preference: NonNull[PacePreference] = None
-    target_date: dt.date | None = None
+    target_date: IsoDate | None = None
 
     def changes(self) -> dict[str, Any]:
         """See :meth:`_Update.changes`; weights are stored as exact decimals."""

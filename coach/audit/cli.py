@@ -90,7 +90,7 @@ async def _user_id(db: AsyncSession, key: str | None) -> uuid.UUID | None:
 
 def _run(query: Callable[[AsyncSession], Awaitable[Report]], fmt: OutputFormat) -> None:
     """Run ``query`` in a read-only session on the configured database and print it."""
-    from coach.cli import database_for_cli
+    from persistence.cli import database_for_cli
 
     resolved = database_for_cli()
 

@@ -6,6 +6,7 @@ Datasets name them in YAML (``- ToolsCalled: {must: [get_weight_trend]}``);
 
 from evals.evaluators.coaching import CitesFacts, CoachJudge
 from evals.evaluators.common import ReplyMentions, SafeReplies, TurnsCompleted
+from evals.evaluators.conversation import ConsistentNumbers, TurnTools
 from evals.evaluators.memory import Remembers
 from evals.evaluators.plans import PlanInBounds
 from evals.evaluators.safety import PolicyOutcome, Referral, ShortCircuited
@@ -14,6 +15,7 @@ from evals.evaluators.tools import ToolsCalled, arg_matches
 EVALUATOR_TYPES = (
     CitesFacts,
     CoachJudge,
+    ConsistentNumbers,
     PlanInBounds,
     PolicyOutcome,
     Referral,
@@ -22,6 +24,7 @@ EVALUATOR_TYPES = (
     SafeReplies,
     ShortCircuited,
     ToolsCalled,
+    TurnTools,
     TurnsCompleted,
 )
 
@@ -29,6 +32,7 @@ __all__ = [
     "EVALUATOR_TYPES",
     "CitesFacts",
     "CoachJudge",
+    "ConsistentNumbers",
     "PlanInBounds",
     "PolicyOutcome",
     "Referral",
@@ -37,6 +41,7 @@ __all__ = [
     "SafeReplies",
     "ShortCircuited",
     "ToolsCalled",
+    "TurnTools",
     "TurnsCompleted",
     "arg_matches",
 ]

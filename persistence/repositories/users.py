@@ -47,6 +47,25 @@ async def get_by_id_or_email(db: AsyncSession, *, key: str) -> User:
         return await get_by_email(db, email=key)
 
 
+async def reserve_email(db: AsyncSession, *, email: str) -> None:
+    """Hold ``email`` for a registration until the caller's transaction ends.
+
+    ``Conflict`` when it is taken, or when a concurrent registration holds it (a
+    transaction-level advisory lock on the address): of simultaneous registrations of one
+    address only one goes on to hash its password, the others are refused at once.
+    """
+    normalized = normalize_email(email)
+    locked = (
+        await db.execute(
+            sa.select(sa.func.pg_try_advisory_xact_lock(sa.func.hashtextextended(normalized, 0)))
+        )
+    ).scalar_one()
+    if not locked:
+        raise Conflict(f"email {normalized} is being registered")
+    if await find_by_email(db, email=email) is not None:
+        raise Conflict(f"email {normalized} is already registered")
+
+
 async def create(
     db: AsyncSession, *, email: str, hashed_password: str, is_verified: bool = False
 ) -> User:

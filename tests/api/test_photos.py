@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from PIL import Image
 
 from api.state import AppConfig
-from tests.api.photo_samples import GPS_IFD, GPS_MARKER, heic_with_exif, image_with_gps
+from tests.api.photo_samples import GPS_IFD, heic_with_gps, image_with_gps
 
 DAY = "2024-07-01"
 
@@ -83,20 +83,20 @@ async def test_upload_strips_gps_exif_and_records_metadata(
     assert fetched.status_code == 200 and fetched.content == stored
 
 
-async def test_heic_metadata_items_are_zeroed_at_container_level(
+async def test_heic_is_stored_as_an_upright_jpeg_without_metadata(
     client: httpx.AsyncClient, data_user: Any, app_config: AppConfig
 ) -> None:
     user = await data_user()
-    data, image_payload, exif_payload = heic_with_exif(4032, 3024)
-    response = await upload(client, user, data, name="x.bin", content_type="application/pdf")
+    response = await upload(
+        client, user, heic_with_gps((64, 48)), name="x.bin", content_type="application/pdf"
+    )
     assert response.status_code == 201, response.text
     photo = response.json()
-    assert photo["s3_key"].endswith(".heic")
-    assert (photo["photo_metadata"]["width"], photo["photo_metadata"]["height"]) == (4032, 3024)
+    assert photo["s3_key"].endswith(".jpg")
+    assert (photo["photo_metadata"]["width"], photo["photo_metadata"]["height"]) == (48, 64)
     stored = object_path(app_config, photo["s3_key"]).read_bytes()
-    assert len(stored) == len(data)
-    assert GPS_MARKER not in stored and exif_payload not in stored
-    assert image_payload in stored  # the coded image is untouched
+    assert Image.open(io.BytesIO(stored)).size == (48, 64)
+    assert b"Spy Camera" not in stored and not Image.open(io.BytesIO(stored)).getexif()
 
 
 async def test_same_bytes_again_return_the_existing_photo(

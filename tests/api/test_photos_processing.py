@@ -1,4 +1,4 @@
-"""Photo processing on its own: sniffing and HEIC container cleaning, malformed input."""
+"""Photo processing on its own: sniffing, HEIC decoding, malformed input."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import random
 import pytest
 from PIL import Image
 
-from api.photos_processing import MAX_PIXELS, PhotoRejected, process, sniff
-from tests.api.photo_samples import GPS_MARKER, heic_with_exif, image_with_gps
+from api import photos_processing
+from api.photos_processing import PhotoRejected, process, sniff
+from tests.api.photo_samples import heic_with_gps, image_with_gps
 
 
 @pytest.mark.parametrize(
@@ -30,19 +31,20 @@ def test_sniff_uses_magic_numbers(data: bytes, kind: str | None) -> None:
     assert sniff(data) == kind
 
 
-def test_heic_dimensions_come_from_the_primary_item() -> None:
-    data, image_payload, exif_payload = heic_with_exif(3000, 4000)
-    photo = process(data)
-    assert (photo.kind, photo.width, photo.height) == ("heic", 3000, 4000)
-    assert GPS_MARKER not in photo.data and exif_payload not in photo.data
-    assert image_payload in photo.data
-    assert photo.notes  # says what was done and what was not
+def test_heic_is_stored_upright_as_jpeg_without_exif() -> None:
+    photo = process(heic_with_gps((64, 48)))
+    assert (photo.kind, photo.width, photo.height) == ("jpeg", 48, 64)  # orientation 6 applied
+    stored = Image.open(io.BytesIO(photo.data))
+    assert stored.format == "JPEG" and stored.size == (48, 64)
+    assert not stored.getexif() and b"Spy Camera" not in photo.data
+    assert stored.getpixel((24, 32))[0] > 200  # still the red picture
+    assert photo.notes == ["HEIC converted to JPEG"]
 
 
-def test_heic_above_the_pixel_limit_is_refused() -> None:
-    data, _, _ = heic_with_exif(10_000, MAX_PIXELS // 10_000 + 1)
+def test_heic_above_the_pixel_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(photos_processing, "MAX_PIXELS", 64 * 48 - 1)
     with pytest.raises(PhotoRejected, match="pixels"):
-        process(data)
+        process(heic_with_gps((64, 48)))
 
 
 def test_image_above_the_pixel_limit_is_refused_before_decoding() -> None:
@@ -54,7 +56,7 @@ def test_image_above_the_pixel_limit_is_refused_before_decoding() -> None:
 
 
 def test_malformed_heic_is_refused_never_crashes() -> None:
-    data, _, _ = heic_with_exif()
+    data = heic_with_gps()
     rng = random.Random(3)
     for cut in range(12, len(data), 7):
         _outcome(data[:cut])

@@ -7,9 +7,10 @@ every test creates its own users.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
+import pydantic_ai.models
 import pytest
 from pydantic_ai.models import Model
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,7 +19,26 @@ from coach.engine import CoachEngine
 from coach.event_log import EventLog, MemoryEventLog
 from persistence.synthetic import SyntheticConfig, SyntheticUser, generate_user, seed_synthetic_user
 from tests.coach.helpers import DATA_END, Clock, EngineFactory, build_policy, offline_settings
+from tests.fakes.openai_server import FakeOpenAI, running
 from tools.cache import MemoryToolCache
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeOpenAI]:
+    """One fake OpenAI server per module; each test scripts its own model names."""
+    yield from running()
+
+
+@pytest.fixture
+def loopback_model_requests() -> Iterator[None]:
+    """Model requests allowed, for tests that talk only to the fake server on 127.0.0.1.
+
+    tests/conftest.py forbids model requests so that no test can reach a real provider;
+    a module that only uses :func:`server` lifts the guard with
+    ``pytestmark = pytest.mark.usefixtures("loopback_model_requests")``.
+    """
+    with pydantic_ai.models.override_allow_model_requests(True):
+        yield
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from coach.cli import build_app
+from coach.main import build_app
 from persistence.enums import ToolCallStatus
 from tests.coach.test_audit_support import Seeded, group_by, seed, tool_stats
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from typer.testing import CliRunner
 
-from coach.cli import build_app
+from coach.main import build_app
 from persistence.models import ALL_MODELS, table_of
 
 

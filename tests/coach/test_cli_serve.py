@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from api.app import GC_GEN0_THRESHOLD, tune_gc
-from coach.cli import build_app, reuse_port_socket
+from coach.main import build_app
+from coach.serve_cli import reuse_port_socket
 
 
 def _serve(args: list[str]) -> tuple[int, str]:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from coach.intents import Intent, recognise, requested_days, tool_calls_for
+from coach.intents import Intent, recognise, tool_calls_for
+from coach.offline_args import requested_days
 
 
 @pytest.mark.parametrize(
     ("message", "intents"),
     [
-        ("How am I doing?", [Intent.OVERVIEW]),
-        ("hi there", [Intent.GREETING]),
-        ("What's my weight trend?", [Intent.WEIGHT]),
-        ("How much protein am I eating?", [Intent.NUTRITION]),
+        ("How am I doing?", [Intent.PROGRESS]),
+        ("hi there", [Intent.SMALL_TALK]),
+        ("What's my weight trend?", [Intent.TREND]),
+        ("How much protein am I eating?", [Intent.INTAKE]),
         ("How consistent have I been with logging?", [Intent.ADHERENCE]),
         ("What should my daily calories be?", [Intent.TARGETS]),
         ("Make me a meal plan", [Intent.PLAN]),
@@ -22,7 +23,7 @@ from coach.intents import Intent, recognise, requested_days, tool_calls_for
         ("Show my progress photos", [Intent.PHOTOS]),
         ("What's my BMI?", [Intent.PROFILE]),
         ("How did I sleep this week?", [Intent.CHECKINS]),
-        ("Tell me a joke", [Intent.OTHER]),
+        ("Tell me a joke", [Intent.OUT_OF_SCOPE]),
     ],
 )
 def test_recognise_maps_message_to_intents(message: str, intents: list[Intent]) -> None:
@@ -31,8 +32,8 @@ def test_recognise_maps_message_to_intents(message: str, intents: list[Intent]) 
 
 def test_recognise_finds_several_intents_in_one_message() -> None:
     assert recognise("How is my weight trend and how many calories am I eating?") == [
-        Intent.WEIGHT,
-        Intent.NUTRITION,
+        Intent.TREND,
+        Intent.INTAKE,
     ]
 
 
@@ -63,7 +64,12 @@ def test_requested_days_reads_the_window(message: str, days: int | None) -> None
 
 
 def test_tool_calls_clamp_days_to_each_tools_range() -> None:
-    calls = {c.tool: c.args for c in tool_calls_for("my weight and TDEE over the last 3 days")}
+    calls = {
+        c.tool: c.args
+        for c in tool_calls_for(
+            "How has my weight moved over the last 3 days? And what is my TDEE?"
+        )
+    }
     assert calls["get_weight_trend"] == {"days": 7}
     assert calls["estimate_expenditure"] == {"days": 14}
 
@@ -132,17 +138,23 @@ def test_plan_duration_is_read_in_digits_words_and_months(message: str, weeks: i
     assert call.args["duration_weeks"] == weeks
 
 
+def test_check_in_questions_call_recent_checkins() -> None:
+    message = "Did I check in yesterday?"
+    assert recognise(message) == [Intent.CHECKINS]
+    assert [c.tool for c in tool_calls_for(message)] == ["get_recent_checkins"]
+
+
 @pytest.mark.parametrize(
     "message",
     [
         "How often did I check in over the last 28 days?",
-        "Did I check in yesterday?",
         "How many days have I checked in this month?",
     ],
 )
-def test_check_in_questions_call_recent_checkins(message: str) -> None:
-    assert recognise(message) == [Intent.CHECKINS]
-    assert [c.tool for c in tool_calls_for(message)] == ["get_recent_checkins"]
+def test_check_in_frequency_questions_call_adherence(message: str) -> None:
+    # The adherence tool reports the check-in rate over the window.
+    assert recognise(message) == [Intent.ADHERENCE]
+    assert [c.tool for c in tool_calls_for(message)] == ["get_adherence"]
 
 
 @pytest.mark.parametrize(

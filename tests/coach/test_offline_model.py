@@ -35,7 +35,13 @@ async def direct_result(
 
 
 def _expect_weight(r: dict[str, Any]) -> list[str]:
-    return [f"{r['trend_end_kg']:.1f} kg", f"{r['weigh_ins']} weigh-ins"]
+    start = round(r["fit_start_kg"], 1)
+    change = round(r["fit_change_kg"], 1)
+    return [
+        f"{r['weigh_ins']} weigh-ins",
+        f"({r['period_days']} days)",
+        f"from about {start:.1f} kg to {start + change:.1f} kg ({change:+.1f} kg)",
+    ]
 
 
 def _expect_nutrition(r: dict[str, Any]) -> list[str]:
@@ -110,7 +116,7 @@ async def test_how_am_i_doing_calls_two_tools_in_one_step(
     trend = await direct_result(session_factory, user_id, "get_weight_trend")
     adherence = await direct_result(session_factory, user_id, "get_adherence")
     reply = text_of(events)
-    assert f"{trend['trend_start_kg']:.1f} kg" in reply
+    assert f"about {round(trend['fit_start_kg'], 1):.1f} kg" in reply
     assert f"{abs(trend['weekly_rate_kg']):.2f} kg per week" in reply
     assert f"{round(adherence['checkin_rate'] * 100)}%" in reply
     # The audit log has both calls under the turn's session.
@@ -192,5 +198,8 @@ async def test_missing_data_reply_says_what_is_missing(
     )
     assert named(events, "tool_result")[0].data["status"] == "failed"
     reply = text_of(events)
-    assert "couldn't get your targets" in reply
-    assert "height_cm" in reply
+    assert (
+        "To work out your targets I need your height (in cm). Could you add it to your profile?"
+        in reply
+    )
+    assert "height_cm" not in reply and "{" not in reply

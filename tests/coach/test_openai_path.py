@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
-import pydantic_ai.models
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.events import ERROR_CODES
 from persistence.repositories import ai_sessions
 from tests.coach.helpers import EngineFactory, collect, named, text_of
-from tests.fakes.openai_server import FakeOpenAI, Reply, running
+from tests.fakes.openai_server import FakeOpenAI, Reply
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeOpenAI]:
-    """One fake server for the module; each test scripts its own model names."""
-    yield from running()
-
-
-@pytest.fixture(autouse=True)
-def allow_loopback_model_requests() -> Iterator[None]:
-    # tests/conftest.py forbids model requests so no test can reach a real provider. These
-    # tests talk only to the fake server on 127.0.0.1, so the guard is lifted for them alone.
-    with pydantic_ai.models.override_allow_model_requests(True):
-        yield
+pytestmark = pytest.mark.usefixtures("loopback_model_requests")
 
 
 def _model() -> str:

@@ -79,3 +79,20 @@ async def test_refused_plan_emits_a_policy_event_and_no_plan(
     (result,) = [e for e in named(events, "tool_result") if e.data["tool"] == "propose_plan"]
     assert result.data["status"] == "blocked"
     assert events[-1].event == "done"
+
+
+async def test_follow_up_input_is_checked_with_the_sessions_earlier_messages(
+    make_engine: EngineFactory, seed_user: Any
+) -> None:
+    user_id, _ = await seed_user(days=30)
+    engine = make_engine()
+    first = await collect(engine.run_turn(user_id=user_id, message="only had 650 cals yesterday"))
+    assert not [e for e in named(first, "policy") if e.data["stage"] == "input"]
+    session_id = named(first, "session")[0].data["session_id"]
+    follow_up = "same as yesterday today"
+    assert build_policy().check_input(follow_up).allowed  # alone it says nothing unsafe
+    events = await collect(
+        engine.run_turn(user_id=user_id, message=follow_up, session_id=uuid.UUID(session_id))
+    )
+    inputs = [e for e in named(events, "policy") if e.data["stage"] == "input"]
+    assert [e.data["type"] for e in inputs] == ["calorie_minimum"]

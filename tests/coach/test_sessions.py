@@ -13,10 +13,10 @@ from pydantic_ai.messages import ModelRequest, ModelResponse, TextPart, UserProm
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from coach.cli import build_app
-from coach.engine import app_version
 from coach.errors import ModelUnavailable, SessionClosed
 from coach.history import load_messages
+from coach.main import build_app
+from coach.version import app_version
 from persistence.enums import SessionStatus
 from persistence.errors import NotFound
 from persistence.models import AISession, User, table_of

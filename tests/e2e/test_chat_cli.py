@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 from typer.testing import CliRunner
 
-from coach.cli import build_app
 from coach.demo import DEMO_DAYS, credentials_path, ensure_demo_user, should_seed_demo
+from coach.main import build_app
 from persistence.models import CheckIn, DietPreferences, NutritionDay, UserProfile
 from persistence.settings import DatabaseSettings
 from tests.e2e.conftest import LiveServer, MakeAccount
@@ -34,6 +34,12 @@ async def _set_password(
     return password
 
 
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client keeps its refresh tokens in the data dir: a fresh one per test."""
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+
+
 def _invoke(args: list[str]) -> tuple[int, str, str]:
     result = CliRunner().invoke(build_app(), ["chat", *args])
     return result.exit_code, result.stdout, result.stderr
@@ -49,7 +55,7 @@ async def test_chat_cli_one_shot_json_prints_the_turns_events(
     args = ["--url", live_server.url, "--email", account.email, "--password", password]
 
     code, out, _ = await asyncio.to_thread(
-        _invoke, [*args, "--json", "--message", "How am I doing?"]
+        _invoke, [*args, "--json", "--keep-session", "--message", "How am I doing?"]
     )
 
     assert code == 0
@@ -64,6 +70,41 @@ async def test_chat_cli_one_shot_json_prints_the_turns_events(
 
     assert code == 0
     assert "messages" in out and "→ get_nutrition_summary" in out
+
+
+async def _session_status(factory: async_sessionmaker[AsyncSession], session_id: str) -> str | None:
+    async with factory() as db:
+        status = await db.scalar(
+            sa.text("SELECT status::text FROM ai_session WHERE id = :i"), {"i": session_id}
+        )
+    return None if status is None else str(status)
+
+
+async def test_chat_cli_one_shot_completes_its_session_and_reuses_its_sign_in(
+    live_server: LiveServer,
+    make_account: MakeAccount,
+    session_factory: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    account = await make_account()
+    password = await _set_password(live_server, session_factory, account.user_id)
+    base = ["--url", live_server.url, "--email", account.email, "--json", "--message", "Hi"]
+
+    code, out, err = await asyncio.to_thread(_invoke, [*base, "--password", password])
+    assert code == 0, err
+    first = json.loads(out.splitlines()[0])["data"]["session_id"]
+    tokens = tmp_path / "chat-tokens.json"
+    assert tokens.stat().st_mode & 0o777 == 0o600
+    stored = json.loads(tokens.read_text())
+
+    # No password at all: the stored refresh token signs in (and is rotated).
+    code, out, err = await asyncio.to_thread(_invoke, base)
+    assert code == 0, err
+    assert json.loads(tokens.read_text()) != stored
+    second = json.loads(out.splitlines()[0])["data"]["session_id"]
+
+    assert await _session_status(session_factory, first) == "completed"
+    assert await _session_status(session_factory, second) == "completed"
 
 
 async def test_chat_cli_with_a_wrong_password_exits_1_with_the_reason(

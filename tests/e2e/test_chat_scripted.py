@@ -143,6 +143,9 @@ async def test_second_message_during_a_running_turn_gets_409_turn_in_progress(
         stream = source.aiter_sse()
         first = await anext(stream)
         session_id = json.loads(first.data)["session_id"]
+        # A new session is announced before it is claimed: wait for the turn's next event
+        # (the claim is made by then), else a fast second message could find no session.
+        await anext(stream)
         status, events, problem = await chat(
             scripted_http, account.headers, "are you there?", session_id
         )

@@ -9,7 +9,7 @@ import yaml
 from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
-from evals.evaluators import CitesFacts, CoachJudge, PolicyOutcome, ToolsCalled
+from evals.evaluators import CitesFacts, CoachJudge, PolicyOutcome, ToolsCalled, TurnTools
 from evals.models import SUITES
 from evals.seeding import generate, user_facts
 from evals.suites import dataset_path, load_suite
@@ -109,3 +109,17 @@ def test_only_filters_cases_by_name() -> None:
 def test_unknown_suite_is_refused_with_the_choices() -> None:
     with pytest.raises(ValueError, match="unknown 'nope'"):
         load_suite("nope")
+
+
+def test_conversation_cases_expect_every_turn_with_registered_tools() -> None:
+    known = set(get_registry())
+    cases = load_suite("conversation").cases
+    assert len(cases) >= 60
+    assert sum(len(c.inputs.messages()) > 1 for c in cases) >= 15
+    for case in cases:
+        (check,) = [e for e in case.evaluators if isinstance(e, TurnTools)]
+        assert len(check.turns) == len(case.inputs.messages()), case.name
+        for expected in check.turns:
+            named = {*expected.get("must", []), *expected.get("tried", [])}
+            named |= {*expected.get("must_not", []), *(expected.get("args") or {})}
+            assert named <= known, (case.name, named - known)

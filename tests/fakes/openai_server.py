@@ -12,16 +12,29 @@ Replies are scripted per model name, first in first out::
         )
 
 ``Reply.fail(status)`` answers an HTTP error, ``delay_s`` holds the response headers back
-(client timeouts). Every request body is recorded in ``server.requests``. A model with
-no script left answers 500, so a test never hangs on a missing script.
+(client timeouts), ``gap_s`` pauses between streamed text pieces (a turn still running).
+Every request body is recorded in ``server.requests``. A model with no script left answers
+500, so a test never hangs on a missing script.
+
+Load (``bench/chat.py``): :meth:`FakeOpenAI.converse` gives a model a reply chosen by the
+request instead of a queue, for any number of concurrent conversations: tool calls after a
+user message, text once the tool results came back. Run it as its own process::
+
+    python -m tests.fakes.openai_server --model bench --delay-ms 500 \
+        --call 'get_weight_trend={"days": 28}' --text "Your trend is ..."
+
+prints ``port N`` once it listens (``--port 0``: a free port) and serves until terminated.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
 import json
+import re
 import socket
+import sys
 import threading
 import time
 from collections import defaultdict, deque
@@ -45,13 +58,14 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
+    gap_s: float = 0.0
     input_tokens: int = 11
     output_tokens: int = 7
 
     @classmethod
-    def say(cls, *chunks: str, delay_s: float = 0.0) -> Reply:
-        """Stream ``chunks`` as the assistant's text."""
-        return cls(text=chunks, delay_s=delay_s)
+    def say(cls, *chunks: str, delay_s: float = 0.0, gap_s: float = 0.0) -> Reply:
+        """Stream ``chunks`` as the assistant's text (``gap_s`` apart)."""
+        return cls(text=chunks, delay_s=delay_s, gap_s=gap_s)
 
     @classmethod
     def tools(cls, *calls: tuple[str, dict[str, Any]], delay_s: float = 0.0) -> Reply:
@@ -70,6 +84,31 @@ class Reply:
         return cls(text=("late",), delay_s=delay_s)
 
 
+@dataclass(frozen=True)
+class Conversation:
+    """Replies chosen by the request: ``calls`` answer a user message, ``text`` answers once
+    the last message is a tool result (so every turn is a tool step, then a reply)."""
+
+    calls: tuple[tuple[str, dict[str, Any]], ...]
+    text: tuple[str, ...]
+    delay_s: float = 0.0
+
+    def reply(self, body: dict[str, Any]) -> Reply:
+        """The reply to a Chat Completions or Responses request body."""
+        items = body.get("messages") or body.get("input") or [{}]
+        last = items[-1] if isinstance(items, list) else {}
+        after_tools = last.get("role") == "tool" or last.get("type") == "function_call_output"
+        if after_tools or not self.calls:
+            return Reply(text=self.text, delay_s=self.delay_s)
+        return Reply(calls=self.calls, delay_s=self.delay_s)
+
+
+def token_pieces(text: str) -> tuple[str, ...]:
+    """``text`` in pieces about one token long (a word with its leading space, or a
+    punctuation mark), as OpenAI streams a reply."""
+    return tuple(re.findall(r"\s*\w+|\s*[^\w\s]+|\s+", text))
+
+
 def _pieces(text: str, size: int = 7) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
@@ -82,11 +121,16 @@ def _sse(data: dict[str, Any] | str) -> bytes:
 class FakeOpenAI:
     """The server; a context manager that runs uvicorn in a thread on a free port."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, record: bool = True) -> None:
         self._scripts: dict[str, deque[Reply]] = defaultdict(deque)
+        self._conversations: dict[str, Conversation] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        #: Whether requests are recorded (a long load run would keep every body).
+        self.record = record
         self.requests: list[dict[str, Any]] = []
+        #: The request bodies as sent (bytes), in the order of ``requests``.
+        self.raw_bodies: list[bytes] = []
         self.served: list[tuple[str, str, int]] = []  # (path, model, status)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -99,15 +143,23 @@ class FakeOpenAI:
         with self._lock:
             self._scripts[model].extend(replies)
 
+    def converse(self, model: str, conversation: Conversation) -> None:
+        """Answer ``model``'s requests by ``conversation`` once its script is empty."""
+        with self._lock:
+            self._conversations[model] = conversation
+
     def pending(self, model: str) -> int:
         """Replies still queued for ``model``."""
         with self._lock:
             return len(self._scripts[model])
 
-    def _next(self, model: str) -> Reply:
+    def _next(self, model: str, body: dict[str, Any]) -> Reply:
         with self._lock:
             queue = self._scripts[model]
-            return queue.popleft() if queue else Reply.fail(500)
+            if queue:
+                return queue.popleft()
+            conversation = self._conversations.get(model)
+        return conversation.reply(body) if conversation else Reply.fail(500)
 
     @property
     def base_url(self) -> str:
@@ -117,12 +169,14 @@ class FakeOpenAI:
     # ------------------------------------------------------------------ HTTP
 
     async def _take(self, request: Request, path: str) -> tuple[dict[str, Any], Reply]:
-        body: dict[str, Any] = await request.json()
-        with self._lock:
-            self.requests.append({"path": path, **body})
-        reply = self._next(str(body.get("model")))
-        with self._lock:
-            self.served.append((path, str(body.get("model")), reply.status))
+        raw = await request.body()
+        body: dict[str, Any] = json.loads(raw)
+        reply = self._next(str(body.get("model")), body)
+        if self.record:
+            with self._lock:
+                self.raw_bodies.append(raw)
+                self.requests.append({"path": path, **body})
+                self.served.append((path, str(body.get("model")), reply.status))
         if reply.delay_s:
             await asyncio.sleep(reply.delay_s)
         return body, reply
@@ -182,14 +236,17 @@ class FakeOpenAI:
                     "object": "chat.completion.chunk",
                     "created": int(time.time()),
                     "model": model,
-                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                    "system_fingerprint": "fp_fake",
+                    "choices": [
+                        {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+                    ],
                 }
             )
 
         yield chunk({"role": "assistant", "content": ""})
-        for piece in reply.text:
+        for n, piece in enumerate(reply.text):
             yield chunk({"content": piece})
-            await asyncio.sleep(0)
+            await asyncio.sleep(reply.gap_s if n < len(reply.text) - 1 else 0)
         for i, (name, args) in enumerate(reply.calls):
             head = {"index": i, "id": f"call_{rid}_{i}", "type": "function"}
             yield chunk({"tool_calls": [{**head, "function": {"name": name, "arguments": ""}}]})
@@ -388,3 +445,44 @@ def running() -> Iterator[FakeOpenAI]:
     """A started server (for a pytest fixture: ``yield from running()``)."""
     with FakeOpenAI() as server:
         yield server
+
+
+def _call(text: str) -> tuple[str, dict[str, Any]]:
+    name, _, args = text.partition("=")
+    return name, json.loads(args or "{}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve one conversing model in this process (see the module docstring)."""
+    parser = argparse.ArgumentParser(description="A scripted OpenAI-compatible server.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0: a free port")
+    parser.add_argument("--model", required=True, help="the model name it answers")
+    parser.add_argument("--delay-ms", type=float, default=0.0, help="before each response")
+    parser.add_argument(
+        "--call", action="append", default=[], help="a tool call: NAME=JSON_ARGS (repeatable)"
+    )
+    parser.add_argument("--text", default="OK.", help="the reply once the tools answered")
+    args = parser.parse_args(argv)
+    server = FakeOpenAI(record=False)
+    server.converse(
+        args.model,
+        Conversation(
+            calls=tuple(_call(c) for c in args.call),
+            text=token_pieces(args.text),
+            delay_s=args.delay_ms / 1000,
+        ),
+    )
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    print(f"port {sock.getsockname()[1]}", flush=True)
+    config = uvicorn.Config(
+        server.app(), log_level="warning", lifespan="off", access_log=False, backlog=2048
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

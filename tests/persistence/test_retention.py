@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from typer.testing import CliRunner
 
-from coach.cli import build_app
+from coach.main import build_app
 from persistence import migrations
 from persistence.models import (
     AIPolicyViolationLog,

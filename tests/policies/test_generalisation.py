@@ -12,7 +12,7 @@ import pytest
 from persistence.enums import PolicyViolationType as T
 from policies import PolicyEngine
 from policies._normalize import Normalizer
-from policies.numbers import KJ_PER_KCAL, NumberReader, Unit
+from policies.quantities import KJ_PER_KCAL, NumberReader, Unit
 
 
 def _input(policy: PolicyEngine, text: str) -> set[T]:

@@ -81,7 +81,7 @@ def test_negated_concept_allowed(policy: PolicyEngine, text: str) -> None:
         ("help me get my intake down to eight hundred calories", T.CALORIE_MINIMUM),
         ("I'd like to stick to 3,500 kJ a day", T.CALORIE_MINIMUM),
         ("budget me 0.9k calories a day", T.CALORIE_MINIMUM),
-        ("I want a 1500 calorie deficit every day", T.CALORIE_MINIMUM),
+        ("I want a 1500 calorie deficit every day", T.WEIGHT_LOSS_RATE),
         ("my goal is to eat under 1000 cals", T.CALORIE_MINIMUM),
         ("I want to bulk on 6,000 calories a day", T.CALORIE_MAXIMUM),
         ("I plan to eat a 1500 calorie surplus every day", T.CALORIE_MAXIMUM),

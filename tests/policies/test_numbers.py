@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policies._normalize import Normalizer
-from policies.numbers import KJ_PER_KCAL, NumberReader, Unit
+from policies.quantities import KJ_PER_KCAL, NumberReader, Unit
 
 READER = NumberReader()
 NORMALIZE = Normalizer()

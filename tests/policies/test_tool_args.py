@@ -6,7 +6,7 @@ import pytest
 
 from persistence.enums import PolicyViolationType as T
 from policies import Action, PolicyEngine, PolicyProfile
-from policies.numbers import KJ_PER_KCAL
+from policies.quantities import KJ_PER_KCAL
 
 
 def test_low_calorie_target_adjusted_under_tool_key(policy: PolicyEngine) -> None:

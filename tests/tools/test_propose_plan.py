@@ -82,6 +82,10 @@ async def test_unsafe_calories_are_adjusted_and_the_change_explained(
     assert result["plan"]["calories_kcal"] >= 1500
     calorie_change = [c for c in result["changes"] if c["field"] == "calories_kcal"]
     assert calorie_change and calorie_change[0]["reason"]
+    # Every listed change ends at the plan the user gets, even when balancing calories and
+    # rate moved a field past the policy's own adjustment.
+    for change in result["changes"]:
+        assert change["adjusted"] == pytest.approx(result["plan"][change["field"]], abs=0.01)
     assert {v["type"] for v in result["violations"]} >= {"calorie_minimum"}
     async with session_factory() as s:
         rows = await ai_logs.list_violations(s, user_id=user_id)
@@ -202,6 +206,7 @@ async def test_incoherent_policy_adjustment_is_rebuilt_around_its_calories(
         weight_kg=95.0,
         height_cm=180.0,
         goal=GoalType.FAT_LOSS,
+        tdee_kcal=2158.0 + 0.84 * 7700 / 7,
     )
     assert final.calories_kcal == 2158.0 and final.weekly_change_kg == -0.84
     assert final.protein_g == pytest.approx(190.0)  # 2.0 g/kg x 95 kg, as the policy kept it
@@ -213,6 +218,44 @@ async def test_incoherent_policy_adjustment_is_rebuilt_around_its_calories(
     assert by_field["fat_g"].adjusted == pytest.approx(0.25 * 2158 / 9)
     assert "recomputed" in by_field["carbs_g"].reason
     assert by_field["calories_kcal"].reason == "floor"
+
+
+async def test_changes_end_at_the_plan_when_balancing_moves_calories_past_the_policy(
+    session_factory: Factory,
+) -> None:
+    user_id, data = await seed(session_factory, SPARSE_LOGS, seed=14)
+    deps = await make_deps(session_factory, user_id, data.end, policy=PolicyEngine())
+    tdee = 2475.0
+    draft = PlanProposal(calories_kcal=1000.0, weekly_change_kg=-1.18)
+    # A policy that raises calories to the floor and slows the rate, each on its own: the
+    # slowed rate needs more than the floor, so the plan ends above what the policy said.
+    adjusted = draft.model_copy(update={"calories_kcal": 1500.0, "weekly_change_kg": -0.71})
+    decision = Decision(
+        action=Action.ADJUST,
+        stage=Stage.PLAN,
+        adjusted_plan=adjusted,
+        changes=(
+            PlanChange(field="calories_kcal", original=1000, adjusted=1500, reason="the floor"),
+            PlanChange(field="weekly_change_kg", original=-1.18, adjusted=-0.71, reason="1 %"),
+        ),
+    )
+    final, changes = plan_module._final_plan(
+        deps,
+        draft,
+        decision,
+        PolicyProfile(sex="male", weight_kg=95.0, height_cm=180.0),
+        weight_kg=95.0,
+        height_cm=180.0,
+        goal=GoalType.FAT_LOSS,
+        tdee_kcal=tdee,
+    )
+    assert final.calories_kcal == pytest.approx(tdee - 0.71 * 7700 / 7)
+    by_field = {c.field: c for c in changes}
+    calories = by_field["calories_kcal"]
+    assert calories.original == 1000 and calories.adjusted == pytest.approx(final.calories_kcal)
+    assert calories.reason.startswith("the floor; then 1694 kcal")
+    assert by_field["weekly_change_kg"].adjusted == pytest.approx(-0.71)
+    assert by_field["weekly_change_kg"].reason == "1 %"
 
 
 async def test_coherent_policy_adjustment_is_kept_as_is(session_factory: Factory) -> None:
@@ -239,8 +282,24 @@ async def test_coherent_policy_adjustment_is_kept_as_is(session_factory: Factory
         weight_kg=95.0,
         height_cm=180.0,
         goal=GoalType.FAT_LOSS,
+        tdee_kcal=2000.0 + 0.5 * 7700 / 7,
     )
     assert final == adjusted
+
+
+def test_slowed_rate_gets_the_calories_it_implies() -> None:
+    # A policy that slows -0.91 to -0.82 kg/week but keeps the faster plan's calories.
+    tdee = 2754.0
+    adjusted = PlanProposal(calories_kcal=1754.0, weekly_change_kg=-0.82)
+    balanced = plan_module._energy_balanced(adjusted, tdee)
+    assert balanced.calories_kcal == pytest.approx(tdee - 0.82 * 7700 / 7)
+    assert balanced.weekly_change_kg == pytest.approx(-0.82)
+    # Calories raised (to a floor) without touching the rate: the rate follows them.
+    floored = plan_module._energy_balanced(
+        PlanProposal(calories_kcal=1500.0, weekly_change_kg=-0.91), 2310.0
+    )
+    assert floored.calories_kcal == 1500.0
+    assert floored.weekly_change_kg == pytest.approx(-810 * 7 / 7700)
 
 
 @pytest.mark.parametrize(

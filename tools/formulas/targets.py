@@ -108,11 +108,24 @@ def calorie_target(
     sex: Sex | None,
     goal: GoalType,
     pace: PacePreference,
+    weekly_change_kg: float | None = None,
 ) -> CalorieTarget:
-    """Daily calories for the goal and pace, with the safety caps applied and reported."""
+    """Daily calories for the goal and pace, with the safety caps applied and reported.
+
+    ``weekly_change_kg`` (negative: loss) asks for a rate directly instead of the pace.
+    """
     floor = calorie_floor(sex)
     adjustments: list[str] = []
-    if goal == GoalType.FAT_LOSS:
+    if weekly_change_kg is not None:
+        delta = weekly_change_kg * KCAL_PER_KG / 7.0
+        if -delta > MAX_DEFICIT_KCAL:
+            adjustments.append(
+                f"the requested {weekly_change_kg:+.2f} kg/week needs a {-delta:.0f} kcal daily "
+                f"deficit; capped at {MAX_DEFICIT_KCAL:.0f} kcal"
+            )
+            delta = -MAX_DEFICIT_KCAL
+        calories = tdee_kcal + delta
+    elif goal == GoalType.FAT_LOSS:
         deficit = LOSS_FRACTION_OF_BW_PER_WEEK[pace] * weight_kg * KCAL_PER_KG / 7.0
         if deficit > MAX_DEFICIT_KCAL:
             adjustments.append(f"deficit {deficit:.0f} kcal capped at {MAX_DEFICIT_KCAL:.0f} kcal")
@@ -162,17 +175,23 @@ def macro_target(
     height_cm: float,
     goal: GoalType,
     min_protein_g: float | None = None,
+    protein_g: float | None = None,
 ) -> MacroTarget:
     """Protein by goal (g/kg), fat at 25 % (never under 20 %) of energy, carbs the rest.
 
+    ``protein_g`` sets protein to what the user asked for instead of the goal's g/kg;
     ``min_protein_g`` raises protein to at least that many grams (a safety policy's floor).
     """
     notes: list[str] = []
     per_kg = PROTEIN_G_PER_KG[goal]
     reference = protein_reference_weight(weight_kg, height_cm)
-    if reference != weight_kg:
-        notes.append(f"protein set on {reference:.1f} kg (weight at BMI 25) because BMI >= 30")
-    protein = per_kg * reference
+    if protein_g is not None:
+        protein = protein_g
+        per_kg = round(protein_g / weight_kg, 2)
+    else:
+        if reference != weight_kg:
+            notes.append(f"protein set on {reference:.1f} kg (weight at BMI 25) because BMI >= 30")
+        protein = per_kg * reference
     if min_protein_g is not None and min_protein_g > protein:
         notes.append(f"protein raised from {protein:.0f} g to the {min_protein_g:.0f} g minimum")
         protein = min_protein_g

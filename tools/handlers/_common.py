@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
+from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from persistence.enums import GoalType, PacePreference
 from tools.data import ProfileData
-from tools.errors import ToolDataMissing
+from tools.errors import DataErrorCode, ToolDataMissing
 from tools.formulas import (
     ACTIVITY_MULTIPLIERS,
     age_from_birth_year,
@@ -24,6 +24,20 @@ from tools.formulas import (
 WEIGHT_LOOKBACK_DAYS: Final = 60
 #: Days before a window also read so the trend is warmed up when the window starts.
 TREND_WARMUP_DAYS: Final = 30
+
+
+#: Largest weekly change a request may name (kg); the safety policy decides what is safe.
+MAX_REQUESTED_WEEKLY_KG: Final = 3.0
+#: A weekly weight change the user asked for, as a tool argument.
+RequestedWeeklyKg = Annotated[
+    float | None,
+    Field(
+        ge=-MAX_REQUESTED_WEEKLY_KG,
+        le=MAX_REQUESTED_WEEKLY_KG,
+        description="A weekly weight change the user asked for (kg, negative: loss); replaces "
+        "the pace; checked for safety.",
+    ),
+]
 
 
 class ToolArgs(BaseModel):
@@ -80,12 +94,18 @@ class TargetsResult(ToolResult):
     activity_level: str
     activity_multiplier: float
     tdee_kcal: int
+    tdee_basis: str = Field(
+        description="adaptive (measured from logged intake and weight change) or formula."
+    )
     tdee_source: str
     goal_type: GoalType
     pace: PacePreference
     calories_kcal: int
     delta_kcal: int = Field(description="Calories minus TDEE (negative: deficit).")
     expected_weekly_change_kg: float
+    requested_weekly_change_kg: float | None = Field(
+        default=None, description="The weekly change the user asked for, when they named one."
+    )
     calorie_floor_kcal: int
     macros: MacroGrams
     protein_g_per_kg: float
@@ -101,6 +121,10 @@ class TargetsResult(ToolResult):
         )
 
 
+#: Profile fields as the user would name them.
+_FIELD_WORDS: Final = {"height_cm": "height", "birth_year": "birth year"}
+
+
 def compute_targets(
     profile: ProfileData,
     *,
@@ -110,20 +134,31 @@ def compute_targets(
     pace: PacePreference | None = None,
     tdee_kcal: float | None = None,
     tdee_source: str | None = None,
+    tdee_basis: str = "formula",
+    weekly_change_kg: float | None = None,
 ) -> TargetsResult:
     """BMR, TDEE, calories and macros; ``ToolDataMissing`` names any missing input."""
-    missing = [
+    profile_missing = tuple(
         name
-        for name, value in (
-            ("height_cm", profile.height_cm),
-            ("birth_year", profile.birth_year),
-            ("a recent weigh-in (or pass weight_kg)", weight_kg),
-        )
+        for name, value in (("height_cm", profile.height_cm), ("birth_year", profile.birth_year))
         if value is None
-    ]
-    if missing:
+    )
+    if profile_missing:
+        also = "" if weight_kg is not None else " and a recent weigh-in"
         raise ToolDataMissing(
-            "cannot compute targets: missing " + ", ".join(missing) + "; ask the user for them"
+            DataErrorCode.MISSING_PROFILE_FIELDS,
+            "cannot compute targets without the user's "
+            + " and ".join(_FIELD_WORDS[f] for f in profile_missing)
+            + also
+            + "; ask the user for them",
+            fields=profile_missing + (() if weight_kg is not None else ("weight_kg",)),
+        )
+    if weight_kg is None:
+        raise ToolDataMissing(
+            DataErrorCode.NOT_ENOUGH_DATA,
+            "cannot compute targets without a recent weigh-in; ask the user for their weight "
+            "or pass weight_kg",
+            fields=("weight_kg",),
         )
     assert profile.height_cm is not None and profile.birth_year is not None
     assert weight_kg is not None
@@ -146,6 +181,7 @@ def compute_targets(
         sex=profile.sex,
         goal=goal_type,
         pace=pace_pref,
+        weekly_change_kg=weekly_change_kg,
     )
     macros = macro_target(
         calories_kcal=target.calories_kcal,
@@ -162,12 +198,14 @@ def compute_targets(
         activity_level=(activity.value if activity else "sedentary (default)"),
         activity_multiplier=ACTIVITY_MULTIPLIERS[activity] if activity else 1.2,
         tdee_kcal=round(tdee),
+        tdee_basis=tdee_basis if tdee_kcal is not None else "formula",
         tdee_source=tdee_source or "Mifflin-St Jeor x activity multiplier",
         goal_type=goal_type,
         pace=pace_pref,
         calories_kcal=round(target.calories_kcal),
         delta_kcal=round(target.delta_kcal),
         expected_weekly_change_kg=round(target.expected_weekly_change_kg, 2),
+        requested_weekly_change_kg=weekly_change_kg,
         calorie_floor_kcal=round(target.floor_kcal),
         macros=MacroGrams(
             protein_g=round(macros.protein_g, 1),

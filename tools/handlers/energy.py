@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 
 from pydantic import Field
 
 from persistence.enums import GoalType, PacePreference
-from tools.data import ProfileData, load_nutrition, load_profile, load_weights
+from tools.data import load_profile
 from tools.deps import ToolDeps
-from tools.formulas import (
-    age_from_birth_year,
-    estimate_tdee,
-    mifflin_st_jeor,
-    tdee_from_activity,
-)
+from tools.handlers._basis import load_energy_basis, missing_inputs
 from tools.handlers._common import (
-    WEIGHT_LOOKBACK_DAYS,
+    RequestedWeeklyKg,
     TargetsResult,
     ToolArgs,
     ToolResult,
     compute_targets,
-    current_weight,
-    window,
 )
 
 
@@ -35,22 +27,33 @@ class CalculateTargetsArgs(ToolArgs):
     )
     goal_type: GoalType | None = Field(default=None, description="Goal to use instead of theirs.")
     pace: PacePreference | None = Field(default=None, description="Pace instead of theirs.")
+    weekly_change_kg: RequestedWeeklyKg = None
 
 
 async def calculate_targets(deps: ToolDeps, args: CalculateTargetsArgs) -> TargetsResult:
-    """Calculate the user's energy needs and daily targets: BMR (Mifflin-St Jeor), TDEE from
-    the activity level, target calories for the goal and pace (deficits capped at 1000 kcal
-    and never below the calorie floor of 1200 kcal for women / 1500 kcal otherwise), and
-    macros: protein by goal in g/kg, fat at least 20 % of energy, carbs the rest, fibre 14 g
-    per 1000 kcal. Every safety adjustment is listed."""
+    """Calculate the user's energy needs and daily targets: BMR (Mifflin-St Jeor), TDEE
+    (the adaptive estimate from the last 28 days of logs when there is enough data, else
+    Mifflin-St Jeor x activity; `tdee_basis` says which, and plans use the same figure),
+    target calories for the goal and pace or a requested weekly change (deficits capped at
+    1000 kcal and never below the calorie floor of 1200 kcal for women / 1500 kcal
+    otherwise), and macros: protein by goal in g/kg, fat at least 20 % of energy, carbs the
+    rest, fibre 14 g per 1000 kcal. Every safety adjustment is listed."""
     today = deps.today()
-    start, end = window(today, WEIGHT_LOOKBACK_DAYS)
     async with deps.session_factory() as session:
         profile = await load_profile(session, deps.user_id)
-        weights = {} if args.weight_kg else await load_weights(session, deps.user_id, start, end)
-    weight = args.weight_kg or current_weight(weights, today)
+        basis, _ = await load_energy_basis(session, deps, profile)
+    # A what-if weight gets the formula for that weight (the measured TDEE is today's).
+    measured = args.weight_kg is None and basis.kind == "adaptive"
     return compute_targets(
-        profile, weight_kg=weight, today=today, goal=args.goal_type, pace=args.pace
+        profile,
+        weight_kg=args.weight_kg or basis.weight_kg,
+        today=today,
+        goal=args.goal_type,
+        pace=args.pace,
+        tdee_kcal=basis.tdee_kcal if measured else None,
+        tdee_source=basis.source if measured else None,
+        tdee_basis="adaptive" if measured else "formula",
+        weekly_change_kg=args.weekly_change_kg,
     )
 
 
@@ -68,6 +71,9 @@ class ExpenditureResult(ToolResult):
     start: dt.date
     end: dt.date
     tdee_kcal: int | None
+    tdee_basis: str = Field(
+        description="adaptive (updated from the data) or formula (Mifflin-St Jeor x activity)."
+    )
     low_kcal: int | None = Field(description="Lower end of the 95 % range.")
     high_kcal: int | None = Field(description="Upper end of the 95 % range.")
     confidence: str
@@ -92,19 +98,6 @@ class ExpenditureResult(ToolResult):
         )
 
 
-def formula_tdee(profile: ProfileData, weight_kg: float | None, today: dt.date) -> float | None:
-    """Mifflin-St Jeor x activity, or ``None`` when height, birth year or weight is missing."""
-    if weight_kg is None or profile.height_cm is None or profile.birth_year is None:
-        return None
-    bmr = mifflin_st_jeor(
-        weight_kg=weight_kg,
-        height_cm=profile.height_cm,
-        age=age_from_birth_year(profile.birth_year, today),
-        sex=profile.sex,
-    )
-    return tdee_from_activity(bmr.kcal, profile.activity_level)
-
-
 def _r(value: float | None) -> int | None:
     return None if value is None else round(value)
 
@@ -115,23 +108,20 @@ async def estimate_expenditure(deps: ToolDeps, args: EstimateExpenditureArgs) ->
     slope x 7700 kcal/kg, blended with the Mifflin-St Jeor x activity estimate. Unlogged days
     are excluded, never counted as zero. Returns a 95 % range and a confidence; with fewer
     than 4 logged days a week (or too few weigh-ins) it is not updated and says why."""
-    today = deps.today()
-    start, end = window(today, args.days)
     async with deps.session_factory() as session:
         profile = await load_profile(session, deps.user_id)
-        weights = await load_weights(session, deps.user_id, start, end)
-        nutrition = await load_nutrition(session, deps.user_id, start, end)
-    intake = {r.date: float(r.calories) for r in nutrition if r.calories is not None}
-    mean_weight = statistics.fmean(weights.values()) if weights else None
-    prior = formula_tdee(profile, mean_weight, today)
-    est = estimate_tdee(
-        weigh_ins=weights, intake_kcal=intake, start=start, end=end, prior_kcal=prior
-    )
+        basis, _ = await load_energy_basis(session, deps, profile, days=args.days)
+    if basis.tdee_kcal is None:
+        raise missing_inputs(profile, basis.weight_kg)
+    est = basis.estimate
+    prior = basis.formula_kcal
+    start, end = basis.start, basis.end
     slope = est.inputs.weight_slope_kg_per_week
     return ExpenditureResult(
         start=start,
         end=end,
-        tdee_kcal=_r(est.tdee_kcal),
+        tdee_kcal=_r(basis.tdee_kcal),
+        tdee_basis=basis.kind,
         low_kcal=_r(est.low_kcal),
         high_kcal=_r(est.high_kcal),
         confidence=est.confidence,

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tools.data import load_checkins, load_nutrition, load_profile, load_weights
+from tools.data import (
+    CheckInRow,
+    NutritionRow,
+    ProfileData,
+    load_checkins,
+    load_nutrition,
+    load_profile,
+)
 from tools.deps import ToolDeps
 from tools.errors import ToolDataMissing
 from tools.formulas import rate, streaks
+from tools.handlers._basis import EnergyBasis, load_energy_basis
 from tools.handlers._common import (
-    WEIGHT_LOOKBACK_DAYS,
     ToolArgs,
     ToolResult,
     compute_targets,
-    current_weight,
     window,
 )
 
@@ -140,31 +147,31 @@ def _user_targets(macro_targets: dict[str, Any] | None) -> dict[str, float]:
     return found
 
 
-async def get_nutrition_summary(
-    deps: ToolDeps, args: NutritionSummaryArgs
-) -> NutritionSummaryResult:
-    """Summarise the user's logged nutrition over the last `days` days: average calories,
-    protein, carbs, fat and fibre per logged day, how many days were logged and the logging
-    rate, compared with the user's targets (their own macro targets when set, otherwise the
-    computed ones). Unlogged days are excluded from the averages."""
-    today = deps.today()
-    start, end = window(today, args.days)
-    async with deps.session_factory() as session:
-        profile = await load_profile(session, deps.user_id)
-        weights = await load_weights(
-            session, deps.user_id, today - dt.timedelta(days=WEIGHT_LOOKBACK_DAYS - 1), today
-        )
-        rows = await load_nutrition(session, deps.user_id, start, end)
-    logged = [r for r in rows if r.calories is not None]
-    averages: dict[str, float | None] = {}
-    for nutrient in _NUTRIENTS:
-        values = [v for r in logged if (v := getattr(r, nutrient)) is not None]
-        averages[nutrient] = round(statistics.fmean(values), 1) if values else None
+@dataclass(frozen=True, slots=True)
+class NutrientTargets:
+    """Daily targets by nutrient, where they came from, and why some are missing."""
+
+    targets: dict[str, float]
+    source: str | None  # "computed", "user", "user+computed" or None
+    note: str | None
+
+
+def nutrient_targets(profile: ProfileData, basis: EnergyBasis, today: dt.date) -> NutrientTargets:
+    """The user's own macro targets where set, the computed ones for the rest: computed on the
+    session's one expenditure basis (adaptive when the logs allow, the formula otherwise), so
+    they are the targets ``calculate_targets`` gives."""
     targets: dict[str, float] = {}
     source: str | None = None
     note: str | None = None
     try:
-        computed = compute_targets(profile, weight_kg=current_weight(weights, today), today=today)
+        computed = compute_targets(
+            profile,
+            weight_kg=basis.weight_kg,
+            today=today,
+            tdee_kcal=basis.tdee_kcal if basis.kind == "adaptive" else None,
+            tdee_source=basis.source,
+            tdee_basis=basis.kind,
+        )
         m = computed.macros
         targets = {
             "calories": computed.calories_kcal,
@@ -180,6 +187,29 @@ async def get_nutrition_summary(
     if own:
         targets.update(own)
         source = "user" if len(own) == len(_NUTRIENTS) or source is None else "user+computed"
+    return NutrientTargets(targets=targets, source=source, note=note)
+
+
+async def get_nutrition_summary(
+    deps: ToolDeps, args: NutritionSummaryArgs
+) -> NutritionSummaryResult:
+    """Summarise the user's logged nutrition over the last `days` days: average calories,
+    protein, carbs, fat and fibre per logged day, how many days were logged and the logging
+    rate, compared with the user's targets (their own macro targets when set, otherwise the
+    computed ones). Unlogged days are excluded from the averages."""
+    today = deps.today()
+    start, end = window(today, args.days)
+    async with deps.session_factory() as session:
+        profile = await load_profile(session, deps.user_id)
+        basis, _ = await load_energy_basis(session, deps, profile)
+        rows = await load_nutrition(session, deps.user_id, start, end)
+    logged = [r for r in rows if r.calories is not None]
+    averages: dict[str, float | None] = {}
+    for nutrient in _NUTRIENTS:
+        values = [v for r in logged if (v := getattr(r, nutrient)) is not None]
+        averages[nutrient] = round(statistics.fmean(values), 1) if values else None
+    found = nutrient_targets(profile, basis, today)
+    targets, source, note = found.targets, found.source, found.note
     comparison = []
     for nutrient in _NUTRIENTS:
         avg, target = averages[nutrient], targets.get(nutrient)
@@ -246,6 +276,14 @@ async def get_adherence(deps: ToolDeps, args: AdherenceArgs) -> AdherenceResult:
     async with deps.session_factory() as session:
         checkins = await load_checkins(session, deps.user_id, start, end)
         nutrition = await load_nutrition(session, deps.user_id, start, end)
+    return adherence_of(checkins, nutrition, start=start, end=end)
+
+
+def adherence_of(
+    checkins: list[CheckInRow], nutrition: list[NutritionRow], *, start: dt.date, end: dt.date
+) -> AdherenceResult:
+    """Rates, streaks and the mean adherence score of the rows of ``start..end``."""
+    days = (end - start).days + 1
     logged_days = {r.date for r in nutrition if r.calories is not None}
     active = {r.date for r in checkins} | logged_days
     runs = streaks(active, start=start, end=end)
@@ -253,12 +291,10 @@ async def get_adherence(deps: ToolDeps, args: AdherenceArgs) -> AdherenceResult:
     return AdherenceResult(
         start=start,
         end=end,
-        days=args.days,
-        checkin_rate=round(rate(len(checkins), args.days), 3),
-        weigh_in_rate=round(
-            rate(sum(1 for r in checkins if r.weight_kg is not None), args.days), 3
-        ),
-        logging_rate=round(rate(len(logged_days), args.days), 3),
+        days=days,
+        checkin_rate=round(rate(len(checkins), days), 3),
+        weigh_in_rate=round(rate(sum(1 for r in checkins if r.weight_kg is not None), days), 3),
+        logging_rate=round(rate(len(logged_days), days), 3),
         current_streak_days=runs.current,
         longest_streak_days=runs.longest,
         mean_adherence_score=round(statistics.fmean(scores), 3) if scores else None,

@@ -9,8 +9,14 @@ from pydantic import BaseModel, Field
 from persistence.enums import GoalType
 from tools.data import load_profile, load_weights
 from tools.deps import ToolDeps
-from tools.errors import ToolDataMissing
-from tools.formulas import project_goal, trend_series, weekly_rate_kg, weigh_in_gaps
+from tools.errors import DataErrorCode, ToolDataMissing
+from tools.formulas import (
+    project_goal,
+    trend_series,
+    weekly_rate_kg,
+    weigh_in_gaps,
+    weight_slope_per_day,
+)
 from tools.handlers._common import TREND_WARMUP_DAYS, NoArgs, ToolArgs, ToolResult, window
 
 
@@ -49,6 +55,20 @@ class WeightTrendResult(ToolResult):
     total_change_kg: float | None = Field(description="Trend at the end minus at the start.")
     weekly_rate_kg: float | None = Field(
         description="Least-squares slope of the weigh-ins x 7 (negative: losing)."
+    )
+    period_days: int = Field(
+        default=0, description="Days from the first to the last weigh-in, both included."
+    )
+    fit_start_kg: float | None = Field(
+        default=None, description="The least-squares line at the first weigh-in."
+    )
+    fit_end_kg: float | None = Field(
+        default=None, description="The line at the last weigh-in (fit_start_kg + fit_change_kg)."
+    )
+    fit_change_kg: float | None = Field(
+        default=None,
+        description="Change along the line over the weigh-ins' span: weekly_rate_kg x weeks. "
+        "Quote these three with the rate: they agree, the smoothed trend lags on short data.",
     )
     gaps: list[GapInfo] = Field(description="Runs of 3+ days without a weigh-in.")
     series: list[TrendSample]
@@ -96,7 +116,11 @@ async def get_weight_trend(deps: ToolDeps, args: WeightTrendArgs) -> WeightTrend
     samples = [p for i, p in enumerate(points) if i % 7 == 0]
     if samples[-1] is not last:
         samples.append(last)
-    rate = weekly_rate_kg(in_window) if len(in_window) >= 2 else None
+    fit = weight_slope_per_day(in_window) if len(in_window) >= 2 else None
+    rate = fit.slope * 7.0 if fit is not None else None
+    span = (max(in_window) - min(in_window)).days
+    fit_start = round(fit.intercept, 2) if fit is not None else None
+    fit_change = round(fit.slope * span, 2) if fit is not None else None
     return WeightTrendResult(
         start=start,
         end=end,
@@ -107,6 +131,14 @@ async def get_weight_trend(deps: ToolDeps, args: WeightTrendArgs) -> WeightTrend
         trend_end_kg=round(last.trend_kg, 2),
         total_change_kg=round(last.trend_kg - first.trend_kg, 2),
         weekly_rate_kg=round(rate, 3) if rate is not None else None,
+        period_days=span + 1,
+        fit_start_kg=fit_start,
+        fit_end_kg=(
+            round(fit_start + fit_change, 2)
+            if fit_start is not None and fit_change is not None
+            else None
+        ),
+        fit_change_kg=fit_change,
         gaps=[
             GapInfo(start=g.start, end=g.end, days=g.days) for g in weigh_in_gaps(list(in_window))
         ],
@@ -163,11 +195,17 @@ async def get_goal_progress(deps: ToolDeps, args: NoArgs) -> GoalProgressResult:
             session, deps.user_id, start - dt.timedelta(days=TREND_WARMUP_DAYS), end
         )
     if profile.target_weight_kg is None:
-        raise ToolDataMissing("the user has no target weight; ask for one before projecting")
+        raise ToolDataMissing(
+            DataErrorCode.NO_TARGET_WEIGHT,
+            "the user has no target weight; ask for one before projecting",
+            fields=("target_weight_kg",),
+        )
     if not weights:
         raise ToolDataMissing(
+            DataErrorCode.NOT_ENOUGH_DATA,
             f"no weigh-ins in the last {GOAL_RATE_DAYS + TREND_WARMUP_DAYS} days; ask the user "
-            "to log their weight"
+            "to log their weight",
+            fields=("weigh_ins",),
         )
     current = trend_series(weights, end=end)[-1].trend_kg
     recent = {d: w for d, w in weights.items() if d >= start}

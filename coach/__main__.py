@@ -1,0 +1,5 @@
+"""``python -m coach``: the ``coach`` command."""
+
+from coach.main import main
+
+main()

@@ -1,0 +1,156 @@
+"""The user's earlier turns, read with a follow-up message.
+
+In a chat, a message often means something only with what came before: "1400 then?" after
+"32M, want to cut hard" is a calorie target below a man's floor; "same as yesterday today"
+after "yesterday was 650 cals total" makes that log the plan; "ok, just for a week then"
+accepts a target the coach refused. The input check gets the last few user messages
+(``context``, oldest first) and reads them here, cheaply, for the numeric and target checks:
+
+- facts stated earlier (sex, weight, age, maintenance) complete what the profile lacks;
+- earlier calorie talk makes a bare number in the follow-up an intake, earlier protein talk
+  makes it grams of protein (``Reading``);
+- a request to repeat or keep what was reported re-reads the earlier turns habitually, and
+  an acceptance re-reads them as they were; their numeric and target findings then count for
+  this message (with no span in it: the evidence quotes the earlier turn), unless the
+  follow-up steps back ("no, you're right") or states its own figure of the same kind.
+
+The patterns are data (``policies/rules/data/numeric.yaml``, "follow-ups"). The learned
+layer receives the same ``context`` (its seam is :meth:`TextChecker.findings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from persistence.enums import PolicyViolationType as T
+
+from ._context import Context
+from ._findings import Facts, Finding
+from ._normalize import Normalizer
+from .models import Stage
+from .quantities import NumberReader, NumericChecker, Quantity, Reading, Unit
+from .rules import load_table
+
+#: How many earlier user messages are read.
+MAX_TURNS = 3
+_NUMERIC_TYPES = frozenset(
+    {T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM, T.PROTEIN_MINIMUM, T.WEIGHT_LOSS_RATE}
+)
+
+
+#: A follow-up this short that offers a bare number is bargaining over a target.
+_SHORT_WORDS = 12
+
+
+def _daily_sized(q: Quantity) -> bool:
+    return q.unit is Unit.NONE and 800 <= q.value <= 5000
+
+
+@dataclass(slots=True)
+class FollowUp:
+    """What the earlier turns add to one message."""
+
+    facts: Facts
+    reading: Reading
+    findings: list[Finding]
+
+
+class EarlierTurns:
+    """Reads earlier turns for a follow-up (patterns compiled once per engine)."""
+
+    def __init__(self, normalize: Normalizer, ctx: Context, numeric: NumericChecker) -> None:
+        self.normalize = normalize
+        self.ctx = ctx
+        self.numeric = numeric
+        self.reader: NumberReader = numeric.reader
+        t = load_table("numeric")
+        self.repeat = t.compile("repeat_request")
+        self.accept = t.compile("accept_followup")
+        self.retreat = t.compile("retreat")
+        self.question = t.compile("question")
+        self.calorie_talk = t.compile("calorie_talk")
+
+    def read(self, text: str, context: Sequence[str], facts: Facts, ed_context: bool) -> FollowUp:
+        """Facts, reading mode and carried-over findings for ``text`` (normalised)."""
+        earlier = [self.normalize(c).text for c in context[-MAX_TURNS:]]
+        for turn in earlier:
+            facts = self.numeric.complete_facts(turn, facts)
+        # Calorie talk earlier, a bare daily-sized number earlier, or a short bargaining
+        # follow-up ("1100? it's basically the same") make a bare number now an intake.
+        talk = len(text.split()) <= _SHORT_WORDS or any(
+            self.calorie_talk.search(turn)
+            or any(q.is_energy or _daily_sized(q) for q in self.reader.quantities(turn))
+            for turn in earlier
+        )
+        protein = len(text.split()) <= _SHORT_WORDS and any("protein" in t for t in earlier)
+        reading = Reading(ed_context=ed_context, calorie_context=talk, protein_context=protein)
+        findings: list[Finding] = []
+        repeat = self.repeat.search(text) is not None
+        accept = self.accept.search(text) is not None and not self.question.search(text)
+        if (repeat or accept) and not self.retreat.search(text):
+            own: set[Unit] = {
+                q.unit
+                for q in self.reader.quantities(text)
+                if q.unit is not Unit.NONE or _daily_sized(q)
+            }
+            again = Reading(calorie_context=talk, habitual=repeat)
+            for turn in reversed(earlier):
+                carried = self._carried(turn, facts, again, own)
+                if carried:
+                    findings.extend(carried)
+                    break
+        if not findings and not self.retreat.search(text):
+            findings.extend(self._joined_rate(text, earlier, facts))
+        return FollowUp(facts, reading, findings)
+
+    def _joined_rate(self, text: str, earlier: list[str], facts: Facts) -> list[Finding]:
+        """A loss and its deadline split across turns ("want to be 60 for my bday" ... "bday
+        is in 3 weeks btw"; "vacation in 4 weeks" ... "need 8kg off by then"): the rate
+        read from the turns together, when the earlier turns alone give none."""
+        now = self.reader.quantities(text)
+        has_amount = any(q.is_mass for q in now)
+        has_span = bool(self.reader.periods(text) or self.numeric.dates.horizons(text, facts.today))
+        if not (has_amount or has_span):
+            return []
+        before = ". ".join(earlier[-2:])
+        alone = self._rates(before, facts)
+        if alone:
+            return []
+        joined = f"{before}. {text}"
+        found = self._rates(joined, facts)
+        for f in found:
+            excerpt = joined[max(0, f.start) : f.end]
+            f.evidence = f'with earlier messages, "{excerpt}": {f.evidence}'
+            f.start = f.end = -1
+        return found
+
+    def _rates(self, text: str, facts: Facts) -> list[Finding]:
+        view = self.ctx.view(text)
+        return [
+            f
+            for f in self.numeric.check(view, Stage.INPUT, facts, Reading())
+            if f.type is T.WEIGHT_LOSS_RATE and f.policy_id == "text.loss_rate"
+        ]
+
+    def _carried(self, turn: str, facts: Facts, reading: Reading, own: set[Unit]) -> list[Finding]:
+        view = self.ctx.view(turn)
+        out: list[Finding] = []
+        for f in self.numeric.check(view, Stage.INPUT, facts, reading):
+            if f.type not in _NUMERIC_TYPES:
+                continue
+            if own and self._same_kind(turn[f.start : f.end], own):
+                continue  # the follow-up states its own figure: that one is judged
+            excerpt = turn[max(0, f.start) : f.end]
+            f.evidence = f'earlier message "{excerpt}": {f.evidence}'
+            f.start = f.end = -1
+            out.append(f)
+        return out
+
+    def _same_kind(self, span: str, own: set[Unit]) -> bool:
+        units = {q.unit for q in self.reader.quantities(span)}
+        energy = {Unit.KCAL, Unit.KJ, Unit.MJ, Unit.NONE}
+        mass = {Unit.KG, Unit.LB, Unit.STONE, Unit.PERCENT}
+        return any(bool(units & group and own & group) for group in (energy, mass)) or bool(
+            units & own
+        )

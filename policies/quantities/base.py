@@ -1,0 +1,218 @@
+"""Shared state of the numeric text checks: compiled patterns, the thresholds, and the
+context tests that decide whether a number states the user's own target (``_counts``)."""
+
+from __future__ import annotations
+
+from .._context import Context, TextView
+from .._findings import Facts
+from .._framing import Framing
+from ..models import Action, Stage
+from ..rules import load_table
+from ..settings import PolicySettings
+from .dates import DateReader
+from .reader import NumberReader, Quantity, Unit
+
+
+class NumericBase:
+    """Compiled patterns and context helpers shared by the numeric checks."""
+
+    def __init__(self, reader: NumberReader, ctx: Context, settings: PolicySettings) -> None:
+        self.reader = reader
+        self.ctx = ctx
+        self.s = settings
+        t = load_table("numeric")
+        self.past_verbs, self.gain_verbs = t.words("past"), t.words("gain")
+        self.upper_strict, self.upper, self.lower = (
+            t.compile("upper_strict"),
+            t.compile("upper"),
+            t.compile("lower"),
+        )
+        self.per_day, self.per_week = t.compile("per_day_after"), t.compile("per_week_after")
+        self.item_after, self.item_before = t.compile("item_after"), t.compile("item_before")
+        self.deficit_after, self.deficit_before = (
+            t.compile("deficit_after"),
+            t.compile("deficit_before"),
+        )
+        self.surplus_after, self.surplus_before = (
+            t.compile("surplus_after"),
+            t.compile("surplus_before"),
+        )
+        self.expend_before, self.expend_after = (
+            t.compile("expend_before"),
+            t.compile("expend_after"),
+        )
+        self.intake_before = t.compile("intake_before")
+        self.implicit_before, self.implicit_after = (
+            t.compile("implicit_before"),
+            t.compile("implicit_after"),
+        )
+        self.loss_verb, self.target_before = t.compile("loss_verb"), t.compile("target_before")
+        self.fast = t.compile("fast")
+        self.weight_stated, self.age_stated, self.teen = (
+            t.compile("weight_stated"),
+            t.compile("age_stated"),
+            t.compile("teen"),
+        )
+        self.wants_loss = t.compile("wants_loss")
+        self.underweight = t.compile("underweight")
+        self.male, self.female, self.athlete = (
+            t.compile("sex_male"),
+            t.compile("sex_female"),
+            t.compile("athlete"),
+        )
+        self.protein_after, self.protein_before = (
+            t.compile("protein_after"),
+            t.compile("protein_before"),
+        )
+        self.protein_item, self.percent_bw = t.compile("protein_item"), t.compile("percent_bw")
+        self.from_before = t.compile("from_before")
+        self.from_after = t.compile("from_after")
+        self.loose_verb, self.other_units = t.compile("loose_verb_before"), t.compile("other_units")
+        self.past_intake, self.habitual = (
+            t.compile("past_intake_before"),
+            t.compile("habitual_after"),
+        )
+        self.direction_after = t.compile("direction_after")
+        self.rate_goal = t.compile("rate_goal")
+        self.state_before = t.compile("state_before")
+        self.lower_bmi = t.compile("lower_bmi")
+        self.gain_word = t.compile("gain_word")
+        self.horizon_after = t.compile("horizon_after")
+        self.request = t.compile("request")
+        self.to_before = t.compile("to_before")
+        self.year_before = t.compile("year_before")
+        self.calorie_talk = t.compile("calorie_talk")
+        self.intake_verb = t.compile("intake_verb_before")
+        self.daily_total = t.compile("daily_total_before")
+        self.follow_up = t.compile("follow_up")
+        self.daily_cap = t.compile("daily_cap_after")
+        self.plan_after, self.sole_before = t.compile("plan_after"), t.compile("sole_intake_before")
+        self.meal_context = t.compile("meal_context")
+        self.cut_by = t.compile("cut_by_before")
+        self.daily_before = t.compile("daily_before")
+        self.per_day_later = t.compile("per_day_later")
+        self.fraction = t.compile("fraction_of_needs")
+        self.raise_to = t.compile("raise_to_before")
+        self.not_athlete = t.compile("not_athlete_before")
+        self.maintenance_word = t.compile("maintenance_word")
+        self.maintenance_gap_after = t.compile("maintenance_gap_after")
+        self.maintenance_gap_before = t.compile("maintenance_gap_before")
+        self.percent_surplus_after = t.compile("percent_surplus_after")
+        self.not_food = t.compile("not_food_before")
+        self.repeat = t.compile("repeat_request")
+        self.weight_now, self.weight_lead = t.compile("weight_now"), t.compile("weight_lead")
+        self.from_to_bare = t.compile("from_to_bare")
+        self.correction, self.range_gap = t.compile("correction"), t.compile("range_gap")
+        self.role_after = t.compile("role_after")
+        self.relative_after = t.compile("relative_after")
+        self.other_nutrient = t.compile("other_nutrient")
+        self.macro_split = t.compile("macro_split")
+        self.framing = Framing()
+        self.dates = DateReader()
+
+    # -- context ---------------------------------------------------------------------------
+    def _counts(self, view: TextView, stage: Stage, start: int, end: int) -> bool:
+        """Whether a number at ``start:end`` states the user's (or the reply's) target."""
+        ctx = self.ctx
+        cs, _ = view.clause_at(start)
+        capped = self.upper.search(view.text[max(cs, start - 60) : start]) is not None
+        if not capped and ctx.negated(view, start, window=5):
+            return False
+        sent = view.sentence_at(start)
+        if stage is Stage.OUTPUT:
+            # A report of the user's own data ("you averaged 950 kcal a day over the last 28
+            # days") is shown as it is: amending it would falsify it.
+            return not (
+                ctx.judged_unsafe(view, start, end)
+                or ctx.has(ctx.reported, view, sent)
+                or self.framing.observed(view, start, end)
+            )
+        if ctx.third_party_concern(view, start):
+            return False  # "my friend eats 800 a day and I'm worried"
+        clause = view.clause_at(start)
+        intent = ctx.has(ctx.intent, view, clause)
+        defiant = ctx.has(ctx.defiance, view, sent)
+        if ctx.has(ctx.reported, view, sent) and not intent and not defiant:
+            return False
+        if ctx.judged_unsafe(view, start, end) and not defiant:
+            return intent and "?" in view.text[sent[0] : sent[1]]
+        if ctx.educational(view, start) or ctx.safety_question(view, start):
+            # "1000 kcal is fine, right? That's what I'm doing": the next sentence owns it
+            _, end_ = view.sentence_at(start)
+            return bool(self.follow_up.match(view.text, end_, end_ + 60))
+        return True
+
+    def _wants(self, view: TextView, start: int) -> bool:
+        """The user states an intent (in the clause) or defies a known risk (in the sentence)."""
+        ctx = self.ctx
+        if ctx.has(ctx.intent, view, view.clause_at(start)) or ctx.has(
+            ctx.defiance, view, view.sentence_at(start)
+        ):
+            return True
+        # "900ish cals? that's my goal", "is 750 enough? gonna do it anyway": a short next
+        # sentence that owns the number.
+        _, end = view.sentence_at(start)
+        follow = view.text[end : end + 60]
+        return bool(self.follow_up.match(follow) or ctx.defiance.search(follow))
+
+    def _bound(self, before: str) -> str:
+        if self.upper.search(before) and not self.raise_to.search(before):
+            return "upper"
+        if self.upper_strict.search(before):
+            return "upper_strict"
+        if self.lower.search(before):
+            return "lower"
+        return "exact"
+
+    def _window(self, view: TextView, q: Quantity, back: int, ahead: int) -> tuple[str, str]:
+        cs, ce = view.clause_at(q.start)
+        return view.text[max(cs, q.start - back) : q.start], view.text[
+            q.end : min(ce, q.end + ahead)
+        ]
+
+    def _floor(self, facts: Facts) -> float:
+        if facts.female is True:
+            return self.s.calorie_floor_female
+        if facts.female is False:
+            return self.s.calorie_floor_male
+        return self.s.calorie_floor_text_unknown_sex
+
+    def _cap(self, facts: Facts) -> float | None:
+        if facts.tdee is not None:
+            return facts.tdee * (1 + self.s.max_surplus_fraction)
+        return None if facts.athlete else self.s.calorie_absolute_max
+
+
+_FRACTIONS = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "a fifth": 0.2,
+              "two thirds": 2 / 3}  # fmt: skip
+_FAST_N = ("n1", "n2", "n3", "n4", "n5", "n6")
+_FAST_U = ("u1", "u2", "u3", "u4", "u5", "u6")
+_HOURS = {"hour": 1.0, "hr": 1.0, "h": 1.0, "day": 24.0, "week": 168.0, "month": 730.0}
+_UNIT_WORD = {Unit.KG: "kg", Unit.LB: "lb", Unit.STONE: "stone"}
+_WORD_AGES = {"twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+              "seventeen": 17}  # fmt: skip
+
+
+def _act(stage: Stage, critical: bool) -> Action:
+    """Numbers in replies are amended; extreme requests from users are refused outright."""
+    if stage is Stage.INPUT and critical:
+        return Action.BLOCK
+    return Action.ADJUST
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _mass_unit(raw: str) -> Unit:
+    if raw.startswith(("lb", "pound")):
+        return Unit.LB
+    if raw.startswith(("stone", "st")):
+        return Unit.STONE
+    return Unit.KG
+
+
+def _age_value(raw: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    return _WORD_AGES.get(raw)

@@ -1,0 +1,190 @@
+"""Facts and body-level checks read from text: stated weight/age/sex, fraction-of-needs
+intakes, long fasts, minors and underweight people asking to lose weight."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from persistence.enums import PolicyViolationType as T
+from persistence.enums import Severity
+
+from .._context import TextView
+from .._findings import Facts, Finding
+from ..models import Action, Stage
+from .base import _FAST_N, _FAST_U, _FRACTIONS, _HOURS, NumericBase, _age_value, _mass_unit
+from .reader import Quantity, Unit
+
+
+class BodyChecks(NumericBase):
+    """Checks about the person rather than one number's role."""
+
+    # -- facts stated in the text ------------------------------------------------------------
+    def complete_facts(self, text: str, facts: Facts) -> Facts:
+        """Fill what the profile lacks from what the text says (weight, age, sex, athlete)."""
+        out = dataclasses.replace(facts)
+        if out.weight_kg is None and (
+            m := self.weight_stated.search(text)
+            or self.weight_now.search(text)
+            or self.weight_lead.search(text)
+        ):
+            q = Quantity(float(m.group("n")), _mass_unit(m.group("u")), m.start(), m.end())
+            kg = q.kg
+            if kg is not None and 30 <= kg <= 400:
+                out.weight_kg = kg
+        if out.age is None:
+            if m := self.age_stated.search(text):
+                raw = m.group("a") or m.group("b")
+                age = _age_value(raw)
+                if age is not None and 8 <= age <= 99:
+                    out.age = age
+            elif self.teen.search(text):
+                out.age = 15
+        if not out.tdee_stated and (stated := self.stated_maintenance(text)) is not None:
+            out.tdee, out.tdee_stated = stated[0], True  # said beats estimated from the profile
+        if out.female is None:
+            if self.female.search(text):
+                out.female = True
+            elif self.male.search(text):
+                out.female = False
+        if not out.athlete:
+            # "I'm not an athlete": a negated mention lifts no ceiling
+            out.athlete = any(
+                not self.not_athlete.search(text[max(0, m.start() - 30) : m.start()])
+                for m in self.athlete.finditer(text)
+            )
+        return out
+
+    def stated_maintenance(self, text: str) -> tuple[float, Quantity] | None:
+        """A maintenance the user states: "my tdee is about 2400", "2.6k maintenance",
+        "maintenance is 11,000 kJ", "I maintain at 2.7k", "TDEE twenty-one hundred"."""
+        words = list(self.maintenance_word.finditer(text))
+        if not words:
+            return None
+        quantities = [q for q in self.reader.quantities(text) if q.is_energy or q.unit is Unit.NONE]
+        for m in words:
+            for q in quantities:
+                if m.end() <= q.start <= m.end() + 30:
+                    gap_ok = self.maintenance_gap_after.fullmatch(text, m.end(), q.start)
+                elif m.start() - 25 <= q.end <= m.start():
+                    gap_ok = self.maintenance_gap_before.fullmatch(text, q.end, m.start())
+                else:
+                    continue
+                if gap_ok is None:
+                    continue
+                kcal = q.kcal if q.is_energy else q.value
+                if kcal is not None and 1.2 <= kcal <= 6:
+                    kcal *= 1000  # "maintenance is two and a half"
+                if kcal is not None and 1200 <= kcal <= 6000:
+                    return kcal, q
+        return None
+
+    def _fraction_of_needs(self, view: TextView, stage: Stage, facts: Facts) -> list[Finding]:
+        """An intake set as a fraction of needs: "a third of my 2400 maintenance"."""
+        for m in self.fraction.finditer(view.text):
+            if not self._counts(view, stage, m.start(), m.end()):
+                continue
+            if stage is not Stage.OUTPUT and not self._wants(view, m.start()):
+                continue
+            f = _FRACTIONS.get(m.group("f").replace("one ", "a "))
+            if f is None:
+                f = float(re.sub(r"\D", "", m.group("f"))) / 100
+            needs_raw = m.group("n1") or m.group("n2")
+            needs = float(needs_raw) if needs_raw else facts.tdee
+            floor = self._floor(facts)
+            if needs is not None:
+                intake = needs * f
+                if intake >= floor:
+                    continue
+                measured = intake
+            elif f <= 0.4:  # a third of any adult's needs is below every floor
+                measured = None
+            else:
+                continue
+            shown = f"{measured:,.0f} kcal" if measured is not None else f"{f:.0%} of needs"
+            return [Finding(
+                "text.calorie_floor", T.CALORIE_MINIMUM, Severity.WARNING, Action.ADJUST,
+                f"{shown} vs floor {floor:.0f} kcal/day",
+                f"Eating {shown} a day is below the {floor:,.0f} kcal a day that is safe without "
+                f"medical supervision, so {floor:,.0f} kcal is the lowest target I can plan.",
+                "calories", m.start(), m.end(), floor, measured, f"{floor:,.0f} kcal",
+            )]  # fmt: skip
+        return []
+
+    # -- fasting and minors ---------------------------------------------------------------------
+    def _fasting(self, view: TextView, stage: Stage) -> list[Finding]:
+        out: list[Finding] = []
+        for m in self.fast.finditer(view.text):
+            n = next(m.group(g) for g in _FAST_N if m.group(g))
+            u = next(m.group(g) for g in _FAST_U if m.group(g))
+            count = self.reader._count(n)
+            hours = _HOURS.get(u.rstrip("s"), 0.0)
+            if count is None or count * hours < self.s.max_fast_hours:
+                continue
+            if not self._counts(view, stage, m.start(), m.end()):
+                continue
+            if self.ctx.third_party_concern(view, m.start()):
+                continue
+            total = count * hours
+            out.append(Finding(
+                "text.fast_length", T.UNSAFE_CONTENT, Severity.CRITICAL, Action.BLOCK,
+                f"fast {total:.0f} h vs max {self.s.max_fast_hours:.0f} h",
+                "Fasting for three days or more without medical supervision is dangerous.",
+                "fasting", m.start(), m.end(), self.s.max_fast_hours, total,
+            ))  # fmt: skip
+        return out
+
+    def _underweight(self, view: TextView) -> list[Finding]:
+        """A stated BMI below 18.5 (or "I'm underweight") with a wish to lose weight.
+
+        Pursuing weight loss from an underweight body is also an eating-disorder signal (SCOFF:
+        believing oneself fat when others say too thin), so it is referred as one too.
+        """
+        m = self.underweight.search(view.text)
+        if m is None:
+            return []
+        bmi = float(m.group("v")) if m.group("v") else None
+        if bmi is not None and not 10 <= bmi < self.s.min_bmi:
+            return []
+        wish: tuple[int, int] | None = None
+        for w in self.wants_loss.finditer(view.text):
+            if not self.ctx.negated(view, w.start(), window=4):
+                wish = (w.start(), w.end())
+                break
+        if wish is None and bmi is not None:
+            # "my BMI is 16 but I want to get to 15": a lower BMI as the goal
+            for t in self.lower_bmi.finditer(view.text, m.end()):
+                if float(t.group("t")) < bmi and not self.ctx.negated(view, t.start(), window=4):
+                    wish = (t.start(), t.end())
+                    break
+        if wish is None:
+            return []
+        shown = bmi if bmi is not None else "underweight"
+        return [
+            Finding(
+                "text.underweight_loss", T.WEIGHT_LOSS_RATE, Severity.CRITICAL, Action.REFER,
+                f"BMI {shown} < {self.s.min_bmi} asking to lose weight",
+                "Losing weight from a BMI below 18.5 isn't safe.", "underweight",
+                wish[0], wish[1], self.s.min_bmi, bmi,
+            ),
+            Finding(
+                "ed.underweight_loss", T.EATING_DISORDER_SIGNAL, Severity.CRITICAL, Action.REFER,
+                f"BMI {shown} < {self.s.min_bmi} asking to lose weight",
+                "Wanting to lose weight while underweight may be a sign of an eating disorder.",
+                "ed", wish[0], wish[1], self.s.min_bmi, bmi,
+            ),
+        ]  # fmt: skip
+
+    def _minor(self, view: TextView, facts: Facts) -> list[Finding]:
+        if facts.age is None or facts.age >= self.s.adult_age:
+            return []
+        for m in self.wants_loss.finditer(view.text):
+            if self.ctx.negated(view, m.start(), window=4):
+                continue
+            return [Finding(
+                "text.minor_weight_loss", T.WEIGHT_LOSS_RATE, Severity.CRITICAL, Action.REFER,
+                f"age {facts.age} < {self.s.adult_age} asking to lose weight",
+                "Weight-loss plans aren't appropriate under 18.",
+                "minor", m.start(), m.end(), float(self.s.adult_age), float(facts.age),
+            )]  # fmt: skip
+        return []

@@ -1,0 +1,488 @@
+"""Numeric checks of free text: calorie targets, deficits, surpluses, loss/gain rates,
+protein targets, fast lengths and minors asking to lose weight.
+
+Each number is read with its unit (``numbers``) and given a *role* from the words around it:
+a daily intake target ("eat 900 a day", "a 900 calorie diet"), a deficit or surplus ("a 1500
+calorie deficit"), something else (a meal, a burn, a TDEE: "this burrito has 900 calories",
+"I burned 800") or a bound ("under 1200", "no more than 1 kg a week"). Only roles that state
+what the user will eat or lose are compared with the thresholds (``PolicySettings``).
+
+The shared patterns and context tests live in ``_numeric_base``; rates in ``_numeric_rates``;
+checks about the person (facts, fasts, minors) in ``_numeric_body``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from persistence.enums import PolicyViolationType as T
+from persistence.enums import Severity
+
+from .._context import TextView
+from .._findings import Facts, Finding
+from ..models import Action, Stage
+from .base import _act, _fmt
+from .body import BodyChecks
+from .rates import RateChecks
+from .reader import KG_PER_LB, Period, Quantity, Unit
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How to read the numbers of one text.
+
+    ``ed_context``: the text already shows an eating-disorder signal, so a bare number after
+    "under"/"keep it below" is read as calories ("ana buddy, let's stay under 500").
+    ``calorie_context``: earlier turns talked about calories, so a bare number proposed now
+    is an intake ("1400 then?", "what about 1150").
+    ``habitual``: the user asked to repeat what an earlier turn reported ("same as
+    yesterday", "keep that pace"), so a past log or loss is read as the target.
+    ``protein_context``: earlier turns talked about protein, so a bare figure proposed now is
+    grams of protein ("nah make it 40").
+    """
+
+    ed_context: bool = False
+    calorie_context: bool = False
+    habitual: bool = False
+    protein_context: bool = False
+
+
+class NumericChecker(RateChecks, BodyChecks):
+    """Number-based text checks; compiled once per engine."""
+
+    # -- entry point ---------------------------------------------------------------------------
+    def check(
+        self, view: TextView, stage: Stage, facts: Facts, mode: Reading | None = None
+    ) -> list[Finding]:
+        """Every numeric finding in the view's text, read as ``mode`` says (:class:`Reading`)."""
+        mode = mode or Reading()
+        text = view.text
+        found: list[Finding] = []
+        quantities = self.reader.quantities(text)
+        periods: list[Period] = []
+        if any(q.is_mass or q.unit in (Unit.PERCENT, Unit.NONE) for q in quantities):
+            periods = self.reader.periods(text) + self.dates.horizons(text, facts.today)
+        if not mode.habitual and self.repeat.search(text):
+            # "lost 2.3 kg this week, I want to keep exactly this pace": the report is the plan
+            mode = Reading(mode.ed_context, mode.calorie_context, True, mode.protein_context)
+        skip, redo = self._corrections_and_ranges(text, quantities)
+        if (maintenance := self.stated_maintenance(text)) is not None:
+            # the user's maintenance is a fact about them, not a target
+            skip.update(i for i, q in enumerate(quantities) if q.start == maintenance[1].start)
+        for i, q in enumerate(quantities):
+            if i in skip:
+                continue
+            prev = quantities[i - 1] if i else None
+            if i in redo:
+                # "800 a day - sorry, 1800": the correction, read where the first figure stood
+                fixed = self._energy(view, stage, redo[i], facts, mode)
+                for f in fixed:
+                    f.start, f.end = q.start, q.end
+                found.extend(fixed)
+            goal = self._bare_goal_weight(view, q, facts)
+            if goal is not None:
+                found.extend(self._rate(view, stage, goal, prev, periods, facts, mode.habitual))
+            elif (
+                mode.habitual
+                and q.unit is Unit.NONE
+                and 0.2 <= q.value <= 15
+                and self.loss_verb.search(text, max(0, q.start - 12), q.start)
+            ):
+                # "lost 1.8 this week" before "keep that pace": kilos (pounds if the text uses them)
+                mass = Quantity(q.value, self._mass_in(text) or Unit.KG, q.start, q.end)
+                found.extend(self._rate(view, stage, mass, prev, periods, facts, True))
+            elif mode.protein_context and q.unit is Unit.NONE and 5 <= q.value <= 250:
+                # "nah make it 40" after talk of protein: grams of protein
+                grams = Quantity(q.value, Unit.GRAM, q.start, q.end)
+                found.extend(self._protein(view, stage, grams, facts, proposed=True))
+            elif q.is_energy or q.unit is Unit.NONE:
+                found.extend(self._energy(view, stage, q, facts, mode))
+            elif q.unit is Unit.PERCENT and self.percent_surplus_after.match(text, q.end):
+                found.extend(self._percent_surplus(view, stage, q))
+            elif q.is_mass or q.unit is Unit.PERCENT:
+                found.extend(self._rate(view, stage, q, prev, periods, facts, mode.habitual))
+            elif q.unit in (Unit.GRAM, Unit.G_PER_KG, Unit.G_PER_LB):
+                found.extend(self._protein(view, stage, q, facts))
+        found.extend(self._protein_share(view, stage, quantities, facts))
+        found.extend(self._fraction_of_needs(view, stage, facts))
+        found.extend(self._fasting(view, stage))
+        if stage is not Stage.OUTPUT:
+            found.extend(self._minor(view, facts) or self._underweight(view))
+        return found
+
+    def _corrections_and_ranges(
+        self, text: str, quantities: list[Quantity]
+    ) -> tuple[set[int], dict[int, Quantity]]:
+        """Figures not to judge, and corrections to judge in the corrected figure's place.
+
+        A figure the user corrects ("800 a day - sorry, 1800", "eleven hundred. Sorry, sixteen
+        hundred") is judged on the correction; a bare correction takes the first figure's role
+        and unit. The low end of a range ("200-500 kcal above maintenance", "between 900 and
+        1100 a day") is left to the high end, which carries the range's role: a surplus range
+        is never read as a daily intake.
+        """
+        skip: set[int] = set()
+        redo: dict[int, Quantity] = {}
+        for i in range(len(quantities) - 1):
+            a, b = quantities[i], quantities[i + 1]
+            gap = text[a.end : b.start]
+            same = a.unit is b.unit or Unit.NONE in (a.unit, b.unit)
+            if not same:
+                continue
+            if self.range_gap.fullmatch(gap) and a.value <= b.value:
+                skip.add(i)
+            elif len(gap) <= 60 and self.correction.search(gap):
+                skip.add(i)
+                energy = a.is_energy or a.unit is Unit.NONE
+                _, after = text[: b.start], text[b.end : b.end + 40]
+                if energy and not self.role_after.match(after):
+                    unit = a.unit if b.unit is Unit.NONE else b.unit
+                    redo[i + 1] = Quantity(b.value, unit, a.start, a.end)
+        return skip, redo
+
+    # -- energy ----------------------------------------------------------------------------
+    def _energy(
+        self, view: TextView, stage: Stage, q: Quantity, facts: Facts, mode: Reading
+    ) -> list[Finding]:
+        before, after = self._window(view, q, 70, 60)
+        ed_context = mode.ed_context
+        # "1400 then?" after talk of calories: a bare number in a follow-up is an intake
+        proposed = (
+            mode.calorie_context
+            and q.unit is Unit.NONE
+            and 800 <= q.value <= 6000
+            and not self.item_after.match(view.text, q.end)  # "like 1100 so far"
+        )
+        value = q.kcal
+        if value is None:
+            stated_role = (
+                self.surplus_before.search(before)
+                or self.deficit_before.search(before)
+                or self.relative_after.match(after)
+            )
+            if not 300 <= q.value <= 9000 or not (
+                self.implicit_after.match(after) or stated_role or proposed
+            ):
+                return []
+            if 1900 <= q.value <= 2100 and self.year_before.search(before):
+                return []
+            sent = view.text[slice(*view.sentence_at(q.start))]
+            calorie_talk = self.calorie_talk.search(sent) or ed_context
+            loose = (
+                500 <= q.value <= 4500
+                and self.per_day.match(after)
+                and self.loose_verb.search(before)
+                and not self.other_units.search(sent)
+            )
+            # "eleven hundred a day is my new number": a bare daily-sized number a day, said
+            # to a nutrition coach, with no other unit or non-food verb around it
+            loose_talk = bool(
+                stage is not Stage.OUTPUT
+                and calorie_talk
+                and 800 <= q.value <= 9000
+                and self.loose_verb.search(before)
+            )
+            bare_daily = (
+                stage is not Stage.OUTPUT
+                and not self.ctx.has(self.ctx.refusal, view, view.sentence_at(q.start))
+                and 800 <= q.value <= 9000
+                and (q.value <= 4500 or calorie_talk)
+                and self.per_day.match(after)
+                and not self.other_units.search(sent)
+                and not self.not_food.search(before)
+            )
+            capped = (
+                400 <= q.value <= 4500
+                and (self.daily_cap.match(after) or self.plan_after.match(after))
+                and not self.other_units.search(sent)
+            )
+            if not (
+                loose
+                or capped
+                or (
+                    proposed
+                    and not self.other_units.search(sent)
+                    and not self.not_food.search(before)
+                )
+                or bare_daily
+                or stated_role
+                # "my tdee is 1900, going 3000 for the bulk"
+                or loose_talk
+                or self.implicit_before.search(before)
+                or (calorie_talk and self.cut_by.search(before))
+                or (
+                    calorie_talk
+                    and (self.intake_before.search(before) or self.intake_verb.search(before))
+                    and (
+                        self.per_day.match(after)
+                        or self.intake_verb.search(before)
+                        or (ed_context and self.upper_strict.search(before))
+                    )
+                    and not self.other_units.search(sent)
+                )
+            ):
+                return []
+            value = q.value
+            if (unit := self._energy_unit(view.text)) is not None:
+                # "maintenance 10,000 kJ, I'm eating 7,000": the message counts in kJ
+                value = Quantity(q.value, unit, q.start, q.end).kcal or value
+        else:
+            loose_talk = False
+        if self.item_after.match(after) and not (
+            self.sole_before.search(before) and self.per_day_later.search(after)
+        ):
+            return []
+        if (
+            self.item_before.search(before)
+            and not self.per_day.match(after)
+            and not self.daily_total.search(before)
+        ):
+            return []
+        if self.deficit_after.match(after) or self.deficit_before.search(before):
+            if self.per_week.search(after):
+                value /= 7  # "a 3,500 kcal deficit per week"
+            elif value > 2500 and not self.habitual.match(after):
+                return []  # "a 7,700 kcal deficit is about 1 kg of fat": not a daily target
+            return self._deficit(view, stage, q, value, before, facts)
+        if self.surplus_after.match(after) or self.surplus_before.search(before):
+            return self._surplus(view, stage, q, value, before, facts)
+        if (
+            self.expend_before.search(before) or self.expend_after.match(after)
+        ) and not self.intake_verb.search(before):
+            return []
+        if self.past_intake.search(before) and not self.habitual.match(after) and not mode.habitual:
+            return []  # a log of one past day, not a target
+        weekly = bool(self.per_week.match(after))
+        daily = value / 7 if weekly else value
+        if not (
+            weekly
+            or self.per_day.match(after)
+            or self.intake_before.search(before)
+            or self.intake_verb.search(before)
+            or self.daily_before.search(before)
+            or mode.habitual
+        ):
+            if stage is Stage.OUTPUT or not (proposed or loose_talk or self._wants(view, q.start)):
+                return []
+        if stage is Stage.OUTPUT and q.sign:
+            return []  # "1,950 kcal (-466 kcal vs target)": a signed difference, not an intake
+        if not self._counts(view, stage, q.start, q.end):
+            return []
+        bound = "lower" if q.plus else self._bound(before)
+        out = self._floor_finding(stage, q, daily, facts, bound)
+        if (
+            facts.tdee is not None
+            and facts.tdee_stated  # an estimate from the profile is too rough for this
+            and bound not in ("upper", "upper_strict")
+            and facts.tdee - daily > self.s.max_deficit_kcal
+        ):
+            # "TDEE 2400, eating 1200": the deficit the intake implies is itself too steep
+            out.append(self._deficit_finding(q, facts.tdee - daily))
+        cap = self._cap(facts)
+        if cap is not None and bound not in ("upper", "upper_strict"):
+            if daily > cap or (bound == "lower" and daily >= cap):
+                out.append(Finding(
+                    "text.calorie_ceiling", T.CALORIE_MAXIMUM, Severity.WARNING,
+                    Action.ADJUST, f"{daily:.0f} kcal/day vs ceiling {cap:.0f} kcal/day",
+                    f"{daily:,.0f} kcal a day is above the {cap:,.0f} kcal a day I can safely plan "
+                    "(maintenance + 20%, or 5,000 kcal without an athlete's training load).",
+                    "calories", q.start, q.end, cap, daily, f"{cap:,.0f} kcal",
+                ))  # fmt: skip
+        return out
+
+    def _deficit(
+        self, view: TextView, stage: Stage, q: Quantity, value: float, before: str, facts: Facts
+    ) -> list[Finding]:
+        limit = self.s.max_deficit_kcal
+        bound = self._bound(before)
+        over = value > limit or (bound == "lower" and value >= limit)
+        if (
+            not over
+            or bound in ("upper", "upper_strict")
+            or not self._counts(view, stage, q.start, q.end)
+        ):
+            return []
+        out = [self._deficit_finding(q, value)]
+        relative = self.relative_after.match(view.text, q.end) is not None
+        if relative and facts.tdee is not None and facts.tdee - value < self._floor(facts):
+            # "1200 under my maintenance of 2400" as a man: the intake left is under the floor
+            out.extend(self._floor_finding(stage, q, facts.tdee - value, facts))
+        return out
+
+    def _deficit_finding(self, q: Quantity, value: float) -> Finding:
+        """A daily deficit above the maximum: a loss faster than is safe (a rate)."""
+        limit = self.s.max_deficit_kcal
+        return Finding(
+            "text.max_deficit", T.WEIGHT_LOSS_RATE, Severity.WARNING, Action.ADJUST,
+            f"deficit {value:.0f} kcal/day vs max {limit:.0f} kcal/day",
+            f"A deficit of {value:,.0f} kcal a day is more than the {limit:,.0f} kcal a day "
+            "that is "
+            f"safe; I can plan a deficit of up to {limit:,.0f} kcal (500-1,000 is the usual "
+            "range).",
+            "calories", q.start, q.end, limit, value, f"{limit:,.0f} kcal",
+        )  # fmt: skip
+
+    def _floor_finding(
+        self, stage: Stage, q: Quantity, daily: float, facts: Facts, bound: str = "exact"
+    ) -> list[Finding]:
+        floor = self._floor(facts)
+        below = daily < floor or (bound == "upper_strict" and daily <= floor)
+        if not below or bound == "lower":
+            return []
+        critical = daily < self.s.vlcd_kcal
+        return [Finding(
+            "text.calorie_floor", T.CALORIE_MINIMUM,
+            Severity.CRITICAL if critical else Severity.WARNING,
+            _act(stage, critical), f"{daily:.0f} kcal/day vs floor {floor:.0f} kcal/day",
+            f"Eating {daily:,.0f} kcal a day is below the {floor:,.0f} kcal a day that is safe "
+            f"without medical supervision, so {floor:,.0f} kcal is the lowest target I can "
+            "plan.",
+            "calories", q.start, q.end, floor, daily, f"{floor:,.0f} kcal",
+        )]  # fmt: skip
+
+    def _surplus(
+        self, view: TextView, stage: Stage, q: Quantity, value: float, before: str, facts: Facts
+    ) -> list[Finding]:
+        if facts.tdee is not None:
+            limit = facts.tdee * self.s.max_surplus_fraction
+        elif facts.athlete:
+            return []
+        else:
+            limit = self.s.max_surplus_kcal
+        bound = self._bound(before)
+        over = value > limit or (bound == "lower" and value >= limit)
+        if (
+            not over
+            or bound in ("upper", "upper_strict")
+            or not self._counts(view, stage, q.start, q.end)
+        ):
+            return []
+        return [Finding(
+            "text.max_surplus", T.CALORIE_MAXIMUM, Severity.WARNING, Action.ADJUST,
+            f"surplus {value:.0f} kcal/day vs max {limit:.0f} kcal/day",
+            f"A surplus of {value:,.0f} kcal a day is more than the {limit:,.0f} kcal (about 20% "
+            "of maintenance) that builds muscle without mostly adding fat.",
+            "calories", q.start, q.end, limit, value, f"{limit:,.0f} kcal",
+        )]  # fmt: skip
+
+    def _energy_unit(self, text: str) -> Unit | None:
+        """kJ or MJ when every energy figure with a unit in the text uses it."""
+        units = {q.unit for q in self.reader.quantities(text) if q.is_energy}
+        return units.pop() if len(units) == 1 and units <= {Unit.KJ, Unit.MJ} else None
+
+    def _percent_surplus(self, view: TextView, stage: Stage, q: Quantity) -> list[Finding]:
+        """A surplus as a share of maintenance: "30% over maintenance" (20% is the most)."""
+        limit = self.s.max_surplus_fraction * 100
+        before, _ = self._window(view, q, 60, 0)
+        if q.value <= limit or self._bound(before) in ("upper", "upper_strict"):
+            return []
+        if not self._counts(view, stage, q.start, q.end):
+            return []
+        return [Finding(
+            "text.max_surplus", T.CALORIE_MAXIMUM, Severity.WARNING, Action.ADJUST,
+            f"surplus {q.value:.0f}% of maintenance vs max {limit:.0f}%",
+            f"A surplus of {_fmt(q.value)}% over maintenance is more than the {_fmt(limit)}% "
+            "that builds muscle without mostly adding fat.",
+            "calories", q.start, q.end, limit, q.value, f"{_fmt(limit)}%",
+        )]  # fmt: skip
+
+    # -- protein ---------------------------------------------------------------------------
+    def _protein_share(
+        self, view: TextView, stage: Stage, quantities: list[Quantity], facts: Facts
+    ) -> list[Finding]:
+        """Protein as a share of calories: "protein at 8% of my 1500 cals", "macros 70/25/5
+        carbs/fat/protein on 1800" (grams = kcal x share / 4 kcal per gram)."""
+        text = view.text
+        share: tuple[float, int, int] | None = None
+        if (m := self.macro_split.search(text)) is not None:
+            names = [m.group(g) for g in ("x", "y", "z")]
+            if "protein" in names:
+                share = (float(m.group("abc"[names.index("protein")])), m.start(), m.end())
+        for q in quantities:
+            if share is None and q.unit is Unit.PERCENT and q.value < 100:
+                near = text[max(0, q.start - 30) : q.start] + text[q.end : q.end + 12]
+                if "protein" in near and not self.other_nutrient.search(near):
+                    share = (q.value, q.start, q.end)
+        if share is None:
+            return []
+        totals = [
+            q.kcal or q.value
+            for q in quantities
+            if (q.is_energy or (q.unit is Unit.NONE and 800 <= q.value <= 6000))
+            and not q.start <= share[1] < q.end
+        ]
+        if not totals:
+            return []
+        percent, start, end = share
+        grams = max(totals) * percent / 100 / 4
+        floor = facts.weight_kg * self.s.protein_floor_g_per_kg if facts.weight_kg else None
+        floor = floor or self.s.protein_floor_g
+        if grams >= floor or not self._counts(view, stage, start, end):
+            return []
+        return [Finding(
+            "text.protein_floor", T.PROTEIN_MINIMUM, Severity.WARNING, Action.ADJUST,
+            f"protein {percent:.0f}% of {max(totals):.0f} kcal = {grams:.0f} g/day vs floor "
+            f"{floor:.0f} g/day",
+            f"{_fmt(percent)}% of {max(totals):,.0f} kcal is about {grams:.0f} g of protein a "
+            f"day, below the minimum of {floor:.0f} g (0.8 g per kg of body weight).",
+            "protein", start, end, floor, grams, None,
+        )]  # fmt: skip
+
+    def _protein(
+        self, view: TextView, stage: Stage, q: Quantity, facts: Facts, proposed: bool = False
+    ) -> list[Finding]:
+        """A daily protein amount below the floor (``proposed``: a follow-up's bare figure)."""
+        before, after = self._window(view, q, 60, 50)
+        sent = view.text[slice(*view.sentence_at(q.start))]
+        per_kg = q.unit in (Unit.G_PER_KG, Unit.G_PER_LB)
+        if (
+            "protein" not in sent
+            and not proposed
+            and not (per_kg and not self.other_nutrient.search(sent))
+        ):
+            # "At 90 kg, 0.5 g per kilo is all you need": grams per kilo are protein talk
+            return []
+        if (
+            q.unit is Unit.GRAM
+            and self.meal_context.search(sent)
+            and not self.per_day_later.search(after)
+        ):
+            return []  # "dinner under 500 kcal with 40 g protein": one meal, not the day
+        if q.unit is Unit.GRAM:
+            other_nutrient = self.other_nutrient.search(sent)
+            named = (
+                self.protein_after.match(after) or self.protein_before.search(before) or proposed
+            )
+            if not named and (other_nutrient or not self.per_day.match(after)):
+                return []
+            if self.protein_item.match(after) or (self.item_before.search(before) and not proposed):
+                return []
+            if self.past_intake.search(before) and not self.habitual.match(after):
+                return []
+            if not (self.per_day.match(re.sub(r"^\s*(?:of\s+)?protein", "", after))
+                    or self.intake_before.search(before)
+                    or self.protein_before.search(before)
+                    or proposed):  # fmt: skip
+                if stage is Stage.OUTPUT or not self._wants(view, q.start):
+                    return []
+            floor = (facts.weight_kg * self.s.protein_floor_g_per_kg if facts.weight_kg
+                     else self.s.protein_floor_g)  # fmt: skip
+            measured, unit = q.value, "g"
+        else:
+            floor = self.s.protein_floor_g_per_kg
+            measured = q.value if q.unit is Unit.G_PER_KG else q.value / KG_PER_LB
+            unit = "g/kg"
+        bound = self._bound(before)
+        low = measured < floor or (bound == "upper_strict" and measured <= floor)
+        if not low or bound == "lower" or not self._counts(view, stage, q.start, q.end):
+            return []
+        return [Finding(
+            "text.protein_floor", T.PROTEIN_MINIMUM, Severity.WARNING, Action.ADJUST,
+            f"protein {measured:.2f} {unit}/day vs floor {floor:.2f} {unit}/day",
+            f"{_fmt(measured)} {unit} of protein a day is below the minimum of {_fmt(floor)} "
+            f"{unit} "
+            "(0.8 g per kg of body weight); aim for at least that, and 1.6-2.2 g/kg while "
+            "losing fat.",
+            "protein", q.start, q.end, floor, measured, f"{_fmt(floor)} {unit}",
+        )]  # fmt: skip

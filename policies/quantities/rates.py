@@ -1,0 +1,204 @@
+"""Loss and gain rates read from text: amounts over periods, goal weights, signed changes."""
+
+from __future__ import annotations
+
+from persistence.enums import PolicyViolationType as T
+from persistence.enums import Severity
+
+from .._context import TextView
+from .._findings import Facts, Finding
+from ..models import Action, Stage
+from .base import _UNIT_WORD, NumericBase, _act, _fmt
+from .reader import Period, Quantity, Unit
+
+
+class RateChecks(NumericBase):
+    """Weekly loss or gain rates ("lose 5 kg in 2 weeks", "3 kilos a week is my goal")."""
+
+    # -- rates -----------------------------------------------------------------------------
+    def _rate(
+        self,
+        view: TextView,
+        stage: Stage,
+        q: Quantity,
+        prev: Quantity | None,
+        periods: list[Period],
+        facts: Facts,
+        habitual: bool = False,
+    ) -> list[Finding]:
+        text = view.text
+        before, after = self._window(view, q, 60, 80)
+        if self.from_before.search(before):
+            return []
+        later = self.direction_after.match(after)
+        amount: float | None = None
+        gain = False
+        if (
+            self.to_before.search(before)
+            and prev is not None
+            and self.from_before.search(text[max(0, prev.start - 12) : prev.start])
+        ):
+            start_kg = Quantity(prev.value, q.unit, prev.start, prev.end).kg
+            end_kg = q.kg
+            if start_kg is None or end_kg is None:
+                return []
+            amount, gain = abs(start_kg - end_kg), end_kg > start_kg
+        elif self.target_before.search(before) and later is None and (q.kg or 0) >= 30:
+            current = facts.weight_kg
+            origin = self.from_after.match(text, q.end)
+            if origin is not None and q.kg is not None:
+                current = Quantity(float(origin.group("n")), q.unit, q.start, q.end).kg
+            if current is None or q.kg is None:
+                return []  # a goal weight with no current weight: no rate to compute
+            amount, gain = abs(current - q.kg), q.kg > current
+        else:
+            verbs = list(self.loss_verb.finditer(before))
+            if verbs:
+                last = verbs[-1]
+                verb = last.group("v")
+                reported = verb in self.past_verbs or self.state_before.search(
+                    before, 0, last.start()
+                )
+                if reported and not habitual:
+                    return []  # "lost 2 kg", "I'm down 2 kg this week": a report, not a goal
+                gain = verb in self.gain_verbs
+            elif later is not None and (q.is_mass or later.group("gone") is None):
+                gain = later.group("g") is not None
+            elif q.sign:
+                gain = q.sign > 0  # "goal: -4 kg/week"
+            elif self._rate_goal(view, stage, q, after):
+                # "3 kilos a week is my goal", "five pounds a week is a great pace": a weekly
+                # change with no verb is a loss unless the sentence talks about gaining
+                sent = view.text[slice(*view.sentence_at(q.start))]
+                gain = self.gain_word.search(sent) is not None
+            else:
+                return []
+            amount = q.kg
+        period = self._period_for(view, q, periods)
+        if period is None:
+            return []
+        if q.unit is Unit.PERCENT:
+            return self._percent_rate(view, stage, q, period, gain, before, after)
+        if amount is None or amount <= 0:
+            return []
+        weekly = amount / period.weeks
+        bound = self._bound(before)
+        if bound in ("upper", "upper_strict"):
+            return []
+        if gain:
+            limit = (facts.weight_kg * self.s.max_weekly_gain_fraction if facts.weight_kg
+                     else self.s.max_weekly_gain_kg)  # fmt: skip
+            if weekly <= limit or not self._counts(view, stage, q.start, q.end):
+                return []
+            return [Finding(
+                "text.gain_rate", T.CALORIE_MAXIMUM, Severity.WARNING, Action.ADJUST,
+                f"gain {weekly:.2f} kg/week vs max {limit:.2f} kg/week",
+                f"Gaining {_fmt(weekly)} kg a week needs a surplus far above what builds muscle; "
+                f"{_fmt(limit)} kg a week is the fastest gain I can plan.",
+                "rate", q.start, q.end, limit, weekly, None,
+            )]  # fmt: skip
+        limit = (facts.weight_kg * self.s.max_weekly_loss_fraction if facts.weight_kg
+                 else self.s.max_weekly_loss_kg)  # fmt: skip
+        over = weekly > limit or (bound == "lower" and weekly >= limit)
+        if not over or not self._counts(view, stage, q.start, q.end):
+            return []
+        critical = weekly > 2 * limit
+        suggestion = None
+        if q.kg:
+            safe = amount * (limit / weekly) * (q.value / q.kg)
+            suggestion = f"{_fmt(safe)} {_UNIT_WORD.get(q.unit, q.unit.value)}"
+        return [Finding(
+            "text.loss_rate", T.WEIGHT_LOSS_RATE,
+            Severity.CRITICAL if critical else Severity.WARNING, _act(stage, critical),
+            f"loss {weekly:.2f} kg/week vs max {limit:.2f} kg/week",
+            f"Losing {_fmt(weekly)} kg a week is faster than the safe maximum of {_fmt(limit)} "
+            "kg a "
+            f"week (1% of body weight), so {_fmt(limit)} kg a week is the fastest pace I can plan.",
+            "rate", q.start, q.end, limit, weekly, suggestion,
+        )]  # fmt: skip
+
+    def _percent_rate(
+        self,
+        view: TextView,
+        stage: Stage,
+        q: Quantity,
+        period: Period,
+        gain: bool,
+        before: str,
+        after: str,
+    ) -> list[Finding]:
+        weekly = q.value / 100 / period.weeks
+        limit = self.s.max_weekly_loss_fraction
+        if gain or weekly <= limit or self._bound(before) in ("upper", "upper_strict"):
+            return []
+        if not self._counts(view, stage, q.start, q.end):
+            return []
+        return [Finding(
+            "text.loss_rate", T.WEIGHT_LOSS_RATE, Severity.WARNING, Action.ADJUST,
+            f"loss {weekly * 100:.2f}%/week vs max {limit * 100:.2f}%/week",
+            f"Losing {_fmt(weekly * 100)}% of body weight a week is faster than the safe "
+            "maximum of "
+            f"{_fmt(limit * 100)}% a week.",
+            "rate", q.start, q.end, limit * 100, weekly * 100, f"{_fmt(limit * 100)}%",
+        )]  # fmt: skip
+
+    def _bare_goal_weight(self, view: TextView, q: Quantity, facts: Facts) -> Quantity | None:
+        """A unitless goal weight next to a stated one: "I'm 70 kg, want to be 62 by June",
+        or after a unitless current one: "from 82 to 70 by June 3rd"."""
+        if q.unit is not Unit.NONE:
+            return None
+        pair = self.from_to_bare.search(view.text, max(0, q.start - 20), q.end)
+        if pair is not None and pair.end("b") == q.end:
+            a, b = float(pair.group("a")), float(pair.group("b"))
+            unit = self._mass_in(view.text) or (Unit.KG if a <= 150 else Unit.LB)
+            if 35 <= b < a <= 300:
+                return Quantity(q.value, unit, q.start, q.end)
+        if facts.weight_kg is None:
+            return None
+        if not self.target_before.search(view.text[max(0, q.start - 40) : q.start]):
+            return None
+        for unit in (Unit.KG, Unit.LB):
+            kg = Quantity(q.value, unit, q.start, q.end).kg
+            if kg is not None and 0.5 * facts.weight_kg <= kg <= 1.2 * facts.weight_kg:
+                return Quantity(q.value, unit, q.start, q.end)
+        return None
+
+    def _mass_in(self, text: str) -> Unit | None:
+        """The mass unit the text uses elsewhere, if any."""
+        return next((q.unit for q in self.reader.quantities(text) if q.is_mass), None)
+
+    def _rate_goal(self, view: TextView, stage: Stage, q: Quantity, after: str) -> bool:
+        """A mass per week stated as a goal or pace ("3 kilos a week is my goal")."""
+        sent = view.sentence_at(q.start)
+        if self.horizon_after.match(after) and (
+            self.ctx.has(self.request, view, sent) or len(view.text[slice(*sent)].split()) <= 7
+        ):
+            return True  # "15 lbs in two weeks, go", "half a stone by the weekend?"
+        if not self.per_week.match(after):
+            return False
+        if self.ctx.has(self.rate_goal, view, sent):
+            return True
+        if stage is Stage.OUTPUT:
+            # "I recommend 1.5 kg per week", "keep going at 2 kg a week!": advised in the reply
+            return self.framing.advised(view, q.start, q.end)
+        return self._wants(view, q.start)
+
+    def _period_for(self, view: TextView, q: Quantity, periods: list[Period]) -> Period | None:
+        ss, se = view.sentence_at(q.start)
+        cs, _ = view.clause_at(q.start)
+        after = [p for p in periods if q.end <= p.start <= min(se, q.end + 60)]
+        if after:
+            return after[0]
+        before = [p for p in periods if max(cs, ss) <= p.start and p.end <= q.start]
+        if before:
+            return before[-1]
+        # "What's the fastest I can lose 15 kilos? Thinking 3 weeks": a short follow-up
+        nxt = view.sentence_at(se) if se < len(view.text) else (se, se)
+        if nxt[0] >= se and nxt[1] - nxt[0] <= 40:
+            follow = [p for p in periods if nxt[0] <= p.start < nxt[1]]
+            if follow:
+                return follow[0]
+        # "I need to lose 8 kilos. The reunion is three weeks from Saturday.": a loss and its
+        # deadline in different sentences, when the message has one deadline only
+        horizons = [p for p in periods if not p.per]
+        return horizons[0] if len(horizons) == 1 else None
