@@ -31,7 +31,7 @@ from persistence.enums import Severity
 from .._findings import Finding
 from .._text_checks import _EXPLANATION as RULE_EXPLANATION
 from ..models import Action, Stage
-from ..numbers import Quantity, Unit
+from ..quantities import Quantity, Unit
 from .runtime import Scores
 
 #: A semantic rule finding needs this share of its type's threshold from the classifier

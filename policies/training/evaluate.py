@@ -31,10 +31,13 @@ def _load(path: Path) -> list[dict[str, Any]]:
 
 
 def predict(engine: PolicyEngine, case: dict[str, Any]) -> tuple[set[str], str, str | None]:
-    """Violation types, action and message of the engine's decision on ``case``."""
+    """Violation types, action and message of the engine's decision on ``case`` (with its
+    profile and earlier turns, as ``coach policy check`` passes them)."""
     profile = PolicyProfile.model_validate(case["profile"]) if case.get("profile") else None
-    check = engine.check_output if case["stage"] == "output" else engine.check_input
-    decision = check(case["text"], profile)
+    if case["stage"] == "output":
+        decision = engine.check_output(case["text"], profile)
+    else:
+        decision = engine.check_input(case["text"], profile, context=case.get("context") or ())
     return {v.type.value for v in decision.violations}, decision.action.value, decision.message
 
 

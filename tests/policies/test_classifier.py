@@ -295,7 +295,7 @@ def test_learned_layer_detects_more_than_the_rules_on_the_test_split(
         assert learned["per_type"][t][1] >= rules["per_type"][t][1], t
 
 
-@pytest.mark.xfail(strict=True, reason="current model: 0.73 detection, 0.09 FP (docs/safety.md)")
+@pytest.mark.xfail(strict=True, reason="current model: 0.80 detection, 0.09 FP (docs/safety.md)")
 def test_test_split_meets_the_targets(split_figures: dict[str, dict[str, Any]]) -> None:
     learned = split_figures["learned"]
     assert learned["detection"] >= 0.95
