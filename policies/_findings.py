@@ -26,6 +26,7 @@ class Finding:
     threshold: float | None = None
     measured: float | None = None
     suggestion: str | None = None  # safe text to put in place of the span (output stage)
+    note: str | None = None  # what the learned layer said of a rule finding it kept
 
 
 @dataclass(slots=True)

@@ -4,8 +4,11 @@
 >>> engine.check_input("how do I kill a Python process").action
 <Action.ALLOW: 'allow'>
 
-Regexes are compiled once, in the constructor; checks are pure functions of their inputs
-(plus the clock, used only to turn ``birth_year`` into an age).
+Regexes are compiled and the learned layer's ONNX session is loaded once, in the constructor
+(the session is shared by every engine of the process); checks are pure functions of their
+inputs (plus the clock, used only to turn ``birth_year`` into an age). The rules read the
+numbers; with ``POLICY_CLASSIFIER=1`` the classifier decides the semantic types
+(``classifier.layer``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from ._normalize import Normalized
 from ._plan import PlanChecker, PlanOutcome
 from ._text_checks import TextChecker
 from ._tool_args import split_tool_args
+from .classifier import Scores, load_classifier
+from .classifier.layer import LearnedLayer, read_types
 from .models import (
     Action,
     Decision,
@@ -34,7 +39,7 @@ from .models import (
     Violation,
     strongest,
 )
-from .referrals import region_for_timezone
+from .referrals import region_for_timezone, supportive_information
 from .settings import PolicySettings
 
 if TYPE_CHECKING:
@@ -69,6 +74,11 @@ class PolicyEngine:
         self._text = TextChecker(self.settings)
         self._plans = PlanChecker(self.settings)
         self._memo: dict[tuple[Any, ...], Decision] = {}
+        # The learned layer: one ONNX session per process, loaded here (never at import).
+        self._classifier = load_classifier() if self.settings.classifier else None
+        self._learned = (
+            LearnedLayer(self._classifier.thresholds) if self._classifier is not None else None
+        )
 
     # -- public checks ---------------------------------------------------------------------
     def check_input(
@@ -92,6 +102,27 @@ class PolicyEngine:
         """Check a sentence or chunk of the coach's reply; adjust amends it, block replaces it."""
         started = time.time_ns() if self._telemetry is not None else 0
         return self._observed(self._check_text(text, Stage.OUTPUT, profile), started)
+
+    def check_outputs(
+        self, texts: Sequence[str], profile: PolicyProfile | None = None
+    ) -> list[Decision]:
+        """Check several sentences of a reply at once (the classifier reads them in one run)."""
+        facts = self._facts(profile)
+        decisions: list[Decision | None] = [
+            self._memo.get(self._key(t, Stage.OUTPUT, profile, facts, ())) for t in texts
+        ]
+        todo = [i for i, d in enumerate(decisions) if d is None and texts[i].strip()]
+        scores = self._scores([texts[i] for i in todo], Stage.OUTPUT)
+        for k, i in enumerate(todo):
+            started = time.time_ns() if self._telemetry is not None else 0
+            decision = self._check_text(
+                texts[i], Stage.OUTPUT, profile, scores=scores[k] if scores else None
+            )
+            decisions[i] = self._observed(decision, started)
+        return [
+            d if d is not None else Decision(action=Action.ALLOW, stage=Stage.OUTPUT)
+            for d in decisions
+        ]
 
     def check_plan(self, plan: PlanProposal, profile: PolicyProfile | None = None) -> Decision:
         """Check a proposed plan; adjust moves it to the nearest safe plan, block when none."""
@@ -136,8 +167,11 @@ class PolicyEngine:
             extra[key] = safe
         violations = [self._violation(f, Stage.TOOL_ARGS, None) for f in findings]
         facts = self._facts(split.profile)
-        for text in split.texts:
-            norm, text_findings = self._text.findings(text, Stage.TOOL_ARGS, facts)
+        scores = self._scores(split.texts, Stage.TOOL_ARGS)
+        for k, text in enumerate(split.texts):
+            norm, text_findings, _ = self._findings(
+                text, Stage.TOOL_ARGS, facts, (), scores[k] if scores else None
+            )
             violations.extend(self._violation(f, Stage.TOOL_ARGS, norm) for f in text_findings)
         action = strongest([v.action for v in violations])
         if action is Action.ALLOW:
@@ -165,19 +199,17 @@ class PolicyEngine:
             profile.weight_kg, female, age_in(profile, year), tdee(profile, year), today=today
         )
 
-    def _check_text(
-        self,
+    @staticmethod
+    def _key(
         text: str,
         stage: Stage,
         profile: PolicyProfile | None,
-        context: tuple[str, ...] = (),
-    ) -> Decision:
-        facts = self._facts(profile)
-        if len(text) + sum(map(len, context)) > _MEMO_MAX_CHARS:
-            return self._decide_text(text, stage, profile, facts, context)
+        facts: Facts,
+        context: tuple[str, ...],
+    ) -> tuple[Any, ...]:
         # Everything the decision depends on: the text, the stage, the facts (the clock enters
         # only through the age in them), the timezone (the referral region) and earlier turns.
-        key = (
+        return (
             text,
             stage,
             facts.weight_kg,
@@ -189,14 +221,58 @@ class PolicyEngine:
             profile.timezone if profile else None,
             context,
         )
+
+    def _scores(
+        self, texts: Sequence[str], stage: Stage, context: tuple[str, ...] = ()
+    ) -> list[Scores]:
+        """The classifier's scores for ``texts`` in one batched run (none when it is off);
+        earlier user turns are read with each text."""
+        if self._classifier is None or not texts:
+            return []
+        output = stage is Stage.OUTPUT
+        return self._classifier.classify(texts, output=output, screen=output, context=context)
+
+    def _check_text(
+        self,
+        text: str,
+        stage: Stage,
+        profile: PolicyProfile | None,
+        context: tuple[str, ...] = (),
+        scores: Scores | None = None,
+    ) -> Decision:
+        facts = self._facts(profile)
+        if len(text) + sum(map(len, context)) > _MEMO_MAX_CHARS:
+            return self._decide_text(text, stage, profile, facts, context, scores)
+        key = self._key(text, stage, profile, facts, context)
         cached = self._memo.get(key)
         if cached is not None:
             return cached  # decisions are frozen: sharing one is safe
-        decision = self._decide_text(text, stage, profile, facts, context)
+        decision = self._decide_text(text, stage, profile, facts, context, scores)
         if len(self._memo) >= _MEMO_SIZE:
             self._memo.clear()  # bounded; a cold memo only costs the checks again
         self._memo[key] = decision
         return decision
+
+    def _findings(
+        self,
+        text: str,
+        stage: Stage,
+        facts: Facts,
+        context: tuple[str, ...],
+        scores: Scores | None,
+    ) -> tuple[Normalized, list[Finding], str | None]:
+        """The rules' findings, combined with the classifier's (see ``classifier.layer``);
+        the last item is the topic of supportive resources for an allowed mention."""
+        norm, findings = self._text.findings(text, stage, facts, context)
+        if self._learned is None:
+            return norm, findings, None
+        if scores is None:
+            scores = self._scores([text], stage, context)[0]
+        reader = self._text.numeric.reader
+        outcome = self._learned.combine(
+            norm.text, stage, findings, scores, lambda: read_types(reader.quantities(norm.text))
+        )
+        return norm, outcome.findings, outcome.support
 
     def _decide_text(
         self,
@@ -205,12 +281,14 @@ class PolicyEngine:
         profile: PolicyProfile | None,
         facts: Facts,
         context: tuple[str, ...] = (),
+        scores: Scores | None = None,
     ) -> Decision:
-        norm, findings = self._text.findings(text, stage, facts, context)
-        if not findings:
-            return Decision(action=Action.ALLOW, stage=stage)
-        violations = [self._violation(f, stage, norm) for f in findings]
+        norm, findings, support = self._findings(text, stage, facts, context, scores)
         region = region_for_timezone(profile.timezone if profile else None)
+        if not findings:
+            message = supportive_information(support, region) if support else None
+            return Decision(action=Action.ALLOW, stage=stage, message=message)
+        violations = [self._violation(f, stage, norm) for f in findings]
         return Decision(
             action=strongest([v.action for v in violations]),
             stage=stage,
@@ -244,6 +322,8 @@ class PolicyEngine:
             excerpt = norm.original[span[0] : span[1]]
             # the excerpt, then what judged it: the measure, or the rule file and id
             evidence = f'"{excerpt}": {f.evidence}' if f.evidence else excerpt
+        if f.note:
+            evidence = f"{evidence} ({f.note})"
         action = f.action
         if stage is Stage.OUTPUT and f.topic == "ed" and action is Action.REFER:
             action = Action.BLOCK  # the coach's own reply is replaced, not "referred"

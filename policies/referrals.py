@@ -150,6 +150,28 @@ def medical_referral(topic: str, region: Region) -> str:
     )
 
 
+_SUPPORT = {
+    "ed": "If you're supporting someone with an eating disorder, or learning about them, "
+    "help is there for you too: you can reach {ed_line}, who also support family, friends and "
+    "carers. Their doctor is the place to start for an assessment, and gentle, non-judgemental "
+    "conversations away from mealtimes tend to help most.",
+    "crisis": "If someone you know may be thinking about suicide or harming themselves, take it "
+    "seriously, ask them directly and stay with them if they are in danger. {crisis}",
+    "unsafe": "Drugs sold for weight loss or performance, extreme fasts and water cuts can "
+    "seriously harm people; a doctor or a pharmacist can give reliable information, and I'm happy "
+    "to explain the safe, evidence-based options.",
+    "medical": "Questions about someone's medication or condition are best answered by their "
+    "doctor or a pharmacist, who know their history; I'm happy to help with food and training "
+    "around what they advise.",
+}
+
+
+def supportive_information(topic: str, region: Region) -> str:
+    """Resources for a mention about someone else, a story or a question (not a referral)."""
+    text = _SUPPORT.get(topic, _SUPPORT["unsafe"])
+    return text.format(ed_line=_ED_LINE[region], crisis=_CRISIS[region])
+
+
 _REPLACEMENT = {
     "drugs": "I can't help with DNP, clenbuterol, steroids, SARMs or other performance drugs: "
     "they carry serious risks (DNP has killed people at doses sold as safe) and need a doctor's "

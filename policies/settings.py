@@ -15,6 +15,11 @@ class PolicySettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="POLICY_", frozen=True, extra="ignore")
 
+    # The learned layer (policies.classifier). Off by default until a model meets the bar:
+    # the current one refers some plain coaching questions ("How long until I reach my
+    # goal?") and fails the coaching evals (docs/safety.md). POLICY_CLASSIFIER=1 turns it on.
+    classifier: bool = False
+
     # ACSM summary: at least 1200 kcal/day (women) / 1500 (men) without medical supervision.
     calorie_floor_female: float = Field(default=1200, gt=0)
     calorie_floor_male: float = Field(default=1500, gt=0)

@@ -90,12 +90,12 @@ class OutputGuard:
         if cut == 0:
             return []
         ready, self._buffer = self._buffer[:cut], self._buffer[cut:]
-        return [self._check(sentence) for sentence in self._sentences(ready)]
+        return self._check_all(self._sentences(ready))
 
     def flush(self) -> list[GuardedText]:
         """Check and release whatever is left (call once, when the stream ends)."""
         tail, self._buffer = self._buffer, ""
-        return [self._check(sentence) for sentence in self._sentences(tail)] if tail else []
+        return self._check_all(self._sentences(tail)) if tail else []
 
     # -- internals -------------------------------------------------------------------------
     def _last_boundary(self, text: str) -> int:
@@ -121,13 +121,17 @@ class OutputGuard:
             out.append(text[start:])
         return out
 
-    def _check(self, sentence: str) -> GuardedText:
+    def _check_all(self, sentences: list[str]) -> list[GuardedText]:
+        """Check the sentences completed together in one call (one classifier run)."""
+        decisions = self._engine.check_outputs(sentences, self._profile)
+        return [self._check(s, d) for s, d in zip(sentences, decisions, strict=True)]
+
+    def _check(self, sentence: str, decision: Decision) -> GuardedText:
         self._text.append(sentence)
         if not sentence.strip():
             return GuardedText(
                 sentence, sentence, Decision(action=Action.ALLOW, stage=Stage.OUTPUT)
             )
-        decision = self._engine.check_output(sentence, self._profile)
         if decision.allowed or decision.message is None:
             return GuardedText(sentence, sentence, decision)
         self._decisions.append(decision)

@@ -56,9 +56,10 @@ async def test_disclosure_stored_as_minimal_excerpt(
         "my email is jane.doe@example.com and my number is +44 7700 900123 if you need it."
     )
     decision = policy.check_input(text)
-    [row] = await record_violations(
+    rows = await record_violations(
         db, user_id=user.id, session_id=None, decision_or_violations=decision, trigger_text=text
     )
+    row = next(r for r in rows if r.violation_type == "eating_disorder_signal")
     assert row.trigger_content is not None
     assert "make myself sick" in row.trigger_content
     assert len(row.trigger_content) < 80
