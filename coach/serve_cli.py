@@ -125,6 +125,13 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _url_host(host: str) -> str:
+    """``host`` as it goes in a URL: a wildcard bind is reached on loopback, IPv6 in brackets."""
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
 def serve(
     host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
@@ -171,6 +178,8 @@ def serve(
     # the atexit hooks run, which stop the embedded PostgreSQL instead of orphaning it.
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Emailed links point at this server unless the operator names its public address.
+    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{_url_host(host)}:{port}")
     _announce_demo_account(host, port)
     err.print(f"serving on http://{host}:{port} (docs at /docs, probes at /healthz and /readyz)")
     # log_config=None, log_level=None: the `coach` command configured logging already.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -93,3 +95,31 @@ def test_tune_gc_freezes_startup_objects_and_raises_the_young_threshold(
     cycle.append(cycle)
     del cycle
     assert gc.collect() >= 1
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8765"),
+        ("0.0.0.0", "http://127.0.0.1:8765"),
+        ("::1", "http://[::1]:8765"),
+    ],
+)
+def test_emailed_links_point_at_the_served_address_unless_configured(
+    host: str, expected: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import uvicorn
+
+    seen: list[str | None] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.append(os.environ.get(_URL)))
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv(_URL, raising=False)
+    code, err = _serve(["--host", host, "--port", "8765"])
+    assert code == 0, err
+    monkeypatch.setenv(_URL, "https://coach.example.com")
+    code, err = _serve(["--host", host, "--port", "8765"])
+    assert code == 0, err
+    assert seen == [expected, "https://coach.example.com"]
+
+
+_URL = "PUBLIC_BASE_URL"
