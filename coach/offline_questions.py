@@ -39,7 +39,10 @@ _ASK: Final = {
     "birth_year": "the year you were born",
     "weight_kg": "a recent weigh-in",
     "weigh_ins": "a recent weigh-in",
+    "recent weigh-in": "a recent weigh-in",
     "target_weight_kg": "your target weight",
+    "activity_level": "your activity level",
+    "sex": "your sex",
 }
 #: The profile's gaps, named short for "add your height and birth year to your profile".
 _SHORT: Final = {
@@ -76,6 +79,11 @@ def _join(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def missing_in_words(fields: Iterable[str]) -> str:
+    """Profile fields as the user would name them: "your height (in cm) and your sex"."""
+    return _join([_ASK.get(name, name.replace("_", " ")) for name in fields])
 
 
 def _noun(tool: str) -> str:

@@ -22,6 +22,7 @@ from coach.offline_questions import (
     conversational,
     failure,
     failures,
+    missing_in_words,
 )
 
 Result = Mapping[str, Any]
@@ -347,7 +348,7 @@ def profile(r: Result, asked: Asked) -> str:
     )
     missing = r.get("missing_fields") or []
     if missing:
-        text += f" Still missing: {', '.join(missing)}."
+        text += f" I don't have {missing_in_words(missing)} yet."
     return text
 
 

@@ -92,6 +92,29 @@ def _check_multi_worker() -> None:
         raise typer.Exit(2)
 
 
+def _check_configuration() -> None:
+    """Refuse to start, with one line instead of a traceback, on settings the app rejects.
+
+    Invalid settings (a malformed ``DATABASE_URL``, a number that is not one) and, with a
+    configured database, a missing or weak ``JWT_SECRET`` would otherwise fail inside the
+    server's startup.
+    """
+    import pydantic
+
+    from api.security import InsecureSecret, resolve_secret
+    from api.state import AppConfig
+
+    try:
+        config = AppConfig()
+        if not config.database.embedded:
+            resolve_secret(
+                config.api.jwt_secret, embedded=False, data_dir=config.database.coach_data_dir
+            )
+    except (pydantic.ValidationError, InsecureSecret) as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+
+
 def _metrics_directory() -> Path:
     """A clean multiprocess metrics directory for ``--workers``: ``PROMETHEUS_MULTIPROC_DIR``
     when set (its old files are removed: they are a previous run's), else a new temporary
@@ -172,6 +195,7 @@ def serve(
     if workers > 1 and reuse_port:
         err.print("[red]error:[/red] use either --workers or --reuse-port, not both")
         raise typer.Exit(2)
+    _check_configuration()
     if workers > 1:
         _metrics_directory()
     # uvicorn re-raises SIGTERM after its graceful shutdown; leaving through SystemExit lets

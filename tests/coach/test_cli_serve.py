@@ -113,6 +113,7 @@ def test_emailed_links_point_at_the_served_address_unless_configured(
     seen: list[str | None] = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.append(os.environ.get(_URL)))
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv(_URL, raising=False)
     code, err = _serve(["--host", host, "--port", "8765"])
     assert code == 0, err
@@ -123,3 +124,27 @@ def test_emailed_links_point_at_the_served_address_unless_configured(
 
 
 _URL = "PUBLIC_BASE_URL"
+
+
+@pytest.mark.parametrize(
+    ("env", "reason"),
+    [
+        ({"JWT_SECRET": ""}, "JWT_SECRET is missing"),
+        ({"JWT_SECRET": "too-short"}, "at least 32 characters"),
+        ({"JWT_SECRET": "x" * 40, "MAX_JSON_BODY_BYTES": "lots"}, "max_json_body_bytes"),
+    ],
+)
+def test_serve_refuses_bad_configuration_in_one_line(
+    env: dict[str, str], reason: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    started: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: started.append(a))
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db.invalid/x")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, err = _serve(["--port", "8765"])
+    assert code == 2
+    assert reason in err and "Traceback" not in err
+    assert started == []

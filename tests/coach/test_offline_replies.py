@@ -85,3 +85,16 @@ def test_blocked_call_is_explained_without_the_model_instructions() -> None:
     )
     (reply,) = failures([("propose_plan", message)])
     assert reply == "I can't do that plan: plans to lose weight are not appropriate under 18."
+
+
+def test_profile_reply_names_missing_fields_in_plain_words() -> None:
+    result = {
+        "age": 36,
+        "height_cm": 178,
+        "goal": {"goal_type": "fat_loss", "pace": "moderate"},
+        "preferences": {"diet_type": "none"},
+        "missing_fields": ["activity_level", "recent weigh-in", "target_weight_kg"],
+    }
+    reply = offline_replies.profile(result, {})
+    assert "your activity level, a recent weigh-in and your target weight" in reply
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", reply), reply
