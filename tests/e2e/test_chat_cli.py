@@ -208,6 +208,7 @@ async def test_serve_seeds_the_demo_once_and_prints_the_same_credentials_each_st
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("COACH_SEED_DEMO", "1")
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("JWT_SECRET", "a-test-signing-secret-of-forty-characters")
 
     def start() -> str:
         result = CliRunner().invoke(build_app(), ["serve", "--port", "8123"])
