@@ -91,6 +91,8 @@ class Context:
         self.recovered = t.compile("recovered")
         self.current_risk = t.compile("current_risk")
         self.third_party = t.compile("third_party")
+        self.self_subject = t.compile("self_subject")
+        self.observer_frame = t.compile("observer_frame")
 
     def view(self, text: str) -> TextView:
         """Split ``text`` into sentences and clauses."""
@@ -184,7 +186,17 @@ class Context:
     def third_party_concern(self, view: TextView, start: int) -> bool:
         """Someone else does it and the user is worried ("my friend is doing a 5-day fast...")."""
         sent = view.sentence_at(start)
-        return self.has(self.concern, view, sent) and self.has(self.third_party, view, sent)
+        # the worry may come in the next sentence: "... she's purging. How do I talk to her?"
+        after = (sent[0], len(view.text))
+        return self.has(self.concern, view, after) and self.has(self.third_party, view, sent)
+
+    def third_party_subject(self, view: TextView, start: int) -> bool:
+        """The behaviour at ``start`` is someone else's: its clause names another person
+        before it, and the user is not its subject ("my daughter has started throwing up",
+        "I think she's purging"; not "I've been barely eating and my friends are worried")."""
+        clause = view.clause_at(start)
+        before = self.observer_frame.sub(" ", view.text[clause[0] : start])
+        return self.third_party.search(before) is not None and not self.self_subject.search(before)
 
     def reported_question(self, view: TextView, start: int) -> bool:
         """Someone else's claim, questioned or called unsafe, with no intent of the user's."""
@@ -207,7 +219,7 @@ class Context:
         return False
 
     def past_recovered(self, view: TextView) -> bool:
-        """A recovered, past eating disorder with nothing pointing to it being active now."""
+        """A recovered past (an eating disorder, self-harm) with nothing pointing to it now."""
         m = self.recovered.search(view.text)
         if m is None:
             return False

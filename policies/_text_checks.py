@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from persistence.enums import PolicyViolationType, Severity
 
@@ -77,6 +78,10 @@ def _proper_name(norm: Normalized, start: int, end: int) -> bool:
     return (nxt[:1].isupper() and nxt != "I") or (prev[:1].isupper() and prev != "I")
 
 
+#: Rule topics whose mentions about someone else get supportive resources (``referrals``).
+SUPPORT_TOPICS: Final = frozenset({"ed", "crisis"})
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     rule: TextRule
@@ -140,6 +145,25 @@ class TextChecker:
             found.extend(self._body_image_with_restriction(view, found))
             found.extend(self._ed_concept(view, found))
         return norm, found
+
+    def support_topic(self, norm: Normalized, stage: Stage) -> str | None:
+        """For an input with no finding: the topic of supportive resources when an
+        eating-disorder or self-harm rule matched someone else's behaviour, asked about by
+        a worried carer, friend or parent ("my daughter has started throwing up after meals,
+        how can I support her?")."""
+        if stage is Stage.OUTPUT:
+            return None
+        view = self.ctx.view(norm.text)
+        for compiled in self.rules:
+            rule = compiled.rule
+            if rule.topic not in SUPPORT_TOPICS or stage not in rule.stages:
+                continue
+            for m in compiled.pattern.finditer(view.text):
+                if self.ctx.third_party_concern(view, m.start()) and self.ctx.third_party_subject(
+                    view, m.start()
+                ):
+                    return rule.topic
+        return None
 
     def _ed_concept(self, view: TextView, found: list[Finding]) -> list[Finding]:
         """Concepts that together signal an eating disorder (see ``_ed_concepts``)."""
@@ -255,7 +279,7 @@ class TextChecker:
             return True
         if (
             stage is not Stage.OUTPUT
-            and rule.type is PolicyViolationType.EATING_DISORDER_SIGNAL
+            and (rule.type is PolicyViolationType.EATING_DISORDER_SIGNAL or rule.past_ok)
             and ctx.past_recovered(view)
         ):
             return True  # "I had bulimia years ago, fully recovered now": no current signal
@@ -289,10 +313,11 @@ class TextChecker:
             or ctx.professional(view, start)
         ):
             return True
-        if rule.topic in ("drugs", "dehydration", "fasting") and ctx.third_party_concern(
-            view, start
+        if ctx.third_party_concern(view, start) and (
+            rule.topic in ("drugs", "dehydration", "fasting")
+            or (rule.topic in SUPPORT_TOPICS and ctx.third_party_subject(view, start))
         ):
-            return True
+            return True  # a carer asking how to help gets resources, not a referral
         return (
             ctx.judged_unsafe(view, start, end)
             and not ctx.has(ctx.first_person, view, sent)

@@ -265,14 +265,18 @@ class PolicyEngine:
         the last item is the topic of supportive resources for an allowed mention."""
         norm, findings = self._text.findings(text, stage, facts, context)
         if self._learned is None:
-            return norm, findings, None
+            support = None if findings else self._text.support_topic(norm, stage)
+            return norm, findings, support
         if scores is None:
             scores = self._scores([text], stage, context)[0]
         reader = self._text.numeric.reader
         outcome = self._learned.combine(
             norm.text, stage, findings, scores, lambda: read_types(reader.quantities(norm.text))
         )
-        return norm, outcome.findings, outcome.support
+        support = outcome.support
+        if support is None and not outcome.findings:
+            support = self._text.support_topic(norm, stage)
+        return norm, outcome.findings, support
 
     def _decide_text(
         self,
