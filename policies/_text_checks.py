@@ -158,12 +158,18 @@ class TextChecker:
             rule = compiled.rule
             if rule.topic not in SUPPORT_TOPICS or stage not in rule.stages:
                 continue
-            for m in compiled.pattern.finditer(view.text):
-                if self.ctx.third_party_concern(view, m.start()) and self.ctx.third_party_subject(
-                    view, m.start()
-                ):
-                    return rule.topic
-        return None
+            if any(
+                self._someone_elses(view, m.start()) for m in compiled.pattern.finditer(view.text)
+            ):
+                return rule.topic
+        hit = self.ed_concepts.find(view, self.ctx)
+        return "ed" if hit is not None and self._someone_elses(view, hit[1]) else None
+
+    def _someone_elses(self, view: TextView, start: int) -> bool:
+        """The behaviour at ``start`` is someone else's and the user asks how to help."""
+        return self.ctx.third_party_concern(view, start) and self.ctx.third_party_subject(
+            view, start
+        )
 
     def _ed_concept(self, view: TextView, found: list[Finding]) -> list[Finding]:
         """Concepts that together signal an eating disorder (see ``_ed_concepts``)."""
@@ -181,6 +187,8 @@ class TextChecker:
             ctx.educational(view, start)
             or ctx.past_recovered(view)
             or ctx.quoted_mention(view, start, end)
+            or ctx.professional(view, start)
+            or self._someone_elses(view, start)
         ):
             return []
         return [
@@ -313,10 +321,10 @@ class TextChecker:
             or ctx.professional(view, start)
         ):
             return True
-        if ctx.third_party_concern(view, start) and (
+        if (
             rule.topic in ("drugs", "dehydration", "fasting")
-            or (rule.topic in SUPPORT_TOPICS and ctx.third_party_subject(view, start))
-        ):
+            and ctx.third_party_concern(view, start)
+        ) or (rule.topic in SUPPORT_TOPICS and self._someone_elses(view, start)):
             return True  # a carer asking how to help gets resources, not a referral
         return (
             ctx.judged_unsafe(view, start, end)

@@ -21,6 +21,8 @@ def rules() -> PolicyEngine:
     [
         "I think my sister is making herself throw up after meals. How do I talk to her?",
         "My friend said she's bulimic, how can I support her?",
+        "partner hiding laxatives & losing weight fast - how do i bring it up?",
+        "my best friend admitted she purges. what do i say, what do i NOT say?",
     ],
 )
 def test_carer_gets_resources_not_a_referral(rules: PolicyEngine, text: str) -> None:
@@ -57,6 +59,11 @@ def test_ones_own_behaviour_is_still_referred(rules: PolicyEngine, text: str) ->
         "Why did the FDA ban ephedra?",
         "I'm writing a novel where the main character is a teenage gymnast with bulimia.",
         "I self-harmed as a teenager but that was over ten years ago and I'm in a good place now.",
+        "gonna die on this hill, pineapple pizza is elite. cals per slice?",
+        "What's in a 'suicide' soda from the fountain, all flavours mixed? How many calories?",
+        "What can I eat when morning sickness makes me vomit every morning?",
+        "My novel's main character is recovering from bulimia. How do I write her first dinner?",
+        "I coach a girls' running team. How do I spot athletes who are starving themselves?",
     ],
 )
 def test_mentions_idioms_and_the_past_are_allowed(rules: PolicyEngine, text: str) -> None:
