@@ -49,6 +49,13 @@ class TextView:
         i = max(0, bisect_right(self._sent_starts, pos) - 1)
         return self.sentences[i] if self.sentences else (0, len(self.text))
 
+    def sentence_and_next(self, pos: int) -> tuple[int, int]:
+        """The sentence containing ``pos`` and the one after it, as one span."""
+        i = max(0, bisect_right(self._sent_starts, pos) - 1)
+        if not self.sentences:
+            return (0, len(self.text))
+        return self.sentences[i][0], self.sentences[min(i + 1, len(self.sentences) - 1)][1]
+
     def clause_at(self, pos: int) -> tuple[int, int]:
         """The clause span containing ``pos``."""
         i = max(0, bisect_right(self._clause_starts, pos) - 1)

@@ -304,7 +304,8 @@ class TextChecker:
         if rule.referral_ok and ctx.has(ctx.referral, view, clause):
             return True
         if stage is Stage.OUTPUT:
-            if rule.support_ok and ctx.has(ctx.support, view, sent):
+            # "Making yourself sick is hard on your body. Please reach out to your GP."
+            if rule.support_ok and ctx.has(ctx.support, view, view.sentence_and_next(start)):
                 return True
             if rule.negatable and ctx.judged_unsafe(view, start, end):
                 return True

@@ -68,3 +68,22 @@ def test_ones_own_behaviour_is_still_referred(rules: PolicyEngine, text: str) ->
 )
 def test_mentions_idioms_and_the_past_are_allowed(rules: PolicyEngine, text: str) -> None:
     assert rules.check_input(text).action is Action.ALLOW
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Making yourself sick after eating is really hard on your body, and you deserve help "
+        "with it. Please reach out to your GP or an eating disorder helpline.",
+        "Ephedra was taken off US supplement shelves in 2004; it has been linked to heart "
+        "attacks and deaths.",
+        "SARMs aren't approved for human use and have been linked to liver injury.",
+    ],
+)
+def test_replies_that_warn_or_refer_are_allowed(rules: PolicyEngine, reply: str) -> None:
+    assert rules.check_output(reply).action is Action.ALLOW
+
+
+def test_a_reply_that_advises_purging_is_still_caught(rules: PolicyEngine) -> None:
+    reply = "If you overdo it at dinner, just make yourself sick afterwards so it doesn't count."
+    assert rules.check_output(reply).action is not Action.ALLOW
