@@ -151,9 +151,14 @@ class TextChecker:
         eating-disorder or self-harm rule matched someone else's behaviour, asked about by
         a worried carer, friend or parent ("my daughter has started throwing up after meals,
         how can I support her?")."""
-        if stage is Stage.OUTPUT:
-            return None
-        view = self.ctx.view(norm.text)
+        ctx = self.ctx
+        if (
+            stage is Stage.OUTPUT
+            or ctx.concern.search(norm.text) is None
+            or ctx.third_party.search(norm.text) is None
+        ):
+            return None  # the common case: no one else named, or no worry about them
+        view = ctx.view(norm.text)
         for compiled in self.rules:
             rule = compiled.rule
             if rule.topic not in SUPPORT_TOPICS or stage not in rule.stages:
