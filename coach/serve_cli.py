@@ -24,20 +24,21 @@ from persistence.observability.metrics import MULTIPROC_ENV
 def chat_command_prefix() -> list[str]:
     """How to run ``coach`` from another terminal, as this process was run.
 
-    ``coach`` when the ``coach`` on PATH is this very script; ``uv run coach`` under
-    ``uv run`` (with ``--project`` when the current directory is not the project's);
-    otherwise this interpreter with ``-m coach``.
+    ``uv run coach`` under ``uv run`` (with ``--project`` when the current directory is not
+    the project's: ``uv run`` puts the project's ``.venv/bin`` on this process's PATH only,
+    not on the user's); ``coach`` when the ``coach`` on PATH is this very script; otherwise
+    this interpreter with ``-m coach``.
     """
-    argv0 = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
-    on_path = shutil.which("coach")
-    if on_path and argv0 is not None and Path(on_path).resolve() == argv0:
-        return ["coach"]
     if os.environ.get("UV") and os.environ.get("VIRTUAL_ENV"):
         project = Path(os.environ["VIRTUAL_ENV"]).resolve().parent
         if (project / "pyproject.toml").exists():
             if project == Path.cwd().resolve():
                 return ["uv", "run", "coach"]
             return ["uv", "run", "--project", str(project), "coach"]
+    argv0 = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
+    on_path = shutil.which("coach")
+    if on_path and argv0 is not None and Path(on_path).resolve() == argv0:
+        return ["coach"]
     return [sys.executable, "-m", "coach"]
 
 

@@ -148,3 +148,27 @@ def test_serve_refuses_bad_configuration_in_one_line(
     assert code == 2
     assert reason in err and "Traceback" not in err
     assert started == []
+
+
+def test_chat_command_is_spelled_as_the_server_was_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from coach.serve_cli import chat_command_prefix
+
+    project = tmp_path / "project"
+    (project / ".venv" / "bin").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    script = project / ".venv" / "bin" / "coach"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    # under `uv run`, the venv's bin is on this process's PATH but not on the user's
+    monkeypatch.setenv("PATH", f"{script.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr("sys.argv", [str(script), "serve"])
+    monkeypatch.setenv("UV", "/usr/bin/uv")
+    monkeypatch.setenv("VIRTUAL_ENV", str(project / ".venv"))
+    monkeypatch.chdir(project)
+    assert chat_command_prefix() == ["uv", "run", "coach"]
+    monkeypatch.chdir(tmp_path)
+    assert chat_command_prefix() == ["uv", "run", "--project", str(project), "coach"]
+    monkeypatch.delenv("UV")
+    assert chat_command_prefix() == ["coach"]
