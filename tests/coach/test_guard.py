@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from typing import Any
 
+import pytest
 from pydantic_ai.messages import ModelMessage, ModelResponse, ToolCallPart, UserPromptPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,6 +17,7 @@ from persistence.repositories import ai_logs
 from policies import PolicySettings, Stage, crisis_referral, region_for_timezone
 from policies.referrals import block_replacement
 from tests.coach.helpers import EngineFactory, ScriptedModel, build_policy, collect, named, text_of
+from tests.fakes.openai_server import FakeOpenAI, Reply
 
 GUARD = "openai-chat:guard"
 SOURCE = f"guard:{GUARD}"
@@ -255,3 +257,35 @@ def test_self_harm_verdict_is_always_a_crisis_referral() -> None:
     # a carer asking about someone else is not referred as if at risk
     carer = GuardVerdict(unsafe=False, about="other", self_harm=True)
     assert guard.decision(carer, Stage.INPUT) is None
+
+
+@pytest.mark.usefixtures("loopback_model_requests")
+async def test_guard_over_http_structured_output_at_temperature_zero(
+    make_engine: EngineFactory,
+    seed_user: Any,
+    server: FakeOpenAI,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """The production path: the OpenAI SDK to the fake server, for the coach and the guard."""
+    user_id, _ = await seed_user(days=7)
+    coach, guard = f"m-{uuid.uuid4().hex[:8]}", f"g-{uuid.uuid4().hex[:8]}"
+    server.script(coach, Reply.say(SAFE_REPLY))
+    server.script(guard, Reply.tools(("final_result", SELF_HARM)))
+    engine = make_engine(
+        coach_model=f"openai-chat:{coach}",
+        coach_guard_model=f"openai-chat:{guard}",
+        openai_base_url=server.base_url,
+        coach_retry_attempts=1,
+    )
+    events = await collect(engine.run_turn(user_id=user_id, message=DARK))
+    assert events[-1].event == "done"
+    assert engine.guard is not None
+    await engine.guard.drain()
+    # whether the verdict stopped the reply or came after it, it is logged with its source
+    rows = await _rows(session_factory, _session(events))
+    assert [r.action_taken for r in rows] == ["refer"]
+    assert rows[0].details["evidence"].startswith(f"guard:openai-chat:{guard}")
+    (body,) = [r for r in server.requests if r["model"] == guard]
+    assert body["temperature"] == 0.0
+    assert [t["function"]["name"] for t in body["tools"]] == ["final_result"]
+    assert DARK in body["messages"][-1]["content"]
