@@ -289,3 +289,56 @@ async def test_guard_over_http_structured_output_at_temperature_zero(
     assert body["temperature"] == 0.0
     assert [t["function"]["name"] for t in body["tools"]] == ["final_result"]
     assert DARK in body["messages"][-1]["content"]
+
+
+async def test_client_leaving_mid_turn_with_the_guard_pending(
+    make_engine: EngineFactory, seed_user: Any, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    user_id, _ = await seed_user(days=7)
+    coach = ScriptedModel([SAFE_REPLY])
+    coach.gate = asyncio.Event()
+    guard = ScriptedGuard(input=ED)
+    guard.gate = asyncio.Event()
+    engine = make_engine(
+        models={"scripted": coach.model(), GUARD: guard.model()}, coach_guard_model=GUARD
+    )
+    events = engine.run_turn(user_id=user_id, message=DARK, model="scripted")
+    first = await anext(events)
+    await coach.started.wait()
+    await events.aclose()  # the client goes away while both the model and the guard wait
+    session_id = uuid.UUID(first.data["session_id"])
+    guard.gate.set()
+    assert engine.guard is not None
+    await engine.guard.drain()
+    rows = await _rows(session_factory, session_id)
+    assert [r.violation_type for r in rows] == [PolicyViolationType.EATING_DISORDER_SIGNAL]
+    # the cancelled turn released its session
+    coach.gate.set()
+    again = await collect(
+        engine.run_turn(user_id=user_id, session_id=session_id, message="hi", model="scripted")
+    )
+    assert again[-1].event == "done"
+
+
+async def test_guard_calls_counted_by_outcome() -> None:
+    from persistence.observability import Telemetry
+    from persistence.observability.metrics import Metrics
+
+    telemetry = Telemetry(metrics=Metrics())
+    flagging = ScriptedGuard(input=SELF_HARM)
+    failing = ScriptedGuard()
+    failing.fail = True
+    for scripted in (flagging, failing):
+        guard = LLMGuard(
+            scripted.model(),
+            GUARD,
+            PolicySettings(),
+            timeout_s=1.0,
+            reply_checks=1,
+            telemetry=telemetry,
+        )
+        await guard.check(DARK, Stage.INPUT)
+    assert telemetry.metrics is not None
+    text = telemetry.metrics.render()[0].decode()
+    assert 'coach_policy_decisions_total{action="refer",stage="guard_input"} 1.0' in text
+    assert 'coach_policy_decisions_total{action="error",stage="guard_input"} 1.0' in text
