@@ -39,6 +39,7 @@ from coach.admission import StartGate
 from coach.errors import UserInactive
 from coach.event_log import EventLog, RedisEventLog, create_event_log
 from coach.events import ERROR_CODES, ChatEvent, EventCounter
+from coach.guard import LLMGuard
 from coach.history import (
     BudgetHistory,
     ContextState,
@@ -50,7 +51,7 @@ from coach.instructions import PinnedFacts, build_instructions
 from coach.models import ModelFactory
 from coach.observe import observe_turn
 from coach.release import Releaser
-from coach.settings import MODEL_TIERS, CoachSettings
+from coach.settings import MODEL_TIERS, OFFLINE_SPEC, CoachSettings
 from coach.summarizer import ExtractiveSummarizer, LLMSummarizer, Summarizer
 from coach.tokens import TOOL_OVERHEAD, text_tokens
 from coach.turn import CoachDeps, Turn, get_tool_deps
@@ -181,6 +182,8 @@ class CoachEngine:
             name="sleek-coach",
         )
         self._telemetry = telemetry
+        #: COACH_GUARD_MODEL's second opinion (coach.guard); None: off.
+        self._guard = LLMGuard.from_settings(settings, self._models, policy, telemetry)
         if telemetry is not None and telemetry.tracing is not None:
             self._agent.instrument = telemetry.agent_instrumentation()
         self._version = app_version()
@@ -200,6 +203,11 @@ class CoachEngine:
     def tool_names(self) -> frozenset[str]:
         """The tools the coach's agent is offered."""
         return self._tool_names
+
+    @property
+    def guard(self) -> LLMGuard | None:
+        """The LLM guard (``COACH_GUARD_MODEL``), or ``None`` when it is off."""
+        return self._guard
 
     @property
     def event_log(self) -> EventLog:
@@ -466,6 +474,8 @@ class CoachEngine:
             lease=self._lease,
             history_cache=self._histories,
             prompt_json=prompt_json,
+            # never for the offline coach: a guard model would be its only network call
+            guard=self._guard if spec != OFFLINE_SPEC else None,
         )
 
     async def _turn(
@@ -622,6 +632,8 @@ class CoachEngine:
                 task.cancel()
         if tasks:
             await asyncio.gather(*(task for task, _ in tasks), return_exceptions=True)
+        if self._guard is not None:
+            await self._guard.aclose()
         await self._models.aclose()
         if self._owns_log:
             await self._event_log.aclose()

@@ -86,6 +86,18 @@ class CoachSettings(BaseSettings):
     )
     coach_max_message_chars: int = Field(default=4000, ge=1)
 
+    # The LLM guard (coach.guard): a second opinion from a model, beside the offline checks.
+    coach_guard_model: str | None = Field(
+        default=None,
+        description="model spec of the LLM guard; unset: off (always off for offline turns)",
+    )
+    coach_guard_timeout_s: float = Field(
+        default=4.0, gt=0, description="a guard call taking longer gives no verdict"
+    )
+    coach_guard_reply_checks: int = Field(
+        default=2, ge=0, description="reply sentences a turn may send to the guard"
+    )
+
     # History: every model request is kept under this many (estimated) tokens.
     coach_context_tokens: int = Field(default=6000, ge=1500)
     coach_summarizer: Literal["auto", "llm", "extractive"] = Field(
@@ -108,6 +120,7 @@ class CoachSettings(BaseSettings):
         "coach_model_standard",
         "coach_model_premium",
         "coach_fallback_model",
+        "coach_guard_model",
     )
     @classmethod
     def _spec(cls, value: str | None, info: object) -> str | None:

@@ -22,7 +22,7 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic_core
 from pydantic import BaseModel
@@ -67,12 +67,12 @@ from coach.history import (
     last_user_prompts,
     load_messages_json,
 )
-from coach.release import Release, Releaser
+from coach.release import DEFAULT_REPLACEMENT, Release, Releaser
 from coach.settings import CoachSettings
 from coach.streaming import StreamingTap
 from persistence.errors import outage_of
 from persistence.observability import bind_turn
-from policies import Action, Decision, PolicyEngine, PolicyProfile, record_violations
+from policies import Action, Decision, PolicyEngine, PolicyProfile, Stage, record_violations
 from tools import (
     ToolDeps,
     flush_audit,
@@ -82,6 +82,9 @@ from tools import (
     pending_batch,
     write_violations,
 )
+
+if TYPE_CHECKING:
+    from coach.guard import GuardCheck, LLMGuard
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +160,10 @@ class Turn:
     prompt_json: str | None = None
     #: The history the run started from (before the user's message).
     history: list[ModelMessage] | None = None
+    #: The LLM guard (coach.guard), its verdict on the input, the reply sentences asked.
+    guard: LLMGuard | None = None
+    guard_input: asyncio.Task[GuardCheck] | None = None
+    guard_replies: int = 0
 
     # ------------------------------------------------------------------ events
 
@@ -197,6 +204,8 @@ class Turn:
 
     async def _emit_releases(self, releases: Sequence[Release]) -> None:
         for item in releases:
+            if item.decision is None and item.text.strip() and self.guard is not None:
+                item = await self._guard_reply(item)
             if item.decision is not None:
                 self.policy_records.append(PolicyRecord(item.decision, item.original))
                 await self._emit_policy("output", item.decision)
@@ -204,6 +213,26 @@ class Turn:
                 if self.released_by_response:
                     self.released_by_response[-1] += item.text
                 await self.emit(self.counter.text(item.text))
+            if item.decision is not None and self.releaser.blocked:
+                break  # nothing of the reply after a refused sentence
+
+    async def _guard_reply(self, item: Release) -> Release:
+        """An allowed sentence the offline checks are unsure of, held for the guard's
+        verdict (at most ``coach_guard_reply_checks`` a turn); refused when it flags."""
+        if (
+            self.guard is None
+            or self.policy is None
+            or self.guard_replies >= self.settings.coach_guard_reply_checks
+        ):
+            return item
+        check = await self.guard.check_reply(item.text, self.policy, self.policy_profile)
+        if check is None:
+            return item
+        self.guard_replies += 1
+        if check.decision is None:
+            return item
+        self.releaser.blocked = True
+        return Release(check.decision.message or DEFAULT_REPLACEMENT, check.decision, item.text)
 
     # ------------------------------------------------------------------ body
 
@@ -267,6 +296,7 @@ class Turn:
         finally:
             if renewal is not None:
                 renewal.cancel()
+            self._settle_guard()
 
     async def _run_body(self) -> None:
         try:
@@ -284,8 +314,11 @@ class Turn:
             if decision is not None and decision.action is Action.ADJUST:
                 # Nothing to short-circuit, but every policy decision is visible.
                 await self._emit_policy("input", decision)
-            await self._run_agent()
+            flagged = await self._run_guarded()
             self.finishing = True
+            if flagged is not None:
+                await self._stop_flagged(flagged)
+                return
             await self._finish(complete=True, error=None)
         except asyncio.CancelledError:
             # The consumer went away: keep what completed, free the session, tell replayers.
@@ -324,6 +357,65 @@ class Turn:
         # The user's message was stored with the claim.
         await self._persist([ModelResponse(parts=[TextPart(content=reply)], model_name="policy")])
         await self._emit_tail(error=None)
+
+    async def _run_guarded(self) -> Decision | None:
+        """The agent run, with the guard's check of the input started beside it (never
+        awaited before the model starts): a flagging verdict that comes first stops the
+        run and is returned; one that comes later is logged when it comes."""
+        if self.guard is None:
+            await self._run_agent()
+            return None
+        earlier = last_user_prompts(self.claimed.history_json, 3)
+        guard = self.guard_input = asyncio.create_task(
+            self.guard.check(
+                self.message, Stage.INPUT, profile=self.policy_profile, context=earlier
+            ),
+            name=f"coach-guard-{self.turn_id}",
+        )
+        agent = asyncio.create_task(self._run_agent(), name=f"coach-run-{self.turn_id}")
+        try:
+            await asyncio.wait({agent, guard}, return_when=asyncio.FIRST_COMPLETED)
+            if not agent.done() and (decision := guard.result().decision) is not None:
+                agent.cancel()
+                await asyncio.gather(agent, return_exceptions=True)
+                self.guard_input = None  # acted on: the turn logs it
+                return decision
+            await agent
+            return None
+        except BaseException:
+            agent.cancel()
+            await asyncio.gather(agent, return_exceptions=True)
+            raise
+
+    async def _stop_flagged(self, decision: Decision) -> None:
+        """The guard flagged the input while the model ran: the run is stopped and the turn
+        ends as an input refusal does (policy event, the safe reply, persisted with what
+        was already released)."""
+        self.policy_records.append(PolicyRecord(decision, self.message))
+        self.releaser.blocked = True
+        if self.run is not None:
+            self.usage = self.run.usage
+        await self._emit_policy("input", decision)
+        reply = decision.message or DEFAULT_REPLACEMENT
+        for piece in _sentences(reply):
+            await self.emit(self.counter.text(piece))
+        messages = self._turn_messages()
+        messages.append(ModelResponse(parts=[TextPart(content=reply)], model_name="policy"))
+        await self._persist(messages)
+        await self._emit_tail(error=None)
+
+    def _settle_guard(self) -> None:
+        """A verdict on the input still to come when the turn ends is logged when it comes."""
+        task, self.guard_input = self.guard_input, None
+        if task is None or self.guard is None:
+            return
+        self.guard.settle(
+            task,
+            session_factory=self.session_factory,
+            user_id=self.user_id,
+            session_id=self.claimed.session_id,
+            text=self.message,
+        )
 
     async def _run_agent(self) -> None:
         limits = UsageLimits(

@@ -146,6 +146,22 @@ class TextChecker:
             found.extend(self._ed_concept(view, found))
         return norm, found
 
+    def cancelled(self, text: str, stage: Stage) -> str | None:
+        """The id of a rule whose pattern matched ``text`` but whose context cancelled it
+        (a negation, a warning or support next to it, a refusal, quotes, an educational or
+        third-party framing), or ``None``. Such a text is allowed on a judgement of its
+        framing, which is where the rules are least sure (``PolicyEngine.unsure``)."""
+        norm = self.normalize(text)
+        view = self.ctx.view(norm.text)
+        for compiled in self.rules:
+            if stage not in compiled.rule.stages:
+                continue
+            for m in compiled.pattern.finditer(view.text):
+                obfuscated = _obfuscated(norm, m.start(), m.end())
+                if self._suppressed(compiled, view, stage, m, obfuscated):
+                    return compiled.rule.policy_id
+        return None
+
     def support_topic(self, norm: Normalized, stage: Stage) -> str | None:
         """For an input with no finding: the topic of supportive resources when an
         eating-disorder or self-harm rule matched someone else's behaviour, asked about by

@@ -51,6 +51,10 @@ POLICY_VERSION = "1.0.0"
 _MEMO_SIZE = 2048
 #: Longer texts are checked every time: they rarely repeat and would bloat the memo.
 _MEMO_MAX_CHARS = 1000
+#: A semantic label scored at or above this share of its threshold (and below it) leaves the
+#: learned layer unsure of an allowed text (``PolicyEngine.unsure``).
+UNSURE_RATIO = 0.5
+_SEMANTIC_LABELS = ("self_harm", "unsafe_content", "eating_disorder_signal", "medical_claim")
 
 
 def _utc_today() -> dt.date:
@@ -123,6 +127,33 @@ class PolicyEngine:
             d if d is not None else Decision(action=Action.ALLOW, stage=Stage.OUTPUT)
             for d in decisions
         ]
+
+    def unsure(
+        self, text: str, stage: Stage = Stage.OUTPUT, profile: PolicyProfile | None = None
+    ) -> str | None:
+        """Why the checks are unsure of ``text``, which they allow, or ``None`` when sure.
+
+        Unsure means either a rule matched and its context cancelled it (``rule <id>
+        cancelled by context``: a negation, a warning, support, a refusal, quotes, a
+        third-party or educational framing), or, with the learned layer on, a semantic
+        label scored in the band from ``UNSURE_RATIO`` of its threshold up to the
+        threshold (``classifier <label> <score> near <threshold>``). A text the checks
+        flag is not "unsure": its decision stands. Callers with a second opinion (the
+        coach's LLM guard) ask it about these texts only.
+        """
+        if not text.strip() or not self._check_text(text, stage, profile).allowed:
+            return None
+        rule = self._text.cancelled(text, stage)
+        if rule is not None:
+            return f"rule {rule} cancelled by context"
+        if self._classifier is None:
+            return None
+        (scores,) = self._scores([text], stage)
+        for label in _SEMANTIC_LABELS:
+            p, limit = scores.labels.get(label, 0.0), self._classifier.thresholds[label]
+            if UNSURE_RATIO * limit <= p < limit:
+                return f"classifier {label} {p:.2f} near {limit:.2f}"
+        return None
 
     def check_plan(self, plan: PlanProposal, profile: PolicyProfile | None = None) -> Decision:
         """Check a proposed plan; adjust moves it to the nearest safe plan, block when none."""
