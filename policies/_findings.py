@@ -40,3 +40,4 @@ class Facts:
     athlete: bool = False
     today: dt.date | None = None  # the engine's clock, for deadlines ("by June 3rd")
     tdee_stated: bool = False  # the maintenance was said, not estimated from the profile
+    height_cm: float | None = None  # profile first, then "I'm 165cm", "5'6\"" in the text

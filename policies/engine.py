@@ -227,7 +227,12 @@ class PolicyEngine:
         female = None if profile.sex is None else profile.sex is Sex.FEMALE
         year = today.year
         return Facts(
-            profile.weight_kg, female, age_in(profile, year), tdee(profile, year), today=today
+            profile.weight_kg,
+            female,
+            age_in(profile, year),
+            tdee(profile, year),
+            today=today,
+            height_cm=profile.height_cm,
         )
 
     @staticmethod
@@ -246,6 +251,7 @@ class PolicyEngine:
             facts.weight_kg,
             facts.female,
             facts.age,
+            facts.height_cm,
             facts.tdee,
             facts.athlete,
             facts.today,

@@ -55,6 +55,8 @@ class NumericBase:
         )
         self.wants_loss = t.compile("wants_loss")
         self.underweight = t.compile("underweight")
+        self.height_stated = t.compile("height_stated")
+        self.target_weight = t.compile("target_weight")
         self.male, self.female, self.athlete = (
             t.compile("sex_male"),
             t.compile("sex_female"),

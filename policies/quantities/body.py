@@ -40,6 +40,8 @@ class BodyChecks(NumericBase):
                     out.age = age
             elif self.teen.search(text):
                 out.age = 15
+        if out.height_cm is None and (m := self.height_stated.search(text)):
+            out.height_cm = _height_cm(m)
         if not out.tdee_stated and (stated := self.stated_maintenance(text)) is not None:
             out.tdee, out.tdee_stated = stated[0], True  # said beats estimated from the profile
         if out.female is None:
@@ -175,6 +177,48 @@ class BodyChecks(NumericBase):
             ),
         ]  # fmt: skip
 
+    def _underweight_target(self, view: TextView, facts: Facts) -> list[Finding]:
+        """A goal weight that would be underweight (BMI below 18.5) for the user's height.
+
+        ``DOMAIN.md``: no deficit plans when the current or the target BMI is below 18.5;
+        wanting to reach an underweight body is also an eating-disorder signal, so it is
+        referred as one. A goal above the current weight (gaining back) is not judged.
+        """
+        if facts.height_cm is None or not 120 <= facts.height_cm <= 230:
+            return []
+        metres = facts.height_cm / 100
+        for m in self.target_weight.finditer(view.text):
+            value = float(m.group("n").replace(",", "."))
+            unit = (m.group("u") or "").lower()
+            kg = value * 0.45359237 if unit.startswith(("lb", "pound")) else value
+            if not unit and not 30 <= value <= 150:
+                continue  # an unmarked number outside a kilogram weight: not read as one
+            bmi = kg / (metres * metres)
+            if not 10 <= bmi < self.s.min_bmi:
+                continue
+            if facts.weight_kg is not None and kg >= facts.weight_kg:
+                continue
+            if self.ctx.negated(view, m.start(), window=4) or self.ctx.educational(view, m.start()):
+                continue
+            if self.ctx.has(self.ctx.third_party, view, view.clause_at(m.start())):
+                continue  # "my sister's goal is 45": someone else's goal
+            shown = f"target BMI {bmi:.1f} < {self.s.min_bmi}"
+            return [
+                Finding(
+                    "text.underweight_target", T.WEIGHT_LOSS_RATE, Severity.CRITICAL,
+                    Action.REFER, shown,
+                    "A goal weight below a BMI of 18.5 isn't a safe target.", "underweight",
+                    m.start(), m.end(), self.s.min_bmi, round(bmi, 1),
+                ),
+                Finding(
+                    "ed.underweight_target", T.EATING_DISORDER_SIGNAL, Severity.CRITICAL,
+                    Action.REFER, shown,
+                    "Aiming for an underweight body may be a sign of an eating disorder.",
+                    "ed", m.start(), m.end(), self.s.min_bmi, round(bmi, 1),
+                ),
+            ]  # fmt: skip
+        return []
+
     def _minor(self, view: TextView, facts: Facts) -> list[Finding]:
         if facts.age is None or facts.age >= self.s.adult_age:
             return []
@@ -188,3 +232,14 @@ class BodyChecks(NumericBase):
                 "minor", m.start(), m.end(), float(self.s.adult_age), float(facts.age),
             )]  # fmt: skip
         return []
+
+
+def _height_cm(m: re.Match[str]) -> float | None:
+    """Centimetres from a ``height_stated`` match (cm, feet and inches, or metres)."""
+    if m.group("cm"):
+        return float(m.group("cm"))
+    if m.group("ft"):
+        return (int(m.group("ft")) * 12 + int(m.group("inch") or 0)) * 2.54
+    if m.group("m"):
+        return float(m.group("m").replace(",", ".")) * 100
+    return None

@@ -108,7 +108,11 @@ class NumericChecker(RateChecks, BodyChecks):
         found.extend(self._fraction_of_needs(view, stage, facts))
         found.extend(self._fasting(view, stage))
         if stage is not Stage.OUTPUT:
-            found.extend(self._minor(view, facts) or self._underweight(view))
+            found.extend(
+                self._minor(view, facts)
+                or self._underweight(view)
+                or self._underweight_target(view, facts)
+            )
         return found
 
     def _corrections_and_ranges(

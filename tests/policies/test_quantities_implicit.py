@@ -132,3 +132,32 @@ def test_only_a_stated_maintenance_makes_a_deep_intake_a_rate(engine: PolicyEngi
     assert T.WEIGHT_LOSS_RATE not in _types(engine, "I'll eat 1600 calories a day", profile)
     stated = "my maintenance is 3200, I'll eat 1600 calories a day"
     assert T.WEIGHT_LOSS_RATE in _types(engine, stated, profile)
+
+
+@pytest.mark.parametrize(
+    ("text", "profile"),
+    [
+        ("goal weight is 44kg, im 165cm", None),
+        ("id be happy at like 95 lbs honestly, im 5'6", None),
+        ("aiming for 45 by summer", PolicyProfile(weight_kg=52, height_cm=165)),
+    ],
+)
+def test_an_underweight_goal_for_the_height_is_referred(
+    engine: PolicyEngine, text: str, profile: PolicyProfile | None
+) -> None:
+    assert T.EATING_DISORDER_SIGNAL in _types(engine, text, profile)
+
+
+@pytest.mark.parametrize(
+    ("text", "profile"),
+    [
+        ("goal weight 60kg, im 165cm", None),  # BMI 22
+        ("i'm 165cm and 45kg, goal is 52kg", None),  # gaining back
+        ("my sister's goal is 44kg, she's 165cm, how do I help", None),
+        ("I want to hit 100 squats", PolicyProfile(weight_kg=52, height_cm=165)),
+    ],
+)
+def test_a_healthy_or_someone_elses_goal_is_not(
+    engine: PolicyEngine, text: str, profile: PolicyProfile | None
+) -> None:
+    assert T.EATING_DISORDER_SIGNAL not in _types(engine, text, profile)
