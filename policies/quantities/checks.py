@@ -266,6 +266,7 @@ class NumericChecker(RateChecks, BodyChecks):
             or self.intake_verb.search(before)
             or self.daily_before.search(before)
             or self.daily_total.search(before)
+            or self.habitual.match(after)  # "1050 cals for the next month"
             or mode.habitual
         ):
             if stage is Stage.OUTPUT or not (proposed or loose_talk or self._wants(view, q.start)):
