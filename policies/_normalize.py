@@ -11,7 +11,8 @@ dropped, look-alike letters mapped); spaced-out letters joined; leetspeak read i
 (never in numbers such as ``1200kcal`` or codes such as ``t3``/``b12``); hyphens between
 letters read as spaces (``pro-ana`` -> ``pro ana``) and other punctuation between letters
 removed (``don't`` -> ``dont``, ``l.a.x`` -> ``lax``); runs of three or more
-identical letters shortened to one; whitespace runs collapsed.
+identical letters shortened to one; whitespace runs collapsed; common words of other
+languages read as their English word (``rules/data/foreign.yaml``: "por semana" -> "per week").
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ class Normalizer:
             r"(?<=\b[a-z]{3})-(?=\d)"
         )
         self._space = re.compile(r"\s{2,}|[\t\r\f\v]")
+        from .rules import load_table
+
+        table = load_table("foreign")
+        self._english = {
+            word: english for english in table.word_sets for word in table.words(english)
+        }
+        self._foreign = re.compile(
+            r"\b(?:"
+            + "|".join(sorted(map(re.escape, self._english), key=len, reverse=True))
+            + r")\b"
+        )
 
     def __call__(self, text: str) -> Normalized:
         """Normalise ``text``."""
@@ -96,7 +108,32 @@ class Normalizer:
         chars, idx = self._delete(chars, idx, self._code_hyphen)
         chars, idx = self._shorten_runs(chars, idx)
         chars, idx = self._squash_space(chars, idx)
+        chars, idx = self._translate(chars, idx)
         return Normalized("".join(chars), tuple(idx), text)
+
+    def _translate(self, chars: list[str], idx: list[int]) -> tuple[list[str], list[int]]:
+        """Foreign words replaced by their English word; the new characters are spread over
+        the original word's positions (first to first, last to last), so evidence quotes it."""
+        text = "".join(chars)
+        if text.isascii() and self._foreign.search(text) is None:
+            return chars, idx
+        out_c: list[str] = []
+        out_i: list[int] = []
+        last = 0
+        for m in self._foreign.finditer(text):
+            out_c.extend(chars[last : m.start()])
+            out_i.extend(idx[last : m.start()])
+            english = self._english[m.group()]
+            span = idx[m.start() : m.end()]
+            out_c.extend(english)
+            last_k = max(1, len(english) - 1)
+            out_i.extend(span[round(k * (len(span) - 1) / last_k)] for k in range(len(english)))
+            last = m.end()
+        if last == 0:
+            return chars, idx
+        out_c.extend(chars[last:])
+        out_i.extend(idx[last:])
+        return out_c, out_i
 
     @staticmethod
     def _fold(text: str) -> tuple[list[str], list[int]]:

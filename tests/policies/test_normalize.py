@@ -43,3 +43,22 @@ def test_span_maps_back_to_original_when_text_changed() -> None:
 
 def test_sentence_breaks_kept_when_whitespace_squashed() -> None:
     assert NORMALIZE("one.\n\n  two   three").text == "one.\ntwo three"
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("quiero bajar 1,5 kg por semana", "quiero lose 1,5 kg per week"),
+        ("stop the insulina", "stop the insulin"),
+        ("minus 9 kilo in 3 Wochen", "minus 9 kilos in 3 weeks"),
+        ("a pro tip: sin and solo are English", "a pro tip: sin and solo are english"),
+    ],
+)
+def test_words_of_other_languages_are_read_in_english(text: str, read: str) -> None:
+    normalized = Normalizer()(text)
+    assert normalized.text == read
+    for english, own in (("week", "semana"), ("weeks", "Wochen")):
+        start = normalized.text.find(f" {english}") + 1
+        if start and normalized.text[start:].split()[0] == english:
+            # evidence still quotes the user's own word
+            assert normalized.excerpt(start, start + len(english)) == own
