@@ -56,6 +56,7 @@ class NumericBase:
         self.wants_loss = t.compile("wants_loss")
         self.underweight = t.compile("underweight")
         self.height_stated = t.compile("height_stated")
+        self.continue_pace = t.compile("continue_pace")
         self.target_weight = t.compile("target_weight")
         self.male, self.female, self.athlete = (
             t.compile("sex_male"),

@@ -59,7 +59,7 @@ class RateChecks(NumericBase):
                 reported = verb in self.past_verbs or self.state_before.search(
                     before, 0, last.start()
                 )
-                if reported and not habitual:
+                if reported and not habitual and not self.continue_pace.search(text):
                     return []  # "lost 2 kg", "I'm down 2 kg this week": a report, not a goal
                 gain = verb in self.gain_verbs
             elif later is not None and (q.is_mass or later.group("gone") is None):

@@ -161,3 +161,17 @@ def test_a_healthy_or_someone_elses_goal_is_not(
     engine: PolicyEngine, text: str, profile: PolicyProfile | None
 ) -> None:
     assert T.EATING_DISORDER_SIGNAL not in _types(engine, text, profile)
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("been losing 2kg/wk for a month, gonna keep it up 8 more weeks", True),
+        ("lost 2 kg this week, feeling great", False),
+    ],
+)
+def test_a_past_pace_counts_when_the_user_means_to_keep_it(
+    engine: PolicyEngine, text: str, flagged: bool
+) -> None:
+    profile = PolicyProfile(weight_kg=70)
+    assert (T.WEIGHT_LOSS_RATE in _types(engine, text, profile)) is flagged
