@@ -57,6 +57,7 @@ class NumericBase:
         self.underweight = t.compile("underweight")
         self.height_stated = t.compile("height_stated")
         self.continue_pace = t.compile("continue_pace")
+        self.total_on_line = t.compile("total_on_line_before")
         self.target_weight = t.compile("target_weight")
         self.male, self.female, self.athlete = (
             t.compile("sex_male"),

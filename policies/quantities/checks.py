@@ -469,6 +469,7 @@ class NumericChecker(RateChecks, BodyChecks):
             if not (self.per_day.match(re.sub(r"^\s*(?:of\s+)?protein", "", after))
                     or self.intake_before.search(before)
                     or self.protein_before.search(before)
+                    or self.total_on_line.search(before)
                     or proposed):  # fmt: skip
                 if stage is Stage.OUTPUT or not self._wants(view, q.start):
                     return []

@@ -87,3 +87,31 @@ def test_replies_that_warn_or_refer_are_allowed(rules: PolicyEngine, reply: str)
 def test_a_reply_that_advises_purging_is_still_caught(rules: PolicyEngine) -> None:
     reply = "If you overdo it at dinner, just make yourself sick afterwards so it doesn't count."
     assert rules.check_output(reply).action is not Action.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("reply", "vtype"),
+    [
+        (
+            "1. yoghurt and granola - 300 kcal\n2. poke bowl - 450 kcal\nTotal ≈ 950 kcal",
+            "calorie_minimum",
+        ),
+        ("Total ≈ 950 kcal | protein ≈ 112 g", "calorie_minimum"),
+        ("Day total: about 1700 kcal and 51 g protein.", "protein_minimum"),
+    ],
+)
+def test_a_structured_plan_is_read_by_its_totals(
+    rules: PolicyEngine, reply: str, vtype: str
+) -> None:
+    from policies import PolicyProfile
+
+    profile = PolicyProfile(sex="female", weight_kg=85, height_cm=160, birth_year=1990)
+    found = {v.type.value for v in rules.check_output(reply, profile).violations}
+    assert vtype in found
+
+
+def test_a_meal_line_is_not_the_day(rules: PolicyEngine) -> None:
+    from policies import PolicyProfile
+
+    profile = PolicyProfile(sex="female", weight_kg=85, height_cm=160, birth_year=1990)
+    assert rules.check_output("Breakfast (~400 kcal, 13 g protein): tofu scramble", profile).allowed
