@@ -1,7 +1,10 @@
 """Model specs to pydantic-ai models: offline, OpenAI Chat Completions / Responses, fallback.
 
 - ``offline``: :func:`coach.offline_model.build_offline_model`;
-- ``openai-chat:<model>``: ``OpenAIChatModel`` (Chat Completions);
+- ``openai-chat:<model>``: :class:`coach.lean_chat.LeanChatModel` (Chat Completions: request
+  JSON built once per message, SSE parsed straight into pydantic-ai's events; anything it does
+  not cover goes through ``OpenAIChatModel``), or ``OpenAIChatModel`` alone with
+  ``COACH_OPENAI_CLIENT=sdk``;
 - ``openai:<model>``: ``OpenAIResponsesModel`` (Responses API);
 - both against ``OPENAI_BASE_URL`` when set, through one shared ``httpx2`` client whose
   transport retries 429 / 5xx / timeouts with tenacity (exponential backoff with full
@@ -43,6 +46,7 @@ from tenacity import (
 )
 
 from coach.errors import ModelUnavailable
+from coach.lean_chat import LeanChatModel
 from coach.offline_model import build_offline_model
 from coach.openai_client import CoachOpenAI
 from coach.settings import OFFLINE_SPEC, CoachSettings, validate_spec
@@ -158,6 +162,10 @@ class CoachChatModel(_SchemasOnce, OpenAIChatModel):
     """``OpenAIChatModel`` adapting each tool schema once."""
 
 
+class CoachLeanChatModel(_SchemasOnce, LeanChatModel):
+    """:class:`LeanChatModel` adapting each tool schema once."""
+
+
 class CoachResponsesModel(_SchemasOnce, OpenAIResponsesModel):
     """``OpenAIResponsesModel`` adapting each tool schema once."""
 
@@ -214,6 +222,15 @@ class ModelFactory:
                 model = CoachChatModel(
                     name, provider=provider, settings=request_settings(self._settings)
                 )
+                if self._settings.coach_openai_client == "lean":
+                    assert self._http is not None and self._client is not None
+                    model = CoachLeanChatModel(
+                        model,
+                        http=self._http,
+                        base_url=str(self._client.base_url),
+                        api_key=self._client.api_key,
+                        settings=request_settings(self._settings),
+                    )
             else:
                 model = CoachResponsesModel(
                     name, provider=provider, settings=request_settings(self._settings)
