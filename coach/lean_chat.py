@@ -576,6 +576,9 @@ class LeanStreamedResponse(StreamedResponse):
         done = False
         try:
             async for data in self._http.aiter_raw():
+                if done:
+                    # Read to the end so the connection goes back to the pool.
+                    continue
                 buffer = buffer + data if buffer else data
                 if b"\n\n" not in buffer and b"\r\n\r\n" not in buffer:
                     continue
@@ -591,8 +594,6 @@ class LeanStreamedResponse(StreamedResponse):
                         break
                     for event in self._chunk(json.loads(payload)):
                         yield event
-                if done:
-                    break
         except httpx2.TransportError as exc:
             raise _transport_error(exc, self._model_name) from exc
         if self.finish_reason is None:
