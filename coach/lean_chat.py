@@ -326,6 +326,10 @@ class LeanChatModel(Model):
         """The stock model serving what the lean path does not."""
         return self._sdk
 
+    def encoded_messages(self) -> int:
+        """How many history messages are kept encoded (for tests and diagnostics)."""
+        return len(self._messages)
+
     @property
     def model_name(self) -> str:
         """The model name."""
