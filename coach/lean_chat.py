@@ -579,7 +579,10 @@ class LeanStreamedResponse(StreamedResponse):
         buffer = b""
         done = False
         try:
-            async for data in self._http.aiter_raw():
+            http = self._http
+            # Undecoded bytes when nothing needs decoding (one generator layer less per read).
+            reads = http.aiter_bytes() if "content-encoding" in http.headers else http.aiter_raw()
+            async for data in reads:
                 if done:
                     # Read to the end so the connection goes back to the pool.
                     continue

@@ -47,6 +47,7 @@ from tenacity import (
 
 from coach.errors import ModelUnavailable
 from coach.lean_chat import LeanChatModel
+from coach.lean_http import LeanTransport
 from coach.offline_model import build_offline_model
 from coach.openai_client import CoachOpenAI
 from coach.settings import OFFLINE_SPEC, CoachSettings, validate_spec
@@ -85,12 +86,16 @@ def retry_config(settings: CoachSettings) -> RetryConfig:
 
 
 def build_http_client(settings: CoachSettings) -> httpx2.AsyncClient:
-    """The HTTP client of the OpenAI models: retrying transport, per-attempt timeouts."""
-    transport = RetryingTransport(
-        retry_config(settings),
-        retry_status=is_retryable_status,
+    """The HTTP client of the OpenAI models: retrying transport, per-attempt timeouts; below
+    it :class:`coach.lean_http.LeanTransport` with the lean client, else ``httpx2``'s own."""
+    wrapped: httpx2.AsyncBaseTransport
+    if settings.coach_openai_client == "lean":
+        wrapped = LeanTransport()
+    else:
         # The OpenAI SDK's own pool limits (pydantic-ai's defaults for the clients it builds).
-        wrapped=httpx2.AsyncHTTPTransport(limits=DEFAULT_LIMITS),
+        wrapped = httpx2.AsyncHTTPTransport(limits=DEFAULT_LIMITS)
+    transport = RetryingTransport(
+        retry_config(settings), retry_status=is_retryable_status, wrapped=wrapped
     )
     timeout = httpx2.Timeout(
         settings.coach_request_timeout_s, connect=settings.coach_connect_timeout_s
