@@ -157,18 +157,46 @@ class Turn:
     prompt_json: str | None = None
     #: The history the run started from (before the user's message).
     history: list[ModelMessage] | None = None
+    #: Events emitted and not yet handed to the replay log, and the task writing them.
+    _log_pending: list[ChatEvent] = field(default_factory=list)
+    _log_writer: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ events
 
     async def emit(self, event: ChatEvent) -> None:
-        """To the consumer and the replay log (a log failure never fails the turn)."""
+        """To the consumer and the replay log (a log failure never fails the turn).
+
+        The log is written behind the turn: events wait in a batch while a write is in
+        flight and go in the next one (one pipeline, in order), so the turn does not wait
+        for Redis per event. A terminal event is logged, with everything before it, before
+        the consumer gets it: a client that saw the end can replay the whole turn."""
+        self._log_pending.append(event)
+        if event.terminal:
+            await self._drain_log()
+            self.queue.put_nowait(event)
+            return
         self.queue.put_nowait(event)
-        try:
-            await self.event_log.append(self.claimed.session_id, event)
-        except Exception as exc:
-            # An outage is logged once by the shared Redis breaker, not once per event.
-            if outage_of(exc) is None:
-                log.warning("event log append failed for session %s", self.claimed.session_id)
+        if self._log_writer is None or self._log_writer.done():
+            self._log_writer = asyncio.create_task(self._write_log())
+
+    async def _write_log(self) -> None:
+        """Write the pending events, batch after batch, until none is left."""
+        session_id = self.claimed.session_id
+        while self._log_pending:
+            batch, self._log_pending = self._log_pending, []
+            try:
+                await self.event_log.append_many(session_id, batch)
+            except Exception as exc:
+                # An outage is logged once by the shared Redis breaker, not once per event.
+                if outage_of(exc) is None:
+                    log.warning("event log append failed for session %s", session_id)
+
+    async def _drain_log(self) -> None:
+        """Until every emitted event is written (the write goes on if the turn is cancelled)."""
+        if self._log_pending and (self._log_writer is None or self._log_writer.done()):
+            self._log_writer = asyncio.create_task(self._write_log())
+        if self._log_writer is not None:
+            await asyncio.shield(self._log_writer)
 
     async def _emit_tool_policies(self) -> None:
         """Policy events for the tool-args and plan-stage decisions the tools took (the
