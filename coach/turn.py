@@ -65,6 +65,7 @@ from coach.history import (
     HistoryVersion,
     dump_messages_json,
     last_user_prompts,
+    last_user_prompts_of,
     load_messages_json,
 )
 from coach.release import Release, Releaser
@@ -335,7 +336,11 @@ class Turn:
         if self.policy is None:
             return None
         # the session's last user messages, so a follow-up is judged with what it refers to
-        earlier = last_user_prompts(self.claimed.history_json, 3)
+        cached = self._cached_history()
+        if cached is not None:
+            earlier = last_user_prompts_of(cached, 3)
+        else:
+            earlier = last_user_prompts(self.claimed.history_json, 3)
         decision = self.policy.check_input(self.message, self.policy_profile, context=earlier)
         if decision.violations:
             self.policy_records.append(PolicyRecord(decision, self.message))
@@ -380,14 +385,20 @@ class Turn:
                         async for event in stream:
                             await self._on_tool_event(event)
 
-    def _history(self) -> list[ModelMessage]:
+    def _cached_history(self) -> list[ModelMessage] | None:
+        """The session's history as this process kept it after its last turn, if current."""
         claimed = self.claimed
-        cached = None
-        if self.history_cache is not None:
-            # The claim stored the user's message (one more message than the tail holds).
-            version = HistoryVersion(claimed.message_count - 1, claimed.folded)
-            cached = self.history_cache.get(claimed.session_id, version)
-        self.history = cached if cached is not None else load_messages_json(claimed.history_json)
+        if self.history_cache is None:
+            return None
+        # The claim stored the user's message (one more message than the tail holds).
+        version = HistoryVersion(claimed.message_count - 1, claimed.folded)
+        return self.history_cache.get(claimed.session_id, version)
+
+    def _history(self) -> list[ModelMessage]:
+        cached = self._cached_history()
+        if cached is None:
+            cached = load_messages_json(self.claimed.history_json)
+        self.history = cached
         return list(self.history)
 
     def _keep_history(self, stored_json: str) -> None:
