@@ -300,14 +300,16 @@ class LeanChatModel(Model):
         self,
         sdk: Model,
         *,
-        http: httpx2.AsyncClient,
+        transport: httpx2.AsyncBaseTransport,
+        timeout: httpx2.Timeout,
         base_url: str,
         api_key: str | None,
         settings: ModelSettings | None = None,
     ) -> None:
         super().__init__(settings=settings, profile=sdk.profile)
         self._sdk = sdk
-        self._http = http
+        self._transport = transport
+        self._timeout = timeout
         self._base_url = base_url.rstrip("/") + "/"
         self._url = self._base_url + "chat/completions"
         self._headers = {
@@ -319,6 +321,7 @@ class LeanChatModel(Model):
             self._headers["Authorization"] = f"Bearer {api_key}"
         self._messages = _MessageJSON()
         self._tools = _ToolJSON()
+        self._instructions: dict[str, str] = {}
         self._lean_profile = self._profile_is_lean(sdk.profile)
 
     @property
@@ -394,10 +397,7 @@ class LeanChatModel(Model):
             lead = 0
             while lead < len(mapped) and mapped[lead][0] == "system":
                 lead += 1
-            mapped[lead:lead] = [
-                ("system", _dumps({"role": "system", "content": part.content}))
-                for part in instructions
-            ]
+            mapped[lead:lead] = [("system", self._system(part.content)) for part in instructions]
 
         strict_ok = bool(profile.get("openai_supports_strict_tool_definition", True))
         tools = [
@@ -446,6 +446,16 @@ class LeanChatModel(Model):
             add("top_p", settings["top_p"])
         out.append("}")
         return "".join(out).encode()
+
+    def _system(self, content: str) -> str:
+        """A system message's JSON; the instructions repeat on every request: encoded once."""
+        encoded = self._instructions.get(content)
+        if encoded is None:
+            if len(self._instructions) >= 256:
+                self._instructions.clear()
+            encoded = _dumps({"role": "system", "content": content})
+            self._instructions[content] = encoded
+        return encoded
 
     # ------------------------------------------------------------------ requests
 
@@ -510,16 +520,22 @@ class LeanChatModel(Model):
             await response.aclose()
 
     async def _send(self, body: bytes, settings: ModelSettings) -> httpx2.Response:
+        """POST ``body`` through the transport (retries included); an error status raised.
+
+        The transport is called without ``httpx2.AsyncClient`` around it: the request
+        needs none of its cookies, auth, redirects or hooks, and its response wrappers
+        cost a layer per read of the stream."""
         timeout = settings.get("timeout")
-        request = self._http.build_request(
+        limits = httpx2.Timeout(timeout) if isinstance(timeout, float | int) else self._timeout
+        request = httpx2.Request(
             "POST",
             self._url,
             content=body,
             headers=self._headers,
-            timeout=timeout if isinstance(timeout, float | int) else httpx2.USE_CLIENT_DEFAULT,
+            extensions={"timeout": limits.as_dict()},
         )
         try:
-            response = await self._http.send(request, stream=True)
+            response = await self._transport.handle_async_request(request)
         except httpx2.TransportError as exc:
             raise _transport_error(exc, self.model_name) from exc
         if response.status_code >= 400:
@@ -580,8 +596,12 @@ class LeanStreamedResponse(StreamedResponse):
         done = False
         try:
             http = self._http
-            # Undecoded bytes when nothing needs decoding (one generator layer less per read).
-            reads = http.aiter_bytes() if "content-encoding" in http.headers else http.aiter_raw()
+            reads: AsyncIterator[bytes]
+            if "content-encoding" in http.headers:
+                reads = http.aiter_bytes()  # decoded (none is asked for: a server's choice)
+            else:
+                assert isinstance(http.stream, httpx2.AsyncByteStream)
+                reads = aiter(http.stream)
             async for data in reads:
                 if done:
                     # Read to the end so the connection goes back to the pool.

@@ -85,21 +85,29 @@ def retry_config(settings: CoachSettings) -> RetryConfig:
     )
 
 
-def build_http_client(settings: CoachSettings) -> httpx2.AsyncClient:
-    """The HTTP client of the OpenAI models: retrying transport, per-attempt timeouts; below
-    it :class:`coach.lean_http.LeanTransport` with the lean client, else ``httpx2``'s own."""
+def build_transport(settings: CoachSettings) -> RetryingTransport:
+    """The OpenAI models' transport: retries around :class:`coach.lean_http.LeanTransport`
+    with the lean client, else around ``httpx2``'s own."""
     wrapped: httpx2.AsyncBaseTransport
     if settings.coach_openai_client == "lean":
         wrapped = LeanTransport()
     else:
         # The OpenAI SDK's own pool limits (pydantic-ai's defaults for the clients it builds).
         wrapped = httpx2.AsyncHTTPTransport(limits=DEFAULT_LIMITS)
-    transport = RetryingTransport(
+    return RetryingTransport(
         retry_config(settings), retry_status=is_retryable_status, wrapped=wrapped
     )
+
+
+def build_http_client(
+    settings: CoachSettings, transport: httpx2.AsyncBaseTransport | None = None
+) -> httpx2.AsyncClient:
+    """The HTTP client of the OpenAI models: ``transport`` (:func:`build_transport` when
+    none), per-attempt timeouts."""
     timeout = httpx2.Timeout(
         settings.coach_request_timeout_s, connect=settings.coach_connect_timeout_s
     )
+    transport = transport or build_transport(settings)
     return create_async_httpx2_client(timeout=timeout, transport=transport)
 
 
@@ -183,6 +191,7 @@ class ModelFactory:
         self._registry = dict(registry or {})
         self._cache: dict[str, Model] = {}
         self._http: httpx2.AsyncClient | None = None
+        self._transport: RetryingTransport | None = None
         self._client: CoachOpenAI | None = None
 
     def is_offline(self, spec: str) -> bool:
@@ -228,10 +237,12 @@ class ModelFactory:
                     name, provider=provider, settings=request_settings(self._settings)
                 )
                 if self._settings.coach_openai_client == "lean":
-                    assert self._http is not None and self._client is not None
+                    assert self._http is not None and self._transport is not None
+                    assert self._client is not None
                     model = CoachLeanChatModel(
                         model,
-                        http=self._http,
+                        transport=self._transport,
+                        timeout=self._http.timeout,
                         base_url=str(self._client.base_url),
                         api_key=self._client.api_key,
                         settings=request_settings(self._settings),
@@ -248,7 +259,8 @@ class ModelFactory:
         if settings.openai_api_key is None and not settings.openai_base_url:
             raise UserError("set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server")
         if self._client is None:
-            self._http = build_http_client(settings)
+            self._transport = build_transport(settings)
+            self._http = build_http_client(settings, self._transport)
             key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
             self._client = CoachOpenAI(
                 base_url=settings.openai_base_url,
@@ -264,4 +276,5 @@ class ModelFactory:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
+            self._transport = None
             self._client = None
