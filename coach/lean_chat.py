@@ -24,6 +24,7 @@ stock ``OpenAIChatModel`` on the same client: the lean path never guesses.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import httpx2
+from openai.types.chat import ChatCompletion
 from pydantic_ai._run_context import RunContext
 from pydantic_ai.exceptions import (
     ModelAPIError,
@@ -54,6 +56,7 @@ from pydantic_ai.messages import (
     PartStartEvent,
     SystemPromptPart,
     TextPart,
+    ThinkingPart,
     ToolCallPart,
     ToolReturnPart,
     UserPromptPart,
@@ -65,6 +68,7 @@ from pydantic_ai.models import (
     check_allow_model_requests,
     get_user_agent,
 )
+from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.profiles import DEFAULT_THINKING_TAGS, ModelProfile
 from pydantic_ai.settings import ModelSettings
 from pydantic_ai.tools import ToolDefinition
@@ -548,12 +552,37 @@ class LeanChatModel(Model):
             raise _status_error(response.status_code, self.model_name, raw, response.headers)
         return response
 
+    def _unusual(self, choice: dict[str, Any], message: dict[str, Any]) -> bool:
+        """Whether a completion carries more than text and tool calls (reasoning, a refusal,
+        annotations, audio, log probabilities, thinking tags in the text)."""
+        content = message.get("content")
+        start_tag = self.profile.get("thinking_tags", DEFAULT_THINKING_TAGS)[0]
+        return bool(
+            message.get("refusal")
+            or message.get("annotations")
+            or message.get("audio")
+            or message.get("reasoning")
+            or message.get("reasoning_content")
+            or choice.get("logprobs")
+            or (isinstance(content, str) and start_tag in content)
+        )
+
+    def _stock_completion(self, data: dict[str, Any]) -> ModelResponse:
+        """The completion as pydantic-ai's OpenAI model maps it (its response hook)."""
+        sdk = self._sdk
+        if not isinstance(sdk, OpenAIChatModel):
+            raise UnexpectedModelBehavior(f"{self.model_name}: a completion it cannot map")
+        response = sdk._process_response(ChatCompletion.model_validate(data))
+        return dataclasses.replace(response, provider_url=self._base_url)
+
     def _completion(self, data: Any) -> ModelResponse:
         """The ``ModelResponse`` of a non-streamed completion body."""
         if not isinstance(data, dict) or not data.get("choices"):
             raise UnexpectedModelBehavior(f"Invalid response from {self.model_name}: no choices")
         choice = data["choices"][0]
         message = choice.get("message") or {}
+        if self._unusual(choice, message):
+            return self._stock_completion(data)
         parts: list[ModelResponsePart] = []
         if message.get("content"):
             parts.append(TextPart(message["content"]))
@@ -589,7 +618,11 @@ class LeanStreamedResponse(StreamedResponse):
     _http: httpx2.Response
     _profile: ModelProfile
     _timestamp: dt.datetime = field(default_factory=lambda: dt.datetime.now(tz=dt.UTC))
+    #: Usage omitted by the server is counted as an unmeasured request (pydantic-ai's rule).
+    _usage_received: bool | None = field(default=False, init=False)
     _content_key: int = field(default=0, init=False)
+    _reasoning_key: int = field(default=0, init=False)
+    _refusal: str = field(default="", init=False)
 
     async def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
         buffer = b""
@@ -623,8 +656,19 @@ class LeanStreamedResponse(StreamedResponse):
                         yield event
         except httpx2.TransportError as exc:
             raise _transport_error(exc, self._model_name) from exc
+        if self._refusal:
+            self.provider_details = {**(self.provider_details or {}), "refusal": self._refusal}
         if self.finish_reason is None:
             self.finish_reason = "stop"
+
+    def _boundary(self, source: str) -> None:
+        """A part started: later reasoning, or later text, goes in a part of its own."""
+        if source != "reasoning":
+            self._reasoning_key += 1
+        if source != "content" and isinstance(
+            self._parts_manager.get_part_by_vendor_id(("content", self._content_key)), TextPart
+        ):
+            self._content_key += 1
 
     def _chunk(self, chunk: dict[str, Any]) -> list[ModelResponseStreamEvent]:
         if "error" in chunk and "choices" not in chunk:
@@ -645,14 +689,21 @@ class LeanStreamedResponse(StreamedResponse):
             return []
         choice = choices[0]
         raw_finish = choice.get("finish_reason")
-        if raw_finish:
+        delta = choice.get("delta")
+        if delta and delta.get("refusal"):
+            # A refusal (structured output's safety filter) comes instead of content.
+            self._refusal += delta["refusal"]
+            self.finish_reason = "content_filter"
+            return []
+        if raw_finish and not self._refusal:
             self.finish_reason = FINISH_REASONS.get(raw_finish)
             self.provider_details = {**(self.provider_details or {}), "finish_reason": raw_finish}
-        delta = choice.get("delta")
         if not delta:
             return []
         events: list[ModelResponseStreamEvent] = []
         manager = self._parts_manager
+        if len(delta) > 2 or "content" not in delta:  # anything but role and content
+            self._reasoning(delta, events)
         content = delta.get("content")
         if content:
             for event in manager.handle_text_delta(
@@ -663,6 +714,11 @@ class LeanStreamedResponse(StreamedResponse):
                     "ignore_streamed_leading_whitespace", False
                 ),
             ):
+                if isinstance(event, PartStartEvent):
+                    self._boundary("content")
+                    if isinstance(event.part, ThinkingPart):  # from thinking tags in the text
+                        event.part.id = "content"
+                        event.part.provider_name = self._provider_name
                 events.append(event)
         for call in delta.get("tool_calls") or ():
             function = call.get("function") or {}
@@ -673,13 +729,29 @@ class LeanStreamedResponse(StreamedResponse):
                 tool_call_id=call.get("id"),
             )
             if started is not None:
-                if isinstance(started, PartStartEvent) and isinstance(
-                    manager.get_part_by_vendor_id(("content", self._content_key)), TextPart
-                ):
-                    # Text after a tool call starts a new text part, as pydantic-ai's model does.
-                    self._content_key += 1
+                if isinstance(started, PartStartEvent):
+                    self._boundary("tool")
                 events.append(started)
         return events
+
+    def _reasoning(self, delta: dict[str, Any], events: list[ModelResponseStreamEvent]) -> None:
+        """Reasoning deltas (``reasoning_content``, ``reasoning`` or the profile's field)."""
+        custom = self._profile.get("openai_chat_thinking_field", None)
+        for name in (custom, "reasoning", "reasoning_content"):
+            text = delta.get(name) if isinstance(name, str) else None
+            if not text or not isinstance(text, str):
+                continue
+            assert isinstance(name, str)
+            for event in self._parts_manager.handle_thinking_delta(
+                vendor_part_id=("reasoning", name, self._reasoning_key),
+                id=name,
+                content=text,
+                provider_name=self._provider_name,
+            ):
+                if isinstance(event, PartStartEvent):
+                    self._boundary("reasoning")
+                events.append(event)
+            return
 
     async def close_stream(self) -> None:
         """Close the HTTP response."""

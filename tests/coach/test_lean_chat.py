@@ -264,3 +264,123 @@ async def test_what_the_lean_path_does_not_cover_goes_through_the_sdk(server: Fa
         b for b, r in zip(server.raw_bodies, server.requests, strict=True) if r["model"] == name
     ]
     assert lean_body == sdk_body
+
+
+def _chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-x",
+        "object": "chat.completion.chunk",
+        "created": 1_750_000_000,
+        "model": "m",
+        "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+    }
+
+
+#: Streams an OpenAI-compatible server may send beyond text and tool calls.
+STREAMS: dict[str, list[dict[str, Any]]] = {
+    "reasoning": [
+        _chunk({"role": "assistant", "content": ""}),
+        _chunk({"reasoning_content": "Think "}),
+        _chunk({"reasoning_content": "first."}),
+        _chunk({"content": "Answer."}),
+        _chunk({"reasoning_content": "Again."}),
+        _chunk({"content": "More."}),
+        _chunk({}, "stop"),
+    ],
+    "tags": [
+        _chunk({"role": "assistant", "content": ""}),
+        _chunk({"content": "<think>"}),
+        _chunk({"content": "hmm"}),
+        _chunk({"content": "</think>"}),
+        _chunk({"content": "Fine."}),
+        _chunk({}, "stop"),
+    ],
+    "refusal": [
+        _chunk({"role": "assistant", "content": None}),
+        _chunk({"refusal": "I can't "}),
+        _chunk({"refusal": "help."}),
+        _chunk({}, "stop"),
+    ],
+}
+COMPLETION: dict[str, Any] = {
+    "id": "chatcmpl-y",
+    "object": "chat.completion",
+    "created": 1_750_000_000,
+    "model": "m",
+    "choices": [
+        {
+            "index": 0,
+            "message": {"role": "assistant", "content": "Yes.", "reasoning_content": "Why not."},
+            "finish_reason": "stop",
+        }
+    ],
+    "usage": {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8},
+}
+
+
+async def _raw_openai(kind: str) -> Any:
+    """A server answering every chat request with ``STREAMS[kind]`` (streamed) or
+    ``COMPLETION`` (not streamed)."""
+    import asyncio
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next(
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                )
+                body = json.loads(await reader.readexactly(length))
+                if body.get("stream"):
+                    events = b"".join(
+                        b"data: %s\n\n" % json.dumps(c).encode() for c in STREAMS[kind]
+                    )
+                    events += b"data: [DONE]\n\n"
+                    writer.write(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                        b"Content-Length: %d\r\n\r\n%s" % (len(events), events)
+                    )
+                else:
+                    raw = json.dumps(COMPLETION).encode()
+                    writer.write(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                        b"Content-Length: %d\r\n\r\n%s" % (len(raw), raw)
+                    )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    return await asyncio.start_server(serve, "127.0.0.1", 0)
+
+
+@pytest.mark.parametrize("kind", ["reasoning", "tags", "refusal", "completion"])
+async def test_reasoning_thinking_tags_and_refusals_are_recorded_as_the_sdk_path_does(
+    kind: str,
+) -> None:
+    raw = await _raw_openai("reasoning" if kind == "completion" else kind)
+    port = raw.sockets[0].getsockname()[1]
+    got = {}
+    try:
+        for client in ("sdk", "lean"):
+            factory = ModelFactory(
+                offline_settings(
+                    openai_base_url=f"http://127.0.0.1:{port}/v1",
+                    coach_openai_client=client,
+                    coach_retry_attempts=1,
+                )
+            )
+            model = factory.single("openai-chat:m")
+            response, _ = await _exchange(model, _history(), None, stream=kind != "completion")
+            got[client] = _comparable(response)
+            await factory.aclose()
+    finally:
+        raw.close()
+    assert got["lean"] == got["sdk"]
+    if kind == "refusal":
+        assert got["lean"].finish_reason == "content_filter"
+    else:
+        assert any(part.part_kind == "thinking" for part in got["lean"].parts)
