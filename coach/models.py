@@ -25,6 +25,8 @@ Specs registered in ``models=`` (tests, evals: scripted ``FunctionModel`` s) win
 from __future__ import annotations
 
 import dataclasses
+import logging
+import urllib.request
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -52,6 +54,8 @@ from coach.offline_model import build_offline_model
 from coach.openai_client import CoachOpenAI
 from coach.settings import OFFLINE_SPEC, CoachSettings, validate_spec
 from coach.transport import RetryingTransport
+
+log = logging.getLogger(__name__)
 
 RETRY_STATUSES: Final = frozenset({408, 409, 425, 429})
 DEFAULT_LIMITS: Final = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
@@ -85,11 +89,23 @@ def retry_config(settings: CoachSettings) -> RetryConfig:
     )
 
 
-def build_transport(settings: CoachSettings) -> RetryingTransport:
+def uses_lean_client(settings: CoachSettings) -> bool:
+    """Whether ``openai-chat:`` requests go through the lean client: when it is chosen and
+    no HTTP proxy is configured in the environment (the lean transport speaks to the
+    server directly; the SDK's client honours ``HTTPS_PROXY`` and the like)."""
+    if settings.coach_openai_client != "lean":
+        return False
+    if {"http", "https", "all"} & set(urllib.request.getproxies()):
+        log.warning("an HTTP proxy is configured: Chat Completions go through the openai SDK")
+        return False
+    return True
+
+
+def build_transport(settings: CoachSettings, *, lean: bool) -> RetryingTransport:
     """The OpenAI models' transport: retries around :class:`coach.lean_http.LeanTransport`
-    with the lean client, else around ``httpx2``'s own."""
+    for the lean client, else around ``httpx2``'s own."""
     wrapped: httpx2.AsyncBaseTransport
-    if settings.coach_openai_client == "lean":
+    if lean:
         wrapped = LeanTransport()
     else:
         # The OpenAI SDK's own pool limits (pydantic-ai's defaults for the clients it builds).
@@ -107,7 +123,7 @@ def build_http_client(
     timeout = httpx2.Timeout(
         settings.coach_request_timeout_s, connect=settings.coach_connect_timeout_s
     )
-    transport = transport or build_transport(settings)
+    transport = transport or build_transport(settings, lean=uses_lean_client(settings))
     return create_async_httpx2_client(timeout=timeout, transport=transport)
 
 
@@ -192,6 +208,7 @@ class ModelFactory:
         self._cache: dict[str, Model] = {}
         self._http: httpx2.AsyncClient | None = None
         self._transport: RetryingTransport | None = None
+        self._lean = False
         self._client: CoachOpenAI | None = None
 
     def is_offline(self, spec: str) -> bool:
@@ -236,7 +253,7 @@ class ModelFactory:
                 model = CoachChatModel(
                     name, provider=provider, settings=request_settings(self._settings)
                 )
-                if self._settings.coach_openai_client == "lean":
+                if self._lean:
                     assert self._http is not None and self._transport is not None
                     assert self._client is not None
                     model = CoachLeanChatModel(
@@ -259,7 +276,8 @@ class ModelFactory:
         if settings.openai_api_key is None and not settings.openai_base_url:
             raise UserError("set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server")
         if self._client is None:
-            self._transport = build_transport(settings)
+            self._lean = uses_lean_client(settings)
+            self._transport = build_transport(settings, lean=self._lean)
             self._http = build_http_client(settings, self._transport)
             key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
             self._client = CoachOpenAI(

@@ -384,3 +384,20 @@ async def test_reasoning_thinking_tags_and_refusals_are_recorded_as_the_sdk_path
         assert got["lean"].finish_reason == "content_filter"
     else:
         assert any(part.part_kind == "thinking" for part in got["lean"].parts)
+
+
+def test_a_configured_proxy_keeps_chat_completions_on_the_sdk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lean transport does not speak through proxies; the SDK's client does."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    factory = ModelFactory(offline_settings(openai_base_url="http://127.0.0.1:9/v1"))
+    assert not isinstance(factory.single("openai-chat:m"), LeanChatModel)
+    monkeypatch.delenv("HTTPS_PROXY")
+    monkeypatch.setenv("NO_PROXY", "localhost")  # only says where not to use one
+    assert isinstance(
+        ModelFactory(offline_settings(openai_base_url="http://127.0.0.1:9/v1")).single(
+            "openai-chat:m"
+        ),
+        LeanChatModel,
+    )
