@@ -645,6 +645,7 @@ class LeanStreamedResponse(StreamedResponse):
                 if b"\r" in buffer:
                     buffer = buffer.replace(b"\r\n", b"\n")
                 *blocks, buffer = buffer.split(b"\n\n")
+                chunks: list[dict[str, Any]] = []
                 for block in blocks:
                     payload = _sse_data(block)
                     if payload is None:
@@ -652,14 +653,40 @@ class LeanStreamedResponse(StreamedResponse):
                     if payload == b"[DONE]":
                         done = True
                         break
-                    for event in self._chunk(json.loads(payload)):
-                        yield event
+                    chunks.append(json.loads(payload))
+                for event in self._read(chunks):
+                    yield event
         except httpx2.TransportError as exc:
             raise _transport_error(exc, self._model_name) from exc
         if self._refusal:
             self.provider_details = {**(self.provider_details or {}), "refusal": self._refusal}
         if self.finish_reason is None:
             self.finish_reason = "stop"
+
+    def _read(self, chunks: list[dict[str, Any]]) -> list[ModelResponseStreamEvent]:
+        """The events of the chunks one read brought: consecutive plain text deltas are
+        handed to the parts manager as one (the text is the same; a turn gets one delta
+        instead of several, as from a server sending bigger chunks)."""
+        if len(chunks) == 1:
+            return self._chunk(chunks[0])
+        events: list[ModelResponseStreamEvent] = []
+        texts: list[str] = []
+        first: dict[str, Any] | None = None
+        merge = not self._profile.get("ignore_streamed_leading_whitespace", False)
+        for chunk in chunks:
+            text = _plain_text(chunk) if merge else None
+            if text is not None:
+                if first is None:
+                    first = chunk
+                texts.append(text)
+                continue
+            if first is not None:
+                events += self._chunk(_with_text(first, "".join(texts)))
+                first, texts = None, []
+            events += self._chunk(chunk)
+        if first is not None:
+            events += self._chunk(_with_text(first, "".join(texts)))
+        return events
 
     def _boundary(self, source: str) -> None:
         """A part started: later reasoning, or later text, goes in a part of its own."""
@@ -776,6 +803,30 @@ class LeanStreamedResponse(StreamedResponse):
     def timestamp(self) -> dt.datetime:
         """When the response started."""
         return self._timestamp
+
+
+def _plain_text(chunk: dict[str, Any]) -> str | None:
+    """The text of a chunk that carries only a text delta (nothing that could open or
+    close a part: no tool call, reasoning, refusal, finish, usage or ``<`` of a tag)."""
+    choices = chunk.get("choices")
+    if chunk.get("usage") or not choices or len(choices) != 1:
+        return None
+    choice = choices[0]
+    delta = choice.get("delta")
+    if choice.get("finish_reason") or choice.get("logprobs") or not isinstance(delta, dict):
+        return None
+    content = delta.get("content")
+    if not isinstance(content, str) or "<" in content or len(delta) > 2:
+        return None
+    if len(delta) == 2 and "role" not in delta:
+        return None
+    return content
+
+
+def _with_text(chunk: dict[str, Any], text: str) -> dict[str, Any]:
+    """``chunk`` with its text delta replaced by ``text``."""
+    choice = chunk["choices"][0]
+    return {**chunk, "choices": [{**choice, "delta": {**choice["delta"], "content": text}}]}
 
 
 def _sse_data(block: bytes) -> bytes | None:

@@ -92,6 +92,12 @@ async def _exchange(
         return response.get(), events
 
 
+def _kinds(events: list[Any]) -> list[str]:
+    """The events' kinds but deltas: the lean model hands the text deltas that arrived in
+    one read to the parts manager as one (the parts they build are compared whole)."""
+    return [type(e).__name__ for e in events if type(e).__name__ != "PartDeltaEvent"]
+
+
 def _comparable(response: ModelResponse) -> ModelResponse:
     """Without what differs between two requests: when they ran and the server's ids."""
     details = dict(response.provider_details or {})
@@ -127,7 +133,7 @@ async def test_lean_model_sends_the_sdks_json_and_records_the_same_response(
         for history in (_history(), _longer_history()):
             response, streamed = await _exchange(model, history, settings, stream=stream)
             got[client].append(_comparable(response))
-            events[client] += [type(e).__name__ for e in streamed]
+            events[client] += _kinds(streamed)
         await factory.aclose()
     sent = [
         body
@@ -295,6 +301,28 @@ STREAMS: dict[str, list[dict[str, Any]]] = {
         _chunk({"content": "Fine."}),
         _chunk({}, "stop"),
     ],
+    "mixed": [
+        _chunk({"role": "assistant", "content": ""}),
+        _chunk({"content": "Let me "}),
+        _chunk({"content": "check. "}),
+        _chunk(
+            {
+                "tool_calls": [
+                    {
+                        "index": 0,
+                        "id": "call_9",
+                        "type": "function",
+                        "function": {"name": "get_weight_trend", "arguments": ""},
+                    }
+                ]
+            }
+        ),
+        _chunk({"tool_calls": [{"index": 0, "function": {"arguments": '{"days"'}}]}),
+        _chunk({"tool_calls": [{"index": 0, "function": {"arguments": ": 7}"}}]}),
+        _chunk({"content": "Meanwhile, "}),
+        _chunk({"content": "hello."}),
+        _chunk({}, "tool_calls"),
+    ],
     "refusal": [
         _chunk({"role": "assistant", "content": None}),
         _chunk({"refusal": "I can't "}),
@@ -357,8 +385,8 @@ async def _raw_openai(kind: str) -> Any:
     return await asyncio.start_server(serve, "127.0.0.1", 0)
 
 
-@pytest.mark.parametrize("kind", ["reasoning", "tags", "refusal", "completion"])
-async def test_reasoning_thinking_tags_and_refusals_are_recorded_as_the_sdk_path_does(
+@pytest.mark.parametrize("kind", ["reasoning", "tags", "mixed", "refusal", "completion"])
+async def test_streams_beyond_text_and_tools_are_recorded_as_the_sdk_path_does(
     kind: str,
 ) -> None:
     raw = await _raw_openai("reasoning" if kind == "completion" else kind)
@@ -382,6 +410,9 @@ async def test_reasoning_thinking_tags_and_refusals_are_recorded_as_the_sdk_path
     assert got["lean"] == got["sdk"]
     if kind == "refusal":
         assert got["lean"].finish_reason == "content_filter"
+    elif kind == "mixed":
+        # Every event came in one read: text before and after the call stay two parts.
+        assert [p.part_kind for p in got["lean"].parts] == ["text", "tool-call", "text"]
     else:
         assert any(part.part_kind == "thinking" for part in got["lean"].parts)
 
