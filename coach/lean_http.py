@@ -297,3 +297,6 @@ class LeanTransport(httpx2.AsyncBaseTransport):
             for conn in idle:
                 conn._close()
         self._idle.clear()
+
+
+__all__ = ["LeanTransport"]
