@@ -4,6 +4,7 @@ Contract of every :class:`EventLog` backend:
 
 - ``start_turn(session_id)`` forgets the session's previous turn;
 - ``append(session_id, event)`` records an event of the running turn (ids increase);
+  ``append_many(session_id, events)`` records several in order, in one round trip;
 - ``read(session_id, after_id=, wait_s=)`` yields the turn's events with ``id > after_id``
   in order; when the last one is not terminal (the turn is still running) it waits up to
   ``wait_s`` for each next event, and stops at a terminal event or when nothing came;
@@ -24,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -47,6 +48,10 @@ class EventLog(Protocol):
 
     async def append(self, session_id: uuid.UUID, event: ChatEvent) -> None:
         """Record one event of the running turn."""
+        ...
+
+    async def append_many(self, session_id: uuid.UUID, events: Sequence[ChatEvent]) -> None:
+        """Record events of the running turn, in order."""
         ...
 
     def read(
@@ -118,6 +123,11 @@ class MemoryEventLog:
             # Wake readers of the old turn so they notice it is gone.
             async with old.changed:
                 old.changed.notify_all()
+
+    async def append_many(self, session_id: uuid.UUID, events: Sequence[ChatEvent]) -> None:
+        """See :class:`EventLog`."""
+        for event in events:
+            await self.append(session_id, event)
 
     async def append(self, session_id: uuid.UUID, event: ChatEvent) -> None:
         """See :class:`EventLog`."""
@@ -227,6 +237,22 @@ class RedisEventLog:
         with its terminal one, so the events between are one ``XADD`` each (a turn lasts
         far less than the TTL)."""
         await self._call("append", self._append(self._key(session_id), event))
+
+    async def append_many(self, session_id: uuid.UUID, events: Sequence[ChatEvent]) -> None:
+        """See :class:`EventLog`: one pipeline of ``XADD`` s (and the TTL when the batch
+        holds the turn's first or terminal event)."""
+        if len(events) == 1:
+            await self.append(session_id, events[0])
+        elif events:
+            await self._call("append", self._append_many(self._key(session_id), events))
+
+    async def _append_many(self, key: str, events: Sequence[ChatEvent]) -> None:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for event in events:
+                pipe.xadd(key, {"e": event.model_dump_json()}, id=f"0-{event.id}")  # type: ignore[arg-type]
+            if any(event.id <= 1 or event.terminal for event in events):
+                pipe.expire(key, self._ttl)
+            await pipe.execute()
 
     async def _append(self, key: str, event: ChatEvent) -> None:
         entry = {"e": event.model_dump_json()}

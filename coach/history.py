@@ -118,6 +118,20 @@ def last_user_prompts(text: str | bytes | None, last: int) -> list[str]:
     return found[::-1]
 
 
+def last_user_prompts_of(messages: Sequence[ModelMessage], last: int) -> list[str]:
+    """:func:`last_user_prompts` of validated messages (a history kept between turns)."""
+    found: list[str] = []
+    if last <= 0:
+        return found
+    for message in reversed(messages):
+        for part in reversed(message.parts):
+            if isinstance(part, UserPromptPart) and isinstance(part.content, str):
+                found.append(part.content)
+                if len(found) == last:
+                    return found[::-1]
+    return found[::-1]
+
+
 #: Sessions whose history a process keeps between turns (least recently used dropped).
 HISTORY_CACHE_SESSIONS: Final = 512
 

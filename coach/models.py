@@ -1,7 +1,10 @@
 """Model specs to pydantic-ai models: offline, OpenAI Chat Completions / Responses, fallback.
 
 - ``offline``: :func:`coach.offline_model.build_offline_model`;
-- ``openai-chat:<model>``: ``OpenAIChatModel`` (Chat Completions);
+- ``openai-chat:<model>``: :class:`coach.lean_chat.LeanChatModel` (Chat Completions: request
+  JSON built once per message, SSE parsed straight into pydantic-ai's events; anything it does
+  not cover goes through ``OpenAIChatModel``), or ``OpenAIChatModel`` alone with
+  ``COACH_OPENAI_CLIENT=sdk``;
 - ``openai:<model>``: ``OpenAIResponsesModel`` (Responses API);
 - both against ``OPENAI_BASE_URL`` when set, through one shared ``httpx2`` client whose
   transport retries 429 / 5xx / timeouts with tenacity (exponential backoff with full
@@ -22,6 +25,8 @@ Specs registered in ``models=`` (tests, evals: scripted ``FunctionModel`` s) win
 from __future__ import annotations
 
 import dataclasses
+import logging
+import urllib.request
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -43,10 +48,14 @@ from tenacity import (
 )
 
 from coach.errors import ModelUnavailable
+from coach.lean_chat import LeanChatModel
+from coach.lean_http import LeanTransport
 from coach.offline_model import build_offline_model
 from coach.openai_client import CoachOpenAI
 from coach.settings import OFFLINE_SPEC, CoachSettings, validate_spec
 from coach.transport import RetryingTransport
+
+log = logging.getLogger(__name__)
 
 RETRY_STATUSES: Final = frozenset({408, 409, 425, 429})
 DEFAULT_LIMITS: Final = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
@@ -80,17 +89,41 @@ def retry_config(settings: CoachSettings) -> RetryConfig:
     )
 
 
-def build_http_client(settings: CoachSettings) -> httpx2.AsyncClient:
-    """The HTTP client of the OpenAI models: retrying transport, per-attempt timeouts."""
-    transport = RetryingTransport(
-        retry_config(settings),
-        retry_status=is_retryable_status,
+def uses_lean_client(settings: CoachSettings) -> bool:
+    """Whether ``openai-chat:`` requests go through the lean client: when it is chosen and
+    no HTTP proxy is configured in the environment (the lean transport speaks to the
+    server directly; the SDK's client honours ``HTTPS_PROXY`` and the like)."""
+    if settings.coach_openai_client != "lean":
+        return False
+    if {"http", "https", "all"} & set(urllib.request.getproxies()):
+        log.warning("an HTTP proxy is configured: Chat Completions go through the openai SDK")
+        return False
+    return True
+
+
+def build_transport(settings: CoachSettings, *, lean: bool) -> RetryingTransport:
+    """The OpenAI models' transport: retries around :class:`coach.lean_http.LeanTransport`
+    for the lean client, else around ``httpx2``'s own."""
+    wrapped: httpx2.AsyncBaseTransport
+    if lean:
+        wrapped = LeanTransport()
+    else:
         # The OpenAI SDK's own pool limits (pydantic-ai's defaults for the clients it builds).
-        wrapped=httpx2.AsyncHTTPTransport(limits=DEFAULT_LIMITS),
+        wrapped = httpx2.AsyncHTTPTransport(limits=DEFAULT_LIMITS)
+    return RetryingTransport(
+        retry_config(settings), retry_status=is_retryable_status, wrapped=wrapped
     )
+
+
+def build_http_client(
+    settings: CoachSettings, transport: httpx2.AsyncBaseTransport | None = None
+) -> httpx2.AsyncClient:
+    """The HTTP client of the OpenAI models: ``transport`` (:func:`build_transport` when
+    none), per-attempt timeouts."""
     timeout = httpx2.Timeout(
         settings.coach_request_timeout_s, connect=settings.coach_connect_timeout_s
     )
+    transport = transport or build_transport(settings, lean=uses_lean_client(settings))
     return create_async_httpx2_client(timeout=timeout, transport=transport)
 
 
@@ -158,6 +191,10 @@ class CoachChatModel(_SchemasOnce, OpenAIChatModel):
     """``OpenAIChatModel`` adapting each tool schema once."""
 
 
+class CoachLeanChatModel(_SchemasOnce, LeanChatModel):
+    """:class:`LeanChatModel` adapting each tool schema once."""
+
+
 class CoachResponsesModel(_SchemasOnce, OpenAIResponsesModel):
     """``OpenAIResponsesModel`` adapting each tool schema once."""
 
@@ -170,6 +207,8 @@ class ModelFactory:
         self._registry = dict(registry or {})
         self._cache: dict[str, Model] = {}
         self._http: httpx2.AsyncClient | None = None
+        self._transport: RetryingTransport | None = None
+        self._lean = False
         self._client: CoachOpenAI | None = None
 
     def is_offline(self, spec: str) -> bool:
@@ -214,6 +253,17 @@ class ModelFactory:
                 model = CoachChatModel(
                     name, provider=provider, settings=request_settings(self._settings)
                 )
+                if self._lean:
+                    assert self._http is not None and self._transport is not None
+                    assert self._client is not None
+                    model = CoachLeanChatModel(
+                        model,
+                        transport=self._transport,
+                        timeout=self._http.timeout,
+                        base_url=str(self._client.base_url),
+                        api_key=self._client.api_key,
+                        settings=request_settings(self._settings),
+                    )
             else:
                 model = CoachResponsesModel(
                     name, provider=provider, settings=request_settings(self._settings)
@@ -226,7 +276,9 @@ class ModelFactory:
         if settings.openai_api_key is None and not settings.openai_base_url:
             raise UserError("set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server")
         if self._client is None:
-            self._http = build_http_client(settings)
+            self._lean = uses_lean_client(settings)
+            self._transport = build_transport(settings, lean=self._lean)
+            self._http = build_http_client(settings, self._transport)
             key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
             self._client = CoachOpenAI(
                 base_url=settings.openai_base_url,
@@ -242,4 +294,5 @@ class ModelFactory:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
+            self._transport = None
             self._client = None

@@ -58,6 +58,10 @@ class CoachSettings(BaseSettings):
 
     # Transport: each attempt has its own timeout; tenacity retries 429 / 5xx / timeouts
     # with exponential backoff and full jitter, bounded in attempts and in total time.
+    coach_openai_client: Literal["lean", "sdk"] = Field(
+        default="lean",
+        description="Chat Completions client: 'lean' (coach.lean_chat) or 'sdk' (the openai SDK)",
+    )
     coach_request_timeout_s: float = Field(default=30.0, gt=0, description="per HTTP attempt")
     coach_connect_timeout_s: float = Field(default=5.0, gt=0)
     coach_retry_attempts: int = Field(default=3, ge=1, le=10, description="attempts per request")

@@ -65,6 +65,7 @@ from coach.history import (
     HistoryVersion,
     dump_messages_json,
     last_user_prompts,
+    last_user_prompts_of,
     load_messages_json,
 )
 from coach.release import DEFAULT_REPLACEMENT, Release, Releaser
@@ -164,18 +165,46 @@ class Turn:
     guard: LLMGuard | None = None
     guard_input: asyncio.Task[GuardCheck] | None = None
     guard_replies: int = 0
+    #: Events emitted and not yet handed to the replay log, and the task writing them.
+    _log_pending: list[ChatEvent] = field(default_factory=list)
+    _log_writer: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ events
 
     async def emit(self, event: ChatEvent) -> None:
-        """To the consumer and the replay log (a log failure never fails the turn)."""
+        """To the consumer and the replay log (a log failure never fails the turn).
+
+        The log is written behind the turn: events wait in a batch while a write is in
+        flight and go in the next one (one pipeline, in order), so the turn does not wait
+        for Redis per event. A terminal event is logged, with everything before it, before
+        the consumer gets it: a client that saw the end can replay the whole turn."""
+        self._log_pending.append(event)
+        if event.terminal:
+            await self._drain_log()
+            self.queue.put_nowait(event)
+            return
         self.queue.put_nowait(event)
-        try:
-            await self.event_log.append(self.claimed.session_id, event)
-        except Exception as exc:
-            # An outage is logged once by the shared Redis breaker, not once per event.
-            if outage_of(exc) is None:
-                log.warning("event log append failed for session %s", self.claimed.session_id)
+        if self._log_writer is None or self._log_writer.done():
+            self._log_writer = asyncio.create_task(self._write_log())
+
+    async def _write_log(self) -> None:
+        """Write the pending events, batch after batch, until none is left."""
+        session_id = self.claimed.session_id
+        while self._log_pending:
+            batch, self._log_pending = self._log_pending, []
+            try:
+                await self.event_log.append_many(session_id, batch)
+            except Exception as exc:
+                # An outage is logged once by the shared Redis breaker, not once per event.
+                if outage_of(exc) is None:
+                    log.warning("event log append failed for session %s", session_id)
+
+    async def _drain_log(self) -> None:
+        """Until every emitted event is written (the write goes on if the turn is cancelled)."""
+        if self._log_pending and (self._log_writer is None or self._log_writer.done()):
+            self._log_writer = asyncio.create_task(self._write_log())
+        if self._log_writer is not None:
+            await asyncio.shield(self._log_writer)
 
     async def _emit_tool_policies(self) -> None:
         """Policy events for the tool-args and plan-stage decisions the tools took (the
@@ -340,7 +369,11 @@ class Turn:
         if self.policy is None:
             return None
         # the session's last user messages, so a follow-up is judged with what it refers to
-        earlier = last_user_prompts(self.claimed.history_json, 3)
+        cached = self._cached_history()
+        if cached is not None:
+            earlier = last_user_prompts_of(cached, 3)
+        else:
+            earlier = last_user_prompts(self.claimed.history_json, 3)
         decision = self.policy.check_input(self.message, self.policy_profile, context=earlier)
         if decision.violations:
             self.policy_records.append(PolicyRecord(decision, self.message))
@@ -444,14 +477,20 @@ class Turn:
                         async for event in stream:
                             await self._on_tool_event(event)
 
-    def _history(self) -> list[ModelMessage]:
+    def _cached_history(self) -> list[ModelMessage] | None:
+        """The session's history as this process kept it after its last turn, if current."""
         claimed = self.claimed
-        cached = None
-        if self.history_cache is not None:
-            # The claim stored the user's message (one more message than the tail holds).
-            version = HistoryVersion(claimed.message_count - 1, claimed.folded)
-            cached = self.history_cache.get(claimed.session_id, version)
-        self.history = cached if cached is not None else load_messages_json(claimed.history_json)
+        if self.history_cache is None:
+            return None
+        # The claim stored the user's message (one more message than the tail holds).
+        version = HistoryVersion(claimed.message_count - 1, claimed.folded)
+        return self.history_cache.get(claimed.session_id, version)
+
+    def _history(self) -> list[ModelMessage]:
+        cached = self._cached_history()
+        if cached is None:
+            cached = load_messages_json(self.claimed.history_json)
+        self.history = cached
         return list(self.history)
 
     def _keep_history(self, stored_json: str) -> None:

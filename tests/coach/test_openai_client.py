@@ -27,6 +27,7 @@ from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.settings import ModelSettings
 from pydantic_ai.tools import ToolDefinition
 
+from coach.lean_chat import LeanChatModel
 from coach.models import ModelFactory
 from coach.openai_client import CoachOpenAI
 from tests.coach.helpers import offline_settings
@@ -100,12 +101,17 @@ async def _send(model: Model, *, stream: bool) -> None:
         await model.request(_history(), settings, _parameters())
 
 
+@pytest.mark.parametrize("client", ["sdk", "lean"])
 @pytest.mark.parametrize("stream", [True, False])
-async def test_request_body_is_byte_for_byte_the_sdks(server: FakeOpenAI, stream: bool) -> None:
+async def test_request_body_is_byte_for_byte_the_sdks(
+    server: FakeOpenAI, stream: bool, client: str
+) -> None:
     name = f"m-{uuid.uuid4().hex[:8]}"
     server.script(name, Reply.say("One."), Reply.say("Two."))
     factory = ModelFactory(
-        offline_settings(openai_base_url=server.base_url, coach_request_timeout_s=5)
+        offline_settings(
+            openai_base_url=server.base_url, coach_request_timeout_s=5, coach_openai_client=client
+        )
     )
     async with httpx2.AsyncClient() as http:
         await _send(_sdk_model(server, name, http), stream=stream)
@@ -177,13 +183,17 @@ async def test_stream_chunks_off_the_schema_still_parse(server: FakeOpenAI) -> N
     assert final.usage.input_tokens == 11
 
 
-def test_tool_schemas_are_adapted_once_and_as_pydantic_ai_does() -> None:
-    factory = ModelFactory(offline_settings(openai_base_url="http://127.0.0.1:9/v1"))
+@pytest.mark.parametrize("client", ["sdk", "lean"])
+def test_tool_schemas_are_adapted_once_and_as_pydantic_ai_does(client: str) -> None:
+    factory = ModelFactory(
+        offline_settings(openai_base_url="http://127.0.0.1:9/v1", coach_openai_client=client)
+    )
     model = factory.single("openai-chat:m")
-    assert isinstance(model, OpenAIChatModel)
+    stock = model.sdk if isinstance(model, LeanChatModel) else model
+    assert isinstance(stock, OpenAIChatModel)
     first = model.customize_request_parameters(_parameters())
     again = model.customize_request_parameters(_parameters())
-    plain = OpenAIChatModel.customize_request_parameters(model, _parameters())
+    plain = OpenAIChatModel.customize_request_parameters(stock, _parameters())
     assert [t.parameters_json_schema for t in first.function_tools] == [
         t.parameters_json_schema for t in plain.function_tools
     ]

@@ -20,9 +20,19 @@ def _model() -> str:
     return f"m-{uuid.uuid4().hex[:8]}"
 
 
-def _engine(make_engine: EngineFactory, server: FakeOpenAI, spec: str, **settings: Any) -> Any:
+@pytest.fixture(params=["lean", "sdk"])
+def openai_client(request: pytest.FixtureRequest) -> str:
+    """Each test runs with the lean Chat Completions model and with the SDK's."""
+    value: str = request.param
+    return value
+
+
+def _engine(
+    make_engine: EngineFactory, server: FakeOpenAI, client: str, spec: str, **settings: Any
+) -> Any:
     values: dict[str, Any] = {
         "coach_model": spec,
+        "coach_openai_client": client,
         "openai_base_url": server.base_url,
         "coach_retry_attempts": 3,
         "coach_retry_base_s": 0.01,
@@ -39,7 +49,7 @@ def _served(server: FakeOpenAI, *models: str) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize("kind", ["openai-chat", "openai"])
 async def test_streamed_tool_calls_and_text_over_http(
-    make_engine: EngineFactory, seed_user: Any, server: FakeOpenAI, kind: str
+    make_engine: EngineFactory, seed_user: Any, server: FakeOpenAI, kind: str, openai_client: str
 ) -> None:
     user_id, _ = await seed_user(days=30)
     model = _model()
@@ -48,7 +58,7 @@ async def test_streamed_tool_calls_and_text_over_http(
         Reply.tools(("get_weight_trend", {"days": 14}), ("get_adherence", {"days": 14})),
         Reply.say("Your trend ", "is heading down. ", "Keep it up."),
     )
-    engine = _engine(make_engine, server, f"{kind}:{model}")
+    engine = _engine(make_engine, server, openai_client, f"{kind}:{model}")
     events = await collect(engine.run_turn(user_id=user_id, message="How am I doing?"))
     assert [e.data["tool"] for e in named(events, "tool_call")] == [
         "get_weight_trend",
@@ -69,24 +79,26 @@ async def test_streamed_tool_calls_and_text_over_http(
 
 
 async def test_rate_limit_is_retried_by_the_transport(
-    make_engine: EngineFactory, seed_user: Any, server: FakeOpenAI
+    make_engine: EngineFactory, seed_user: Any, server: FakeOpenAI, openai_client: str
 ) -> None:
     user_id, _ = await seed_user(days=7)
     model = _model()
     server.script(model, Reply.fail(429, retry_after=0), Reply.say("Hello there."))
-    engine = _engine(make_engine, server, f"openai-chat:{model}")
+    engine = _engine(make_engine, server, openai_client, f"openai-chat:{model}")
     events = await collect(engine.run_turn(user_id=user_id, message="hi"))
     assert text_of(events) == "Hello there."
     assert _served(server, model) == [(model, 429), (model, 200)]
 
 
 async def test_timeout_is_retried_by_the_transport(
-    make_engine: EngineFactory, seed_user: Any, server: FakeOpenAI
+    make_engine: EngineFactory, seed_user: Any, server: FakeOpenAI, openai_client: str
 ) -> None:
     user_id, _ = await seed_user(days=7)
     model = _model()
     server.script(model, Reply.hang(1.5), Reply.say("Made it."))
-    engine = _engine(make_engine, server, f"openai-chat:{model}", coach_request_timeout_s=0.4)
+    engine = _engine(
+        make_engine, server, openai_client, f"openai-chat:{model}", coach_request_timeout_s=0.4
+    )
     events = await collect(engine.run_turn(user_id=user_id, message="hi"))
     assert text_of(events) == "Made it."
     assert [status for _, status in _served(server, model)] == [200, 200]  # the first timed out
@@ -94,7 +106,7 @@ async def test_timeout_is_retried_by_the_transport(
 
 
 async def test_server_errors_exhaust_retries_then_fallback_answers(
-    make_engine: EngineFactory, seed_user: Any, server: FakeOpenAI
+    make_engine: EngineFactory, seed_user: Any, server: FakeOpenAI, openai_client: str
 ) -> None:
     user_id, _ = await seed_user(days=7)
     primary, backup = _model(), _model()
@@ -103,6 +115,7 @@ async def test_server_errors_exhaust_retries_then_fallback_answers(
     engine = _engine(
         make_engine,
         server,
+        openai_client,
         f"openai-chat:{primary}",
         coach_fallback_model=f"openai-chat:{backup}",
     )
@@ -121,11 +134,12 @@ async def test_model_failure_ends_with_error_event_and_session_stays_usable(
     seed_user: Any,
     server: FakeOpenAI,
     session_factory: async_sessionmaker[AsyncSession],
+    openai_client: str,
 ) -> None:
     user_id, _ = await seed_user(days=7)
     model = _model()
     server.script(model, Reply.fail(500), Reply.fail(500), Reply.fail(500))
-    engine = _engine(make_engine, server, f"openai-chat:{model}")
+    engine = _engine(make_engine, server, openai_client, f"openai-chat:{model}")
     events = await collect(engine.run_turn(user_id=user_id, message="hi"))
     assert events[-1].event == "error"
     assert events[-1].data == {

@@ -8,7 +8,7 @@ import pytest
 from pydantic_ai.messages import ModelRequest, ModelResponse, TextPart, UserPromptPart
 from typer.testing import CliRunner
 
-from coach.history import dump_messages_json, last_user_prompts
+from coach.history import dump_messages_json, last_user_prompts, last_user_prompts_of
 from policies import PolicyEngine
 from policies.cli import policy_app
 
@@ -96,3 +96,7 @@ def test_last_user_prompts_reads_stored_history_oldest_first() -> None:
     stored = dump_messages_json(messages)
     assert last_user_prompts(stored, 3) == ["message 4", "message 6", "message 8"]
     assert last_user_prompts("[]", 3) == []
+    # The same from the validated messages a process keeps between turns.
+    assert last_user_prompts_of(messages, 3) == last_user_prompts(stored, 3)
+    assert last_user_prompts_of(messages, 20) == last_user_prompts(stored, 20)
+    assert last_user_prompts_of([], 3) == []
