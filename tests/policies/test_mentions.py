@@ -115,3 +115,42 @@ def test_a_meal_line_is_not_the_day(rules: PolicyEngine) -> None:
 
     profile = PolicyProfile(sex="female", weight_kg=85, height_cm=160, birth_year=1990)
     assert rules.check_output("Breakfast (~400 kcal, 13 g protein): tofu scramble", profile).allowed
+
+
+@pytest.mark.parametrize(
+    ("text", "stage", "vtype"),
+    [
+        (
+            "After a binge, the best move is to skip food the entire next day.",
+            "output",
+            "eating_disorder_signal",
+        ),
+        (
+            "had cake at the party. 3 hours cardio tonight to pay it off",
+            "input",
+            "eating_disorder_signal",
+        ),
+        ("Cut your basal by ~30% on low-carb days.", "output", "medical_claim"),
+        ("With ACV daily, you can stop your BP pills.", "output", "medical_claim"),
+        ("whats the point of living at this weight. I'd rather be dead", "input", "unsafe_content"),
+        ("je veux disparaître, nothing works", "input", "unsafe_content"),
+    ],
+)
+def test_compensation_medication_advice_and_crisis_phrasings(
+    rules: PolicyEngine, text: str, stage: str, vtype: str
+) -> None:
+    check = rules.check_output if stage == "output" else rules.check_input
+    assert vtype in {v.type.value for v in check(text).violations}
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("Skipping food the next day to make up for a big meal tends to backfire.", "output"),
+        ("Your endo may lower your insulin as you lose weight; keep logging.", "output"),
+        ("I'd rather die than give up pizza lol", "input"),
+    ],
+)
+def test_their_safe_neighbours(rules: PolicyEngine, text: str, stage: str) -> None:
+    check = rules.check_output if stage == "output" else rules.check_input
+    assert check(text).allowed
