@@ -95,6 +95,8 @@ class Context:
         self.professional_ctx = t.compile("professional")
         self.first_singular = t.compile("first_singular")
         self.author = t.compile("author")
+        self.role = t.compile("role")
+        self.own_disclosure = t.compile("own_disclosure")
         self.recovered = t.compile("recovered")
         self.current_risk = t.compile("current_risk")
         self.third_party = t.compile("third_party")
@@ -237,6 +239,16 @@ class Context:
         """Work about the topic (a poster, a study, a class) with no personal disclosure."""
         sent = view.sentence_at(start)
         if self.has(self.author, view, sent):
+            return True
+        # "nursing student here: what are the complications of purging?", "I'm a nurse - what
+        # are signs of refeeding syndrome?": a stated role, a question, nothing of their own
+        text = view.text
+        if (
+            self.role.search(text)
+            and self.has(self.edu, view, sent)
+            and not self.has(self.not_edu, view, sent)
+            and not self.own_disclosure.search(text)
+        ):
             return True
         return self.has(self.professional_ctx, view, sent) and not self.has(
             self.first_singular, view, sent
