@@ -10,10 +10,11 @@ from persistence.enums import PolicyViolationType as T
 from persistence.enums import Severity
 
 from .._context import TextView
+from .._energy import bmi as bmi_of
 from .._findings import Facts, Finding
 from ..models import Action, Stage
 from .base import _FAST_N, _FAST_U, _FRACTIONS, _HOURS, NumericBase, _age_value, _mass_unit
-from .reader import Quantity, Unit
+from .reader import CM_PER_INCH, Quantity, Unit
 
 
 class BodyChecks(NumericBase):
@@ -186,15 +187,14 @@ class BodyChecks(NumericBase):
         """
         if facts.height_cm is None or not 120 <= facts.height_cm <= 230:
             return []
-        metres = facts.height_cm / 100
         for m in self.target_weight.finditer(view.text):
             value = float(m.group("n").replace(",", "."))
-            unit = (m.group("u") or "").lower()
-            kg = value * 0.45359237 if unit.startswith(("lb", "pound")) else value
+            unit = m.group("u")
             if not unit and not 30 <= value <= 150:
                 continue  # an unmarked number outside a kilogram weight: not read as one
-            bmi = kg / (metres * metres)
-            if not 10 <= bmi < self.s.min_bmi:
+            kg = Quantity(value, _mass_unit(unit or "kg"), m.start(), m.end()).kg or value
+            target_bmi = bmi_of(kg, facts.height_cm) or 0.0
+            if not 10 <= target_bmi < self.s.min_bmi:
                 continue
             if facts.weight_kg is not None and kg >= facts.weight_kg:
                 continue
@@ -202,19 +202,19 @@ class BodyChecks(NumericBase):
                 continue
             if self.ctx.has(self.ctx.third_party, view, view.clause_at(m.start())):
                 continue  # "my sister's goal is 45": someone else's goal
-            shown = f"target BMI {bmi:.1f} < {self.s.min_bmi}"
+            shown = f"target BMI {target_bmi:.1f} < {self.s.min_bmi}"
             return [
                 Finding(
                     "text.underweight_target", T.WEIGHT_LOSS_RATE, Severity.CRITICAL,
                     Action.REFER, shown,
                     "A goal weight below a BMI of 18.5 isn't a safe target.", "underweight",
-                    m.start(), m.end(), self.s.min_bmi, round(bmi, 1),
+                    m.start(), m.end(), self.s.min_bmi, round(target_bmi, 1),
                 ),
                 Finding(
                     "ed.underweight_target", T.EATING_DISORDER_SIGNAL, Severity.CRITICAL,
                     Action.REFER, shown,
                     "Aiming for an underweight body may be a sign of an eating disorder.",
-                    "ed", m.start(), m.end(), self.s.min_bmi, round(bmi, 1),
+                    "ed", m.start(), m.end(), self.s.min_bmi, round(target_bmi, 1),
                 ),
             ]  # fmt: skip
         return []
@@ -239,7 +239,7 @@ def _height_cm(m: re.Match[str]) -> float | None:
     if m.group("cm"):
         return float(m.group("cm"))
     if m.group("ft"):
-        return (int(m.group("ft")) * 12 + int(m.group("inch") or 0)) * 2.54
+        return (int(m.group("ft")) * 12 + int(m.group("inch") or 0)) * CM_PER_INCH
     if m.group("m"):
         return float(m.group("m").replace(",", ".")) * 100
     return None

@@ -23,6 +23,7 @@ from ..rules import load_table
 KJ_PER_KCAL = 4.184  # thermochemical calorie
 KG_PER_LB = 0.45359237  # international avoirdupois pound
 KG_PER_STONE = 6.35029318  # 14 lb
+CM_PER_INCH = 2.54  # international inch
 WEEKS_PER_MONTH = 4.345  # 365.25 / 12 / 7
 
 
