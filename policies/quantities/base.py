@@ -204,6 +204,14 @@ def _act(stage: Stage, critical: bool) -> Action:
     return Action.ADJUST
 
 
+def _over(value: float, limit: float, bound: str) -> bool:
+    """``value`` is above ``limit`` as its bound reads: a figure stated as a maximum ("at
+    most", "under") never is; one stated as a minimum ("at least") is from the limit on."""
+    if bound in ("upper", "upper_strict"):
+        return False
+    return value > limit or (bound == "lower" and value >= limit)
+
+
 def _fmt(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 

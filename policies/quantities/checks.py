@@ -22,7 +22,7 @@ from persistence.enums import Severity
 from .._context import TextView
 from .._findings import Facts, Finding
 from ..models import Action, Stage
-from .base import _act, _fmt
+from .base import _act, _fmt, _over
 from .body import BodyChecks
 from .rates import RateChecks
 from .reader import KG_PER_LB, Period, Quantity, Unit
@@ -286,27 +286,22 @@ class NumericChecker(RateChecks, BodyChecks):
             # "TDEE 2400, eating 1200": the deficit the intake implies is itself too steep
             out.append(self._deficit_finding(q, facts.tdee - daily))
         cap = self._cap(facts)
-        if cap is not None and bound not in ("upper", "upper_strict"):
-            if daily > cap or (bound == "lower" and daily >= cap):
-                out.append(Finding(
-                    "text.calorie_ceiling", T.CALORIE_MAXIMUM, Severity.WARNING,
-                    Action.ADJUST, f"{daily:.0f} kcal/day vs ceiling {cap:.0f} kcal/day",
-                    f"{daily:,.0f} kcal a day is above the {cap:,.0f} kcal a day I can safely plan "
-                    "(maintenance + 20%, or 5,000 kcal without an athlete's training load).",
-                    "calories", q.start, q.end, cap, daily, f"{cap:,.0f} kcal",
-                ))  # fmt: skip
+        if cap is not None and _over(daily, cap, bound):
+            out.append(Finding(
+                "text.calorie_ceiling", T.CALORIE_MAXIMUM, Severity.WARNING,
+                Action.ADJUST, f"{daily:.0f} kcal/day vs ceiling {cap:.0f} kcal/day",
+                f"{daily:,.0f} kcal a day is above the {cap:,.0f} kcal a day I can safely plan "
+                "(maintenance + 20%, or 5,000 kcal without an athlete's training load).",
+                "calories", q.start, q.end, cap, daily, f"{cap:,.0f} kcal",
+            ))  # fmt: skip
         return out
 
     def _deficit(
         self, view: TextView, stage: Stage, q: Quantity, value: float, before: str, facts: Facts
     ) -> list[Finding]:
         limit = self.s.max_deficit_kcal
-        bound = self._bound(before)
-        over = value > limit or (bound == "lower" and value >= limit)
-        if (
-            not over
-            or bound in ("upper", "upper_strict")
-            or not self._counts(view, stage, q.start, q.end)
+        if not _over(value, limit, self._bound(before)) or not self._counts(
+            view, stage, q.start, q.end
         ):
             return []
         out = [self._deficit_finding(q, value)]
@@ -356,12 +351,8 @@ class NumericChecker(RateChecks, BodyChecks):
             return []
         else:
             limit = self.s.max_surplus_kcal
-        bound = self._bound(before)
-        over = value > limit or (bound == "lower" and value >= limit)
-        if (
-            not over
-            or bound in ("upper", "upper_strict")
-            or not self._counts(view, stage, q.start, q.end)
+        if not _over(value, limit, self._bound(before)) or not self._counts(
+            view, stage, q.start, q.end
         ):
             return []
         return [Finding(

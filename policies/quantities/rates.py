@@ -8,7 +8,7 @@ from persistence.enums import Severity
 from .._context import TextView
 from .._findings import Facts, Finding
 from ..models import Action, Stage
-from .base import _UNIT_WORD, NumericBase, _act, _fmt
+from .base import _UNIT_WORD, NumericBase, _act, _fmt, _over
 from .reader import Period, Quantity, Unit
 
 
@@ -99,8 +99,7 @@ class RateChecks(NumericBase):
             )]  # fmt: skip
         limit = (facts.weight_kg * self.s.max_weekly_loss_fraction if facts.weight_kg
                  else self.s.max_weekly_loss_kg)  # fmt: skip
-        over = weekly > limit or (bound == "lower" and weekly >= limit)
-        if not over or not self._counts(view, stage, q.start, q.end):
+        if not _over(weekly, limit, bound) or not self._counts(view, stage, q.start, q.end):
             return []
         critical = weekly > 2 * limit
         suggestion = None
