@@ -88,6 +88,7 @@ from persistence.db import create_session_factory, normalize_url  # noqa: E402
 from persistence.models import AISession, User  # noqa: E402
 from persistence.settings import DatabaseSettings  # noqa: E402
 from persistence.synthetic import SyntheticConfig, generate_user, seed_synthetic_user  # noqa: E402
+from tests.fakes.served import wait_until_healthy  # noqa: E402
 from tools.registry import get_registry  # noqa: E402
 
 JWT_SECRET = "bench-secret-" + "x" * 40
@@ -353,18 +354,9 @@ def started_servers(
         ]
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if any(proc.poll() is not None for proc in procs):
-                raise RuntimeError(f"bench server exited: {log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"bench server did not become healthy in {timeout_s:.0f} s")
-            time.sleep(0.1)
+        wait_until_healthy(
+            base, procs, timeout_s=timeout_s, log=lambda: log_path.read_text()[-2000:]
+        )
         if count > 1:
             time.sleep(3)  # the health check reached one process: let the others start
         yield base, procs

@@ -12,7 +12,6 @@ Valkey servers that the tests may stop (never the machine's own).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import socket
@@ -31,6 +30,7 @@ import pytest
 
 from persistence import migrations
 from persistence.db import normalize_url
+from tests.fakes.served import wait_until_healthy
 
 JWT_SECRET = "fault-suite-secret-" + "x" * 40
 STARTUP_TIMEOUT_S = 60.0
@@ -77,16 +77,12 @@ class CoachProcess:
             cwd=Path(__file__).resolve().parents[2],
         )
         log.close()
-        deadline = started + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"coach serve exited at startup:\n{self.log_path.read_text()}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
-                    return time.monotonic() - started
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"coach serve did not answer in time:\n{self.log_path.read_text()}")
+        try:
+            wait_until_healthy(self.url, [self.process], timeout_s=STARTUP_TIMEOUT_S, log=self.log)
+        except RuntimeError:
+            self.stop()
+            raise
+        return time.monotonic() - started
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash or an OOM kill."""
