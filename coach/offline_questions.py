@@ -81,9 +81,14 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _asked(field: str) -> str:
+    """One missing field as the user would be asked for it."""
+    return _ASK.get(field, field.replace("_", " "))
+
+
 def missing_in_words(fields: Iterable[str]) -> str:
     """Profile fields as the user would name them: "your height (in cm) and your sex"."""
-    return _join([_ASK.get(name, name.replace("_", " ")) for name in fields])
+    return _join([_asked(name) for name in fields])
 
 
 def _noun(tool: str) -> str:
@@ -104,8 +109,8 @@ def failures(calls: Iterable[tuple[str, str]]) -> list[str]:
         typed = parse_tool_error(message)
         if typed is not None and typed.code is not DataErrorCode.UNKNOWN_USER:
             for name in typed.fields or ("weigh_ins",):
-                if _ASK.get(name, name) not in missing:
-                    missing.append(_ASK.get(name, name.replace("_", " ")))
+                if _asked(name) not in missing:
+                    missing.append(_asked(name))
             if _noun(tool) not in needing:
                 needing.append(_noun(tool))
             continue
