@@ -201,6 +201,7 @@ def py_spy(pids: Sequence[int], output: Path | None) -> Iterator[None]:
         yield
         return
     args = ["py-spy", "record", "--pid", str(pids[0]), "--format", "raw", "--nonblocking"]
+    args += ["--rate", os.environ.get("BENCH_PROFILE_RATE", "100")]
     proc = subprocess.Popen([*args, "--output", str(output)], stdout=subprocess.DEVNULL)
     time.sleep(1)  # attached
     try:

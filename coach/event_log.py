@@ -2,7 +2,8 @@
 
 Contract of every :class:`EventLog` backend:
 
-- ``start_turn(session_id)`` forgets the session's previous turn;
+- ``start_turn(session_id, first)`` forgets the session's previous turn and records its
+  first event, if given (one round trip);
 - ``append(session_id, event)`` records an event of the running turn (ids increase);
   ``append_many(session_id, events)`` records several in order, in one round trip;
 - ``read(session_id, after_id=, wait_s=)`` yields the turn's events with ``id > after_id``
@@ -42,8 +43,9 @@ T = TypeVar("T")
 class EventLog(Protocol):
     """Where a turn's events go for replay (see the module docstring)."""
 
-    async def start_turn(self, session_id: uuid.UUID) -> None:
-        """Forget the previous turn of the session."""
+    async def start_turn(self, session_id: uuid.UUID, first: ChatEvent | None = None) -> None:
+        """Forget the previous turn of the session; record ``first`` as the new turn's
+        first event when given."""
         ...
 
     async def append(self, session_id: uuid.UUID, event: ChatEvent) -> None:
@@ -114,7 +116,7 @@ class MemoryEventLog:
                 break
             del self._turns[first]
 
-    async def start_turn(self, session_id: uuid.UUID) -> None:
+    async def start_turn(self, session_id: uuid.UUID, first: ChatEvent | None = None) -> None:
         """See :class:`EventLog`."""
         old = self._turns.pop(session_id, None)
         self._evict()
@@ -123,6 +125,8 @@ class MemoryEventLog:
             # Wake readers of the old turn so they notice it is gone.
             async with old.changed:
                 old.changed.notify_all()
+        if first is not None:
+            await self.append(session_id, first)
 
     async def append_many(self, session_id: uuid.UUID, events: Sequence[ChatEvent]) -> None:
         """See :class:`EventLog`."""
@@ -183,6 +187,20 @@ class MemoryEventLog:
 BLOCK_SLICE_S = 2.0
 
 
+#: One round trip and one command for a batch of events: optionally ``DEL`` the stream (a
+#: new turn), ``XADD`` each event under its id, then set the TTL when ``ARGV[2]`` > 0.
+#: ARGV: "1" to delete first, the TTL (0: leave it), then id, JSON, id, JSON, ...
+_APPEND_LUA = """
+local key = KEYS[1]
+if ARGV[1] == '1' then redis.call('DEL', key) end
+for i = 3, #ARGV, 2 do
+  redis.call('XADD', key, ARGV[i], 'e', ARGV[i + 1])
+end
+if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', key, ARGV[2]) end
+return #ARGV / 2 - 1
+"""
+
+
 class RedisEventLog:
     """Redis backend: one stream per session (``<prefix>:<session_id>``) with a TTL.
 
@@ -205,6 +223,7 @@ class RedisEventLog:
         self._prefix = prefix
         self._ttl = ttl_s
         self._owned = owns
+        self._write = self._redis.register_script(_APPEND_LUA)
         timeout = self._shared.timeout_s
         self._block_s = BLOCK_SLICE_S if timeout is None else min(BLOCK_SLICE_S, timeout / 2)
 
@@ -228,41 +247,30 @@ class RedisEventLog:
     def _key(self, session_id: uuid.UUID) -> str:
         return f"{self._prefix}:{session_id}"
 
-    async def start_turn(self, session_id: uuid.UUID) -> None:
-        """See :class:`EventLog`."""
-        await self._call("start", self._redis.delete(self._key(session_id)))
+    async def start_turn(self, session_id: uuid.UUID, first: ChatEvent | None = None) -> None:
+        """See :class:`EventLog`: ``DEL``, then the first event and the TTL, in one command."""
+        await self._call("start", self._write_events(session_id, [first] if first else [], True))
 
     async def append(self, session_id: uuid.UUID, event: ChatEvent) -> None:
         """See :class:`EventLog`. The TTL is set with the turn's first event and renewed
         with its terminal one, so the events between are one ``XADD`` each (a turn lasts
         far less than the TTL)."""
-        await self._call("append", self._append(self._key(session_id), event))
+        await self._call("append", self._write_events(session_id, [event], False))
 
     async def append_many(self, session_id: uuid.UUID, events: Sequence[ChatEvent]) -> None:
-        """See :class:`EventLog`: one pipeline of ``XADD`` s (and the TTL when the batch
-        holds the turn's first or terminal event)."""
-        if len(events) == 1:
-            await self.append(session_id, events[0])
-        elif events:
-            await self._call("append", self._append_many(self._key(session_id), events))
+        """See :class:`EventLog`: one command (a script ``XADD`` ing each, and setting the
+        TTL when the batch holds the turn's first or terminal event)."""
+        if events:
+            await self._call("append", self._write_events(session_id, events, False))
 
-    async def _append_many(self, key: str, events: Sequence[ChatEvent]) -> None:
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for event in events:
-                pipe.xadd(key, {"e": event.model_dump_json()}, id=f"0-{event.id}")  # type: ignore[arg-type]
-            if any(event.id <= 1 or event.terminal for event in events):
-                pipe.expire(key, self._ttl)
-            await pipe.execute()
-
-    async def _append(self, key: str, event: ChatEvent) -> None:
-        entry = {"e": event.model_dump_json()}
-        if event.id > 1 and not event.terminal:
-            await self._redis.xadd(key, entry, id=f"0-{event.id}")  # type: ignore[arg-type]
-            return
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.xadd(key, entry, id=f"0-{event.id}")  # type: ignore[arg-type]
-            pipe.expire(key, self._ttl)
-            await pipe.execute()
+    async def _write_events(
+        self, session_id: uuid.UUID, events: Sequence[ChatEvent], start: bool
+    ) -> None:
+        ttl = start or any(event.id <= 1 or event.terminal for event in events)
+        args: list[str | int] = ["1" if start else "0", self._ttl if ttl else 0]
+        for event in events:
+            args += (f"0-{event.id}", event.model_dump_json())
+        await self._write(keys=[self._key(session_id)], args=args)
 
     @staticmethod
     def _decode(fields: Any) -> ChatEvent:

@@ -147,6 +147,9 @@ class _AdaptedSchemas:
     def __init__(self) -> None:
         # id(schema), strict -> (schema kept alive so its id stays unique, adapted, strict)
         self._done: dict[tuple[int, bool | None], tuple[Any, Any, bool | None]] = {}
+        # id(definition) -> (definition kept alive, its adapted copy): the toolset lists the
+        # same definitions for every request, so most requests reuse whole copies
+        self._defs: dict[int, tuple[ToolDefinition, ToolDefinition]] = {}
 
     def customize(
         self, model: Model, params: ModelRequestParameters, base: Any
@@ -160,6 +163,9 @@ class _AdaptedSchemas:
         return dataclasses.replace(params, function_tools=tools, output_tools=output)
 
     def _tool(self, model: Model, tool: ToolDefinition, base: Any) -> ToolDefinition:
+        same = self._defs.get(id(tool))
+        if same is not None and same[0] is tool:
+            return same[1]
         key = (id(tool.parameters_json_schema), tool.strict)
         known = self._done.get(key)
         if known is None or known[0] is not tool.parameters_json_schema:
@@ -168,7 +174,11 @@ class _AdaptedSchemas:
                 self._done.clear()
             known = (tool.parameters_json_schema, adapted.parameters_json_schema, adapted.strict)
             self._done[key] = known
-        return dataclasses.replace(tool, parameters_json_schema=known[1], strict=known[2])
+        adapted_tool = dataclasses.replace(tool, parameters_json_schema=known[1], strict=known[2])
+        if len(self._defs) >= SCHEMA_CACHE_SIZE:
+            self._defs.clear()
+        self._defs[id(tool)] = (tool, adapted_tool)
+        return adapted_tool
 
 
 class _SchemasOnce(Model):

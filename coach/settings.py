@@ -117,6 +117,13 @@ class CoachSettings(BaseSettings):
     coach_replay_wait_s: float = Field(
         default=30.0, ge=0, description="how long a replay waits for a running turn's events"
     )
+    coach_event_log_flush_s: float = Field(
+        default=0.05,
+        ge=0,
+        le=5,
+        description="how long a turn's events may wait to be logged together (0: at once); "
+        "a terminal event is always logged before the client gets it",
+    )
 
     @field_validator(
         "coach_model",

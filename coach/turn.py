@@ -168,23 +168,40 @@ class Turn:
     #: Events emitted and not yet handed to the replay log, and the task writing them.
     _log_pending: list[ChatEvent] = field(default_factory=list)
     _log_writer: asyncio.Task[None] | None = None
+    #: The pending events' write, scheduled ``coach_event_log_flush_s`` after the first.
+    _log_timer: asyncio.TimerHandle | None = None
 
     # ------------------------------------------------------------------ events
 
     async def emit(self, event: ChatEvent) -> None:
         """To the consumer and the replay log (a log failure never fails the turn).
 
-        The log is written behind the turn: events wait in a batch while a write is in
-        flight and go in the next one (one pipeline, in order), so the turn does not wait
-        for Redis per event. A terminal event is logged, with everything before it, before
-        the consumer gets it: a client that saw the end can replay the whole turn."""
+        The log is written behind the turn: an event waits up to
+        ``coach_event_log_flush_s`` for the events after it, and they go in one pipeline
+        (events emitted while a write is in flight go in the next one, in order), so the
+        turn does not wait for Redis per event and a turn's events take a few round trips,
+        not one each. A terminal event is logged, with everything before it, before the
+        consumer gets it: a client that saw the end can replay the whole turn."""
         self._log_pending.append(event)
         if event.terminal:
             await self._drain_log()
             self.queue.put_nowait(event)
             return
         self.queue.put_nowait(event)
-        if self._log_writer is None or self._log_writer.done():
+        if self._log_timer is not None or (
+            self._log_writer is not None and not self._log_writer.done()
+        ):
+            return  # the scheduled write, or the one in flight, takes it
+        delay = self.settings.coach_event_log_flush_s
+        if delay > 0:
+            self._log_timer = asyncio.get_running_loop().call_later(delay, self._flush_log)
+        else:
+            self._log_writer = asyncio.create_task(self._write_log())
+
+    def _flush_log(self) -> None:
+        """The flush window ended: write what is pending."""
+        self._log_timer = None
+        if self._log_pending and (self._log_writer is None or self._log_writer.done()):
             self._log_writer = asyncio.create_task(self._write_log())
 
     async def _write_log(self) -> None:
@@ -201,6 +218,9 @@ class Turn:
 
     async def _drain_log(self) -> None:
         """Until every emitted event is written (the write goes on if the turn is cancelled)."""
+        if self._log_timer is not None:
+            self._log_timer.cancel()
+            self._log_timer = None
         if self._log_pending and (self._log_writer is None or self._log_writer.done()):
             self._log_writer = asyncio.create_task(self._write_log())
         if self._log_writer is not None:
@@ -276,9 +296,7 @@ class Turn:
         turn: replay is a convenience)."""
         session_id = self.claimed.session_id
         try:
-            await self.event_log.start_turn(session_id)
-            if self.opening_event is not None:
-                await self.event_log.append(session_id, self.opening_event)
+            await self.event_log.start_turn(session_id, self.opening_event)
         except Exception:
             log.warning("event log unavailable for session %s", session_id)
 

@@ -95,6 +95,11 @@ class CoachToolset(WrapperToolset[Any]):
     #: The run's tool definitions, listed once per run when no tool prepares its own
     #: definition per step (pydantic-ai asks before every model request).
     _run_tools: dict[str, ToolsetTool[Any]] | None = field(default=None, repr=False)
+    #: Shared by the per-run copies: static definitions listed once per process, by the
+    #: run's default retries (the listed tools hold nothing of the run).
+    _listed: dict[int, tuple[AbstractToolset[Any], dict[str, ToolsetTool[Any]]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def id(self) -> str | None:
@@ -124,13 +129,19 @@ class CoachToolset(WrapperToolset[Any]):
         """The wrapped tools, with argument validation deferred to :meth:`call_tool`."""
         if self._run_tools is not None:
             return self._run_tools
+        static = self._run_deps is not None and _static_definitions(self.wrapped)
+        listed = self._listed.get(ctx.max_retries) if static else None
+        if listed is not None and listed[0] is self.wrapped:
+            self._run_tools = listed[1]
+            return listed[1]
         tools = await self.wrapped.get_tools(ctx)
         lenient = {
             name: (replace(tool, args_validator=_LENIENT) if name in self.specs else tool)
             for name, tool in tools.items()
         }
-        if self._run_deps is not None and _static_definitions(self.wrapped):
+        if static:
             self._run_tools = lenient
+            self._listed[ctx.max_retries] = (self.wrapped, lenient)
         return lenient
 
     async def call_tool(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
@@ -183,3 +183,66 @@ async def test_redis_read_waits_longer_than_one_blocking_slice(redis: aioredis.R
     got = await asyncio.wait_for(_read(log, sid, 0, wait=6.0), timeout=10)
     await producer
     assert got == events
+
+
+async def test_start_turn_with_its_first_event(log: EventLog) -> None:
+    sid = uuid.uuid4()
+    await log.start_turn(sid)
+    for event in _turn(4):
+        await log.append(sid, event)
+    second = _turn(2)
+    await log.start_turn(sid, second[0])  # forgets the old turn and records the new one's first
+    assert await _read(log, sid, 0) == second[:1]
+    assert not await log.ended(sid)
+    for event in second[1:]:
+        await log.append(sid, event)
+    assert await _read(log, sid, 0) == second
+
+
+class _CountingLog(MemoryEventLog):
+    """Counts the writes a turn makes (each is one round trip on Redis)."""
+
+    def __init__(self) -> None:
+        super().__init__(ttl_s=60)
+        self.writes: list[list[str]] = []
+
+    async def start_turn(self, session_id: uuid.UUID, first: ChatEvent | None = None) -> None:
+        self.writes.append(["start"] + ([first.event] if first else []))
+        await MemoryEventLog.start_turn(self, session_id)
+        if first is not None:
+            await MemoryEventLog.append(self, session_id, first)
+
+    async def append(self, session_id: uuid.UUID, event: ChatEvent) -> None:
+        self.writes.append([event.event])
+        await MemoryEventLog.append(self, session_id, event)
+
+    async def append_many(self, session_id: uuid.UUID, events: Sequence[ChatEvent]) -> None:
+        self.writes.append([e.event for e in events])
+        for event in events:
+            await MemoryEventLog.append(self, session_id, event)
+
+
+@pytest.mark.parametrize(("flush_s", "most_writes"), [(0.0, None), (5.0, 2)])
+async def test_a_turns_events_are_logged_together_within_the_flush_window(
+    make_engine: EngineFactory, seed_user: Any, flush_s: float, most_writes: int | None
+) -> None:
+    """With a window, a quick turn's events go in one write after the opening one (the
+    terminal event ends the window early); without one, each goes when it comes. Either
+    way the log holds the whole turn, in order, when the client gets the end."""
+    user_id, _ = await seed_user(days=7)
+    script = ScriptedModel(["One. ", "Two. ", "Three."])
+    log = _CountingLog()
+    engine = make_engine(
+        models={"scripted": script.model()}, event_log=log, coach_event_log_flush_s=flush_s
+    )
+    events = await collect(engine.run_turn(user_id=user_id, message="count", model="scripted"))
+    session_id = uuid.UUID(events[0].data["session_id"])
+    assert await _read(log, session_id, 0) == events
+    assert log.writes[0] == ["start", "session"]
+    assert [name for write in log.writes for name in write if name != "start"] == [
+        e.event for e in events
+    ]
+    if most_writes is None:
+        assert len(log.writes) > 2
+    else:
+        assert len(log.writes) <= most_writes

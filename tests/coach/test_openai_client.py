@@ -203,3 +203,9 @@ def test_tool_schemas_are_adapted_once_and_as_pydantic_ai_does(client: str) -> N
         a.parameters_json_schema is b.parameters_json_schema
         for a, b in zip(first.function_tools, again.function_tools, strict=True)
     )
+    # The toolset lists the same definitions for every request: their adapted copies too.
+    listed = _parameters()
+    one = model.customize_request_parameters(listed)
+    two = model.customize_request_parameters(listed)
+    assert one.function_tools == first.function_tools
+    assert all(a is b for a, b in zip(one.function_tools, two.function_tools, strict=True))

@@ -286,3 +286,36 @@ def test_registry_describes_every_tool() -> None:
         assert schema["type"] == "object"
     assert registry["get_weight_trend"].json_schema()["properties"]["days"]["maximum"] == 365
     assert registry["propose_plan"].ttl_s == 0
+
+
+async def test_static_tool_definitions_are_listed_once_per_process(
+    session_factory: Factory,
+) -> None:
+    """The registry's tools have no per-step ``prepare``: the wrapped toolset lists them for
+    the first run only, and every later run (and step) offers the same definitions."""
+    user_id, data = await seed(session_factory)
+    toolset = build_coach_toolset()
+    listings = 0
+    inner_get_tools = toolset.wrapped.get_tools
+
+    async def counting(ctx: Any) -> Any:
+        nonlocal listings
+        listings += 1
+        return await inner_get_tools(ctx)
+
+    toolset.wrapped.get_tools = counting  # type: ignore[method-assign]
+    offered: list[list[str]] = []
+
+    def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        offered.append(sorted(t.name for t in info.function_tools))
+        if sum(isinstance(m, ModelResponse) for m in messages) == 0:
+            return ModelResponse(parts=[call("get_weight_trend", {"days": 28}, "c1")])
+        return ModelResponse(parts=[TextPart("done")])
+
+    agent = Agent(FunctionModel(respond), deps_type=ToolDeps, toolsets=[toolset])
+    for _ in range(3):
+        deps = await make_deps(session_factory, user_id, data.end)
+        assert (await agent.run("trend?", deps=deps)).output == "done"
+    assert listings == 1
+    assert len(offered) == 6
+    assert all(names == sorted(get_registry()) for names in offered)
