@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final, Protocol
 
-from pydantic_ai import Agent
+from pydantic_ai.direct import model_request
 from pydantic_ai.messages import (
     ModelMessage,
     ModelRequest,
@@ -28,7 +28,7 @@ from pydantic_ai.messages import (
     UserPromptPart,
 )
 from pydantic_ai.models import Model
-from pydantic_ai.usage import RunUsage, UsageLimits
+from pydantic_ai.usage import RunUsage
 
 from coach.tokens import CHARS_PER_TOKEN, text_tokens
 
@@ -161,20 +161,21 @@ class LLMSummarizer:
         """See :class:`Summarizer`."""
         transcript = "\n".join(turn_line(turn) for turn in turns)
         prompt = f"Current summary:\n{summary or '(none)'}\n\nNew turns:\n{transcript}"
-        agent: Agent[None, str] = Agent(
-            self.model, instructions=_LLM_INSTRUCTIONS.format(words=max(20, max_tokens * 3 // 4))
+        request = ModelRequest(
+            parts=[UserPromptPart(prompt)],
+            instructions=_LLM_INSTRUCTIONS.format(words=max(20, max_tokens * 3 // 4)),
         )
         try:
-            result = await agent.run(
-                prompt,
-                model_settings={"max_tokens": max_tokens},
-                usage_limits=UsageLimits(request_limit=1),
+            # One request, no tools: pydantic-ai's direct API, not an agent run and its graph
+            response = await model_request(
+                self.model, [request], model_settings={"max_tokens": max_tokens}
             )
         except Exception:
             log.warning("LLM summarizer failed; using the extractive summary", exc_info=True)
             return await self.fallback.fold(summary, turns, max_tokens=max_tokens)
-        self.usage.incr(result.usage)
-        text = result.output.strip()
+        self.usage.requests += 1
+        self.usage.incr(response.usage)
+        text = (response.text or "").strip()
         if not text or text_tokens(text) > max_tokens:
             return await self.fallback.fold(summary, turns, max_tokens=max_tokens)
         return text

@@ -132,14 +132,32 @@ async def test_extractive_summary_is_incremental_and_capped() -> None:
 
 
 async def test_llm_summarizer_uses_the_model_and_falls_back_on_failure() -> None:
+    seen: list[tuple[list[ModelMessage], AgentInfo]] = []
+
     def good(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        seen.append((messages, info))
         return ModelResponse(parts=[TextPart("- user weighs 80 kg, wants a plan")])
 
     def broken(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         raise RuntimeError("model down")
 
-    summary = await LLMSummarizer(FunctionModel(good)).fold(None, [_turn(1)], max_tokens=100)
+    def tool_call(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        return ModelResponse(parts=[ToolCallPart("get_weight_trend", "{}", "c1")])
+
+    llm = LLMSummarizer(FunctionModel(good))
+    summary = await llm.fold("- earlier summary", [_turn(1)], max_tokens=100)
     assert summary == "- user weighs 80 kg, wants a plan"
+    # One request: the instructions, the previous summary and the turns; no tools; capped.
+    [(messages, info)] = seen
+    [request] = messages
+    assert isinstance(request, ModelRequest) and request.instructions
+    assert "75 words" in request.instructions
+    prompt = request.parts[0].content
+    assert isinstance(prompt, str) and "- earlier summary" in prompt and "question 1" in prompt
+    assert info.function_tools == [] and info.model_settings == {"max_tokens": 100}
+    assert llm.usage.requests == 1 and llm.usage.input_tokens > 0
+    no_text = await LLMSummarizer(FunctionModel(tool_call)).fold(None, [_turn(1)], max_tokens=100)
+    assert no_text.startswith(HEADER)
     fallback = await LLMSummarizer(FunctionModel(broken)).fold(None, [_turn(1)], max_tokens=100)
     assert fallback.startswith(HEADER) and "question 1" in fallback
 

@@ -26,6 +26,7 @@ from pydantic_ai.settings import ModelSettings
 
 from coach.lean_chat import LeanChatModel
 from coach.models import ModelFactory
+from coach.summarizer import LLMSummarizer
 from tests.coach.helpers import offline_settings
 from tests.coach.test_openai_client import _history, _parameters
 from tests.fakes.openai_server import FakeOpenAI, Reply
@@ -432,3 +433,27 @@ def test_a_configured_proxy_keeps_chat_completions_on_the_sdk(
         ),
         LeanChatModel,
     )
+
+
+async def test_summary_fold_is_one_plain_request_on_both_clients(server: FakeOpenAI) -> None:
+    """The LLM summarizer's request over HTTP: the instructions as the system message, the
+    summary and turns as the user's, the cap as ``max_tokens``, no tools; the same bytes
+    from the lean client as from the SDK."""
+    name = _name()
+    server.script(name, Reply.say("- weighs 80 kg"), Reply.say("- weighs 80 kg"))
+    folded = [ModelRequest(parts=[UserPromptPart("I weigh 80 kg")])]
+    folded.append(ModelResponse(parts=[TextPart("Noted, 80 kg.")]))
+    for client in ("sdk", "lean"):
+        factory = _factory(server, client)
+        summarizer = LLMSummarizer(factory.single(f"openai-chat:{name}"))
+        assert await summarizer.fold(None, [folded], max_tokens=100) == "- weighs 80 kg"
+        assert summarizer.usage.requests == 1
+        await factory.aclose()
+    sent = [
+        b for b, r in zip(server.raw_bodies, server.requests, strict=True) if r["model"] == name
+    ]
+    assert len(sent) == 2 and sent[0] == sent[1]
+    body = json.loads(sent[1])
+    assert [m["role"] for m in body["messages"]] == ["system", "user"]
+    assert "I weigh 80 kg" in body["messages"][1]["content"]
+    assert body["max_completion_tokens"] == 100 and "tools" not in body
