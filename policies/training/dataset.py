@@ -184,7 +184,8 @@ def assign_splits(cases: list[dict[str, Any]]) -> None:
         label = Counter(_main_label(m["labels"]) for m in members).most_common(1)[0][0]
         strata[(_group(members[0]["source"]), label)].append(fam)
     rng = random.Random(SEED)
-    for key in sorted(strata):
+    # The blind rounds' strata draw last, so the earlier groups' draws stay as they were.
+    for key in sorted(strata, key=lambda k: (k[0] == "blind", k)):
         fams = sorted(strata[key])
         rng.shuffle(fams)
         n = len(fams)
