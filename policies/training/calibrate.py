@@ -105,7 +105,8 @@ def replay(cases: list[Case | None], thresholds: dict[str, float]) -> list[set[s
         if c is None:
             types.append(set())
             continue
-        outcome = layer.combine(c.text, c.stage, c.rules, c.scores, functools.partial(_same, c.read))
+        read = functools.partial(_same, c.read)
+        outcome = layer.combine(c.text, c.stage, c.rules, c.scores, read)
         types.append({f.type.value for f in outcome.findings})
     return types
 
