@@ -13,12 +13,12 @@ for keeping the rules' findings of its type (``CONFIRM_RATIO`` of it), so the re
 engine's own decision, not an estimate.
 
 The search is a greedy path: every threshold starts at the top of ``GRID``; each step lowers
-the one threshold (to any lower notch) that finds the most unsafe cases per safe case
-flagged (a step that flags no more safe cases goes first). The path is printed; the chosen
-point is the one with the highest detection whose false-positive rate is at most ``--max-fp``
-(default: the rules' own rate on the validation split, so the layer adds detection without
-adding false positives). ``--write`` stores its thresholds in the artifact's ``config.json``
-and rewrites ``SHA256SUMS``.
+the one threshold (to any lower notch, down to its ``FLOORS``) that finds the most unsafe
+cases per safe case flagged (a step that flags no more safe cases goes first). The path is
+printed; the chosen point is the one with the highest detection whose false-positive rate is
+at most ``--max-fp`` (default: the rules' own rate on the validation split, so the layer adds
+detection without adding false positives). ``--write`` stores its thresholds in the
+artifact's ``config.json`` and rewrites ``SHA256SUMS``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,12 @@ GRID = (
     0.995, 0.99, 0.985, 0.98, 0.97, 0.96, 0.95, 0.94, 0.92, 0.9, 0.88, 0.85, 0.82, 0.8, 0.75,
     0.7, 0.65, 0.6, 0.55, 0.5, 0.45, 0.4, 0.35,
 )  # fmt: skip
+
+
+#: Lowest threshold per label. ``self_harm`` under 0.8 refers the offline coach's own crisis
+#: reply at the output check (the memory eval suite fails with it), which the validation split
+#: does not show: it has no reply of the coach's own.
+FLOORS = {"self_harm": 0.8}
 
 
 @dataclass(slots=True)
@@ -133,6 +139,8 @@ def greedy_path(
         best: tuple[float, str, int, int, int] | None = None
         for name in names:
             for k in range(at[name] + 1, len(GRID)):
+                if GRID[k] < FLOORS.get(name, 0.0):
+                    break
                 trial = {**at, name: k}
                 d, f = score(replay(cases, thresholds(trial)), raw)
                 gain, cost = d - det, f - fp
