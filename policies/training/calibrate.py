@@ -47,10 +47,11 @@ GRID = (
 )  # fmt: skip
 
 
-#: Lowest threshold per label. ``self_harm`` under 0.8 refers the offline coach's own crisis
-#: reply at the output check (the memory eval suite fails with it), which the validation split
-#: does not show: it has no reply of the coach's own.
-FLOORS = {"self_harm": 0.8}
+#: Lowest threshold per label. The coach's own crisis reply ("I'm really sorry you're feeling
+#: this way ... call or text 988") scores 0.65-0.83 ``self_harm`` at the output check with the
+#: round-2 candidates, so a lower threshold refers the referral itself (the memory eval suite
+#: fails); the validation split cannot show it, having no reply of the coach's own.
+FLOORS = {"self_harm": 0.9}
 
 
 @dataclass(slots=True)
