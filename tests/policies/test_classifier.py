@@ -291,14 +291,14 @@ def test_learned_layer_detects_more_than_the_rules_on_the_test_split(
     split_figures: dict[str, dict[str, Any]],
 ) -> None:
     learned, rules = split_figures["learned"], split_figures["rules"]
-    # The rules alone reached 0.757 after the round 11-14 changes (0.734 before), the layer
-    # on top of them 0.806: the layer must keep adding a clear margin.
+    # On the split with rounds 11-16 folded in the rules alone reach 0.737, the round-2 layer
+    # on top of them 0.787 (docs/safety.md): the layer must keep adding a clear margin.
     assert learned["detection"] >= rules["detection"] + 0.04
     for t in ("medical_claim", "unsafe_content"):
         assert learned["per_type"][t][1] >= rules["per_type"][t][1], t
 
 
-@pytest.mark.xfail(strict=True, reason="current model: 0.80 detection, 0.09 FP (docs/safety.md)")
+@pytest.mark.xfail(strict=True, reason="round-2 model: 0.79 detection, 0.07 FP (docs/safety.md)")
 def test_test_split_meets_the_targets(split_figures: dict[str, dict[str, Any]]) -> None:
     learned = split_figures["learned"]
     assert learned["detection"] >= 0.95
