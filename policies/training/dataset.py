@@ -101,7 +101,10 @@ def held_out(name: str, folded: set[str]) -> bool:
 def writer_cases(folded: set[str]) -> list[dict[str, Any]]:
     """Cases of every corpus file except the blind rounds held out."""
     cases = []
-    for path in sorted(CORPUS_DIR.glob("*.jsonl")):
+    # The writers' files first, then the folded blind rounds: a text both hold is kept as the
+    # writers' case, so folding a round in never removes a case from an existing family.
+    paths = sorted(CORPUS_DIR.glob("*.jsonl"), key=lambda p: (p.name.startswith("blind_"), p.name))
+    for path in paths:
         if held_out(path.name, folded):
             continue
         source = path.stem
@@ -161,17 +164,28 @@ def _main_label(labels: Iterable[str]) -> str:
     return next((label for label in order if label in present), "safe")
 
 
+def _group(source: str) -> str:
+    """The stratum's source group: the dev corpus, the writers' files, or the blind rounds."""
+    if source == "dev":
+        return "dev"
+    return "blind" if source.startswith("blind_") else "writers"
+
+
 def assign_splits(cases: list[dict[str, Any]]) -> None:
-    """Whole families to train/validation/test, stratified by main label, seeded."""
+    """Whole families to train/validation/test, stratified by source group and main label,
+    seeded. Folded blind rounds are a group of their own, so folding one in leaves every
+    earlier family in the split it had (a model trained before stays off the new test split).
+    """
     families: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for case in cases:
         families[case["family"]].append(case)
     strata: dict[tuple[str, str], list[str]] = defaultdict(list)
     for fam, members in families.items():
         label = Counter(_main_label(m["labels"]) for m in members).most_common(1)[0][0]
-        strata[((members[0]["source"] == "dev" and "dev") or "writers", label)].append(fam)
+        strata[(_group(members[0]["source"]), label)].append(fam)
     rng = random.Random(SEED)
-    for key in sorted(strata):
+    # The blind rounds' strata draw last, so the earlier groups' draws stay as they were.
+    for key in sorted(strata, key=lambda k: (k[0] == "blind", k)):
         fams = sorted(strata[key])
         rng.shuffle(fams)
         n = len(fams)

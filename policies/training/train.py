@@ -131,19 +131,26 @@ def calibrate(probs: np.ndarray, cases: list[dict[str, Any]]) -> dict[str, float
 
 
 def train(
-    layers: int, epochs: int, batch_size: int, seed: int, lr: float, init: Path | None = None
+    layers: int,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    lr: float,
+    init: Path | None = None,
+    train_embeddings: bool = False,
 ) -> tuple[SafetyModel, Batcher]:
     """Fine-tune a ``layers``-deep encoder on the train split (from ``init`` weights if given:
-    a second stage continues the first with a fresh schedule)."""
+    a second stage continues the first with a fresh schedule); ``train_embeddings`` lets the
+    word-embedding table learn too."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
     cases = augment(_load("train"), rng)
     model = SafetyModel(layers)
     if init is not None:
         model.load_state_dict(torch.load(init))
-    # The pretrained word vectors stay as they are: words the corpus never shows keep their
-    # meaning, and training is three times cheaper without the 30k-row table's gradients.
-    model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    # By default the pretrained word vectors stay as they are: words the corpus never shows
+    # keep their meaning, and training is cheaper without the 30k-row table's gradients.
+    model.bert.embeddings.word_embeddings.weight.requires_grad_(train_embeddings)
     batcher = Batcher()
     ys = np.array([_targets(c)[0] for c in cases])
     pos = ys.sum(0).clip(min=1)
@@ -286,6 +293,9 @@ def main() -> None:
     parser.add_argument("--init-weights", type=Path, default=None, help="start from these")
     parser.add_argument("--from-weights", type=Path, default=None, help="export these weights")
     parser.add_argument("--save-weights", type=Path, default=None, help="keep the torch weights")
+    parser.add_argument(
+        "--train-embeddings", action="store_true", help="unfreeze the word-embedding table"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
@@ -295,7 +305,13 @@ def main() -> None:
         model.load_state_dict(torch.load(args.from_weights))
     else:
         model, _ = train(
-            args.layers, args.epochs, args.batch_size, args.seed, args.lr, args.init_weights
+            args.layers,
+            args.epochs,
+            args.batch_size,
+            args.seed,
+            args.lr,
+            args.init_weights,
+            args.train_embeddings,
         )
     if args.save_weights is not None:
         torch.save(model.state_dict(), args.save_weights)
@@ -311,6 +327,7 @@ def main() -> None:
         "seed": args.seed,
         "lr": args.lr,
         "init_weights": args.init_weights.name if args.init_weights else None,
+        "train_embeddings": args.train_embeddings,
         "dataset_sha256": split["sha256"],
         "train_seconds": round(time.time() - t0),
     }
