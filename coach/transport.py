@@ -12,6 +12,7 @@ to its timeout / connection errors).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -53,22 +54,47 @@ class RetryingTransport(httpx2.AsyncBaseTransport):
         self._wrapped = wrapped or httpx2.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        """Send ``request``, retrying as configured; the last failing response is returned."""
-        options: dict[str, Any] = {
-            **self._config,
-            "reraise": False,
-            "retry_error_callback": _last_response,
-            "before_sleep": _close_failed,
-        }
+        """Send ``request``, retrying as configured; the last failing response is returned.
+
+        The first attempt runs before any retry machinery (nearly every request succeeds at
+        once); a failure goes to tenacity as that attempt's outcome, so attempts, waits
+        (``Retry-After``) and the total-time budget count from the real first attempt."""
+        started = time.monotonic()
+        try:
+            response = await self._wrapped.handle_async_request(request)
+        except Exception as exc:
+            first: httpx2.Response | BaseException = exc
+        else:
+            if not self._retry_status(response.status_code):
+                return response
+            first = response
+        pending: list[httpx2.Response | BaseException] = [first]
 
         async def attempt() -> httpx2.Response:
-            response = await self._wrapped.handle_async_request(request)
+            if pending:  # the first attempt's outcome, already had
+                outcome = pending.pop()
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                response = outcome
+            else:
+                response = await self._wrapped.handle_async_request(request)
             if self._retry_status(response.status_code):
                 raise RetryableStatus(
                     f"retryable status {response.status_code}", request=request, response=response
                 )
             return response
 
+        def from_first_attempt(state: RetryCallState) -> None:
+            if state.attempt_number == 1:
+                state.start_time = started
+
+        options: dict[str, Any] = {
+            **self._config,
+            "reraise": False,
+            "retry_error_callback": _last_response,
+            "before_sleep": _close_failed,
+            "before": from_first_attempt,
+        }
         result: httpx2.Response = await AsyncRetrying(**options)(attempt)
         return result
 
