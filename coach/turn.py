@@ -176,12 +176,12 @@ class Turn:
     async def emit(self, event: ChatEvent) -> None:
         """To the consumer and the replay log (a log failure never fails the turn).
 
-        The log is written behind the turn: an event waits up to
-        ``coach_event_log_flush_s`` for the events after it, and they go in one pipeline
-        (events emitted while a write is in flight go in the next one, in order), so the
-        turn does not wait for Redis per event and a turn's events take a few round trips,
-        not one each. A terminal event is logged, with everything before it, before the
-        consumer gets it: a client that saw the end can replay the whole turn."""
+        The log is written behind the turn, so the turn never waits for Redis per event:
+        events emitted while a write is in flight go together in the next one (one script
+        call, in order), and with ``coach_event_log_flush_s`` > 0 an event also waits that
+        long for the events after it (fewer round trips per turn). A terminal event is
+        logged, with everything before it, before the consumer gets it: a client that saw
+        the end can replay the whole turn."""
         self._log_pending.append(event)
         if event.terminal:
             await self._drain_log()
