@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
@@ -42,5 +44,29 @@ async def test_without_pre_ping_a_killed_connection_fails_the_query(database_url
         with pytest.raises(DBAPIError):
             async with engine.connect() as conn:
                 await conn.execute(sa.text("SELECT 1"))
+    finally:
+        await engine.dispose()
+
+
+async def test_a_burst_keeps_its_connections_and_light_use_reuses_the_latest(
+    database_url: str,
+) -> None:
+    """With the default pool, a burst of turns neither opens nor closes connections the
+    second time, and one request at a time keeps to one warm connection."""
+    engine = create_engine(DatabaseSettings(database_url=database_url))
+
+    async def backend(hold_s: float = 0.0) -> int:
+        async with engine.connect() as conn:
+            pid = (await conn.execute(sa.text("SELECT pg_backend_pid()"))).scalar_one()
+            await asyncio.sleep(hold_s)
+            return int(pid)
+
+    try:
+        burst = await asyncio.gather(*(backend(0.2) for _ in range(12)))
+        assert len(set(burst)) == 12
+        again = await asyncio.gather(*(backend(0.2) for _ in range(12)))
+        assert set(again) == set(burst)
+        one_at_a_time = [await backend() for _ in range(5)]
+        assert len(set(one_at_a_time)) == 1
     finally:
         await engine.dispose()
