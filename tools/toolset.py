@@ -92,11 +92,9 @@ class CoachToolset(WrapperToolset[Any]):
     specs: Mapping[str, ToolSpec] = field(default_factory=dict)
     get_deps: Callable[[Any], ToolDeps] = _identity
     _run_deps: ToolDeps | None = None
-    #: The run's tool definitions, listed once per run when no tool prepares its own
-    #: definition per step (pydantic-ai asks before every model request).
-    _run_tools: dict[str, ToolsetTool[Any]] | None = field(default=None, repr=False)
-    #: Shared by the per-run copies: static definitions listed once per process, by the
-    #: run's default retries (the listed tools hold nothing of the run).
+    #: Shared by the per-run copies: the tool definitions, listed once per process when no
+    #: tool prepares its own definition per step (pydantic-ai asks before every model
+    #: request), by the run's default retries (the listed tools hold nothing of the run).
     _listed: dict[int, tuple[AbstractToolset[Any], dict[str, ToolsetTool[Any]]]] = field(
         default_factory=dict, repr=False
     )
@@ -109,7 +107,7 @@ class CoachToolset(WrapperToolset[Any]):
     async def for_run(self, ctx: RunContext[Any]) -> AbstractToolset[Any]:
         """A per-run copy that knows the run's deps, so the run's end can flush the audit."""
         inner = await self.wrapped.for_run(ctx)
-        return replace(self, wrapped=inner, _run_deps=self.get_deps(ctx.deps), _run_tools=None)
+        return replace(self, wrapped=inner, _run_deps=self.get_deps(ctx.deps))
 
     async def for_run_step(self, ctx: RunContext[Any]) -> AbstractToolset[Any]:
         """Flush the previous step's audit rows before the next model request."""
@@ -127,12 +125,9 @@ class CoachToolset(WrapperToolset[Any]):
 
     async def get_tools(self, ctx: RunContext[Any]) -> dict[str, ToolsetTool[Any]]:
         """The wrapped tools, with argument validation deferred to :meth:`call_tool`."""
-        if self._run_tools is not None:
-            return self._run_tools
         static = self._run_deps is not None and _static_definitions(self.wrapped)
         listed = self._listed.get(ctx.max_retries) if static else None
         if listed is not None and listed[0] is self.wrapped:
-            self._run_tools = listed[1]
             return listed[1]
         tools = await self.wrapped.get_tools(ctx)
         lenient = {
@@ -140,7 +135,6 @@ class CoachToolset(WrapperToolset[Any]):
             for name, tool in tools.items()
         }
         if static:
-            self._run_tools = lenient
             self._listed[ctx.max_retries] = (self.wrapped, lenient)
         return lenient
 
