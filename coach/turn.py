@@ -196,11 +196,14 @@ class Turn:
         if delay > 0:
             self._log_timer = asyncio.get_running_loop().call_later(delay, self._flush_log)
         else:
-            self._log_writer = asyncio.create_task(self._write_log())
+            self._flush_log()
 
     def _flush_log(self) -> None:
-        """The flush window ended: write what is pending."""
-        self._log_timer = None
+        """Write what is pending now (the flush window, if one is open, ends), unless the
+        write in flight will take it."""
+        if self._log_timer is not None:
+            self._log_timer.cancel()
+            self._log_timer = None
         if self._log_pending and (self._log_writer is None or self._log_writer.done()):
             self._log_writer = asyncio.create_task(self._write_log())
 
@@ -218,11 +221,7 @@ class Turn:
 
     async def _drain_log(self) -> None:
         """Until every emitted event is written (the write goes on if the turn is cancelled)."""
-        if self._log_timer is not None:
-            self._log_timer.cancel()
-            self._log_timer = None
-        if self._log_pending and (self._log_writer is None or self._log_writer.done()):
-            self._log_writer = asyncio.create_task(self._write_log())
+        self._flush_log()
         if self._log_writer is not None:
             await asyncio.shield(self._log_writer)
 
