@@ -27,6 +27,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import anyio
 from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.types import Message, Receive, Scope, Send
 
 from coach.events import ERROR_CODES
 from persistence.errors import outage_of
@@ -184,12 +185,60 @@ async def _sse(primed: Primed[E]) -> AsyncIterator[bytes]:
                 await asyncio.wait({pump})
 
 
+class _TurnResponse(EventSourceResponse):
+    """An event stream whose headers and first chunk leave from the request's own task.
+
+    The base class sends everything from a task it starts in a task group; under load that
+    task's first run comes a pass of the event loop later, and that pass is part of the
+    time to the first event a client waits for. When the first chunk is ready (a primed
+    turn's first event: ``first_ready``), it is pulled and sent here with the headers; the
+    base class streams the rest from the same iterator as before (its own start of the
+    response is dropped: it was sent). If sending fails, the iterator is closed here (which
+    closes the turn's), as the base class would have.
+    """
+
+    def __init__(self, content: AsyncIterator[bytes], *, first_ready: bool, **kw: Any) -> None:
+        super().__init__(content, **kw)
+        self._chunks = content  # the base class's body_iterator, typed
+        self._first_ready = first_ready
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._first_ready or scope["type"] != "http" or scope["method"].upper() == "HEAD":
+            await super().__call__(scope, receive, send)
+            return
+        iterator = self._chunks
+        try:
+            first = await anext(iterator)
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": self.status_code,
+                    "headers": self.raw_headers,
+                }
+            )
+            await send({"type": "http.response.body", "body": first, "more_body": True})
+        except BaseException:
+            close = getattr(iterator, "aclose", None)
+            if close is not None:
+                with anyio.move_on_after(CLEANUP_SECONDS, shield=True):
+                    await close()
+            raise
+
+        async def send_rest(message: Message) -> None:
+            if message["type"] != "http.response.start":
+                await send(message)
+
+        await super().__call__(scope, receive, send_rest)
+
+
 def event_stream_response(
     primed: Primed[E], *, heartbeat_seconds: float = HEARTBEAT_SECONDS
 ) -> EventSourceResponse:
-    """A ``text/event-stream`` response for a primed turn."""
-    return EventSourceResponse(
+    """A ``text/event-stream`` response for a primed turn (its first event sent with the
+    headers, see :class:`_TurnResponse`)."""
+    return _TurnResponse(
         _sse(primed),
+        first_ready=primed.first is not None,
         headers=SSE_HEADERS,
         ping=heartbeat_seconds,
         send_timeout=SEND_TIMEOUT_SECONDS,

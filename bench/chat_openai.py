@@ -86,6 +86,8 @@ REPLY = (
     "next week and we will look at your adherence together."
 )
 SLOW_MS = 500.0
+#: The services beside the servers whose CPU the 50-user run reports.
+SERVICES = ("postgres", "redis-server")
 TIMEOUT_S = 900.0
 #: A busy machine can take a while to start two servers.
 START_TIMEOUT_S = 180
@@ -98,12 +100,76 @@ MAX_WARM_TURNS = 60
 
 def cpu_seconds(pids: Sequence[int]) -> float:
     """User + system CPU time of the processes so far (``/proc/PID/stat``)."""
+    return sum(cpu_split(pids))
+
+
+def cpu_split(pids: Sequence[int]) -> tuple[float, float]:
+    """(user, system) CPU time of the processes so far: system is the kernel's share (socket
+    reads and writes, mostly)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    user = system = 0
     for pid in pids:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / tick
+        user += int(fields[11])  # utime (field 14)
+        system += int(fields[12])  # stime (field 15)
+    return user / tick, system / tick
+
+
+def service_pids(name: str) -> list[int]:
+    """Pids of the processes whose command name is ``name`` (``postgres``, ``redis-server``)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() == name:
+                    pids.append(int(entry.name))
+    return pids
+
+
+def service_cpu(name: str) -> float:
+    """CPU seconds so far of every process named ``name`` (processes that ended between
+    two readings drop out, so a difference is a lower bound)."""
+    total = 0.0
+    for pid in service_pids(name):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            total += cpu_seconds([pid])
+    return total
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far (``/proc/stat``)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
+def redis_commands(redis_url: str) -> int:
+    """Commands the Redis server has processed so far (all databases: keep it otherwise idle)."""
+    import redis
+
+    with redis.Redis.from_url(redis_url) as client:
+        return int(client.info("stats")["total_commands_processed"])
+
+
+async def pg_transactions(url: str) -> int:
+    """Transactions committed or rolled back so far in the bench database (PostgreSQL's
+    statistics, which a backend reports within a second or at its end)."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
+            row = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+                        "WHERE datname = current_database()"
+                    )
+                )
+            ).scalar_one()
+    finally:
+        await engine.dispose()
+    return int(row)
 
 
 @contextlib.contextmanager
@@ -200,7 +266,9 @@ def py_spy(pids: Sequence[int], output: Path | None) -> Iterator[None]:
     if output is None:
         yield
         return
-    args = ["py-spy", "record", "--pid", str(pids[0]), "--format", "raw", "--nonblocking"]
+    args = ["py-spy", "record", "--pid", str(pids[0]), "--format", "raw"]
+    # BENCH_PROFILE_ARGS: py-spy's own options instead of --nonblocking (e.g. "--native")
+    args += os.environ.get("BENCH_PROFILE_ARGS", "--nonblocking").split()
     args += ["--rate", os.environ.get("BENCH_PROFILE_RATE", "100")]
     proc = subprocess.Popen([*args, "--output", str(output)], stdout=subprocess.DEVNULL)
     time.sleep(1)  # attached
@@ -270,6 +338,7 @@ class Load:
     errors: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     cpu_s: float = 0.0
+    system_s: float = 0.0
 
     @property
     def turns(self) -> int:
@@ -328,7 +397,7 @@ async def run_load(
     """Every user runs ``turns`` turns concurrently; the server CPU time around them."""
     load = Load()
     starts = sessions or {}
-    cpu = cpu_seconds(pids)
+    cpu = cpu_split(pids)
     start = time.perf_counter()
     ends = await asyncio.gather(
         *(
@@ -337,7 +406,9 @@ async def run_load(
         )
     )
     load.elapsed = time.perf_counter() - start
-    load.cpu_s = cpu_seconds(pids) - cpu
+    after = cpu_split(pids)
+    load.cpu_s = sum(after) - sum(cpu)
+    load.system_s = after[1] - cpu[1]
     return load, dict(zip(users, ends, strict=True))
 
 
@@ -370,7 +441,8 @@ def report(label: str, load: Load, *, users: int) -> dict[str, float]:
     if load.walls:
         print(f"      turn         p50 {ms(pct(load.walls, 50))}  p95 {ms(pct(load.walls, 95))}")
         print(f"      first event  p50 {ms(pct(load.firsts, 50))}  p99 {ms(pct(load.firsts, 99))}")
-    print(f"      server CPU per turn {per_turn_ms:6.1f} ms")
+    system = 100 * load.system_s / load.cpu_s if load.cpu_s else 0.0
+    print(f"      server CPU per turn {per_turn_ms:6.1f} ms ({system:.0f} % in the kernel)")
     return {
         "turn_p50": pct(load.walls, 50) if load.walls else 0.0,
         "first_p99": pct(load.firsts, 99) if load.firsts else 0.0,
@@ -425,6 +497,7 @@ async def part_c(
     *,
     profile: Path | None = None,
     fifty_users: bool = True,
+    fifty_only: bool = False,
 ) -> None:
     """Every workload of the module docstring, printed as it completes."""
     redis_url = bench_redis_url()
@@ -435,6 +508,9 @@ async def part_c(
     print(f"    each turn: {TOOL_CALL.split('=')[0]} tool call, then a ~90-token streamed reply")
     ten_turns = max(5, turns // 5)
     figures: dict[str, dict[str, float]] = {}
+    if fifty_only:
+        await fifty_user_run(url, redis_url, data_dir, figures, profile=profile, fifty_only=True)
+        return
     one, ten = await seed_users(url, 1), await seed_users(url, 10)
     with served(url, redis_url, data_dir, delay_ms=0, processes=1) as (base, pids, fake):
         openai_base = fake.base
@@ -472,22 +548,7 @@ async def part_c(
             f"    10 users near budget: CPU/turn {figures['10 budget']['cpu_ms']:.1f} ms  (<= 14)"
         )
         return
-    fifty = await seed_users(url, 50)
-    with served(url, redis_url, data_dir, delay_ms=SLOW_MS, processes=2) as (base, pids, fake):
-        fake_pid = fake.pid
-        _, sessions = await run_load(base, pids, fifty, 1, keep_session=True)
-        fake_cpu = cpu_seconds([fake_pid])
-        load, _ = await run_load(base, pids, fifty, 8, sessions=sessions, keep_session=True)
-        fake_cpu = cpu_seconds([fake_pid]) - fake_cpu
-        figures["50 slow"] = report(
-            f"50 users, model {SLOW_MS:.0f} ms per response, 2 coach serve --reuse-port",
-            load,
-            users=50,
-        )
-        print(
-            f"      fake model server CPU per turn {fake_cpu / max(1, load.turns) * 1000:6.1f} ms"
-            " (same 2 CPUs)"
-        )
+    await fifty_user_run(url, redis_url, data_dir, figures)
     ratio = figures["1 fresh"]["turn_p50"] / figures["bare"]["turn_p50"]
     slow = figures["50 slow"]
     print("    targets")
@@ -503,6 +564,61 @@ async def part_c(
         f"(<= 1.1), first event p99 {slow['first_p99'] * 1000:.0f} ms (<= 150), "
         f"errors {slow['errors']:.0f} (0)"
     )
+
+
+async def fifty_user_run(
+    url: str,
+    redis_url: str,
+    data_dir: Path,
+    figures: dict[str, dict[str, float]],
+    *,
+    profile: Path | None = None,
+    fifty_only: bool = False,
+) -> None:
+    """50 users, the model taking ``SLOW_MS`` per response, two ``--reuse-port`` servers;
+    with ``fifty_only`` py-spy samples the first server into ``profile`` and the targets
+    of this run are printed."""
+    fifty = await seed_users(url, 50)
+    with served(url, redis_url, data_dir, delay_ms=SLOW_MS, processes=2) as (base, pids, fake):
+        fake_pid = fake.pid
+        _, sessions = await run_load(base, pids, fifty, 1, keep_session=True)
+        fake_cpu, pg_cpu, redis_cpu = cpu_seconds([fake_pid]), *map(service_cpu, SERVICES)
+        busy, total = machine_busy()
+        commands, transactions = redis_commands(redis_url), await pg_transactions(url)
+        with py_spy(pids, profile):
+            load, _ = await run_load(base, pids, fifty, 8, sessions=sessions, keep_session=True)
+        commands = redis_commands(redis_url) - commands
+        await asyncio.sleep(1.5)  # PostgreSQL reports a backend's statistics within a second
+        transactions = await pg_transactions(url) - transactions - 1  # less this reading's
+        fake_cpu = cpu_seconds([fake_pid]) - fake_cpu
+        pg_cpu, redis_cpu = service_cpu(SERVICES[0]) - pg_cpu, service_cpu(SERVICES[1]) - redis_cpu
+        busy, total = (a - b for a, b in zip(machine_busy(), (busy, total), strict=True))
+        figures["50 slow"] = report(
+            f"50 users, model {SLOW_MS:.0f} ms per response, 2 coach serve --reuse-port",
+            load,
+            users=50,
+        )
+        print(
+            f"      fake model server CPU per turn {fake_cpu / max(1, load.turns) * 1000:6.1f} ms"
+            " (same 2 CPUs)"
+        )
+        per_turn = 1000 / max(1, load.turns)
+        print(
+            f"      PostgreSQL CPU per turn {pg_cpu * per_turn:6.1f} ms, Redis "
+            f"{redis_cpu * per_turn:.1f} ms; machine busy {100 * busy / max(total, 1e-9):.0f} %"
+            f" of {os.cpu_count()} CPUs (everything on it, this client included)"
+        )
+        print(
+            f"      round trips per turn: Redis {commands / max(1, load.turns):.1f} commands, "
+            f"PostgreSQL {transactions / max(1, load.turns):.1f} transactions"
+        )
+    if fifty_only:
+        slow = figures["50 slow"]
+        print(
+            f"    50 users: {slow['rate']:.1f} turns/s (>= 45), p50 {slow['turn_p50']:.2f} s "
+            f"(<= 1.1), first event p99 {slow['first_p99'] * 1000:.0f} ms (<= 150), "
+            f"errors {slow['errors']:.0f} (0)"
+        )
 
 
 def main() -> None:
@@ -522,6 +638,11 @@ def main() -> None:
         help="COACH_OPENAI_CLIENT of the servers (default: the setting's default, lean)",
     )
     parser.add_argument("--no-fifty", action="store_true", help="skip the 50-user run")
+    parser.add_argument(
+        "--fifty-only",
+        action="store_true",
+        help="only the 50-user run (--profile then samples it)",
+    )
     args = parser.parse_args()
     if not 10 <= args.turns <= 2000:
         parser.error("--turns must be 10-2000")
@@ -531,7 +652,12 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; client {client}")
     with bench_database(args.database_url) as url, tempfile.TemporaryDirectory() as tmp:
         coro = part_c(
-            url, Path(tmp), args.turns, profile=args.profile, fifty_users=not args.no_fifty
+            url,
+            Path(tmp),
+            args.turns,
+            profile=args.profile,
+            fifty_users=not args.no_fifty,
+            fifty_only=args.fifty_only,
         )
         asyncio.run(asyncio.wait_for(coro, TIMEOUT_S))
 

@@ -372,7 +372,8 @@ class CoachEngine:
         new_spec = model or self._settings.spec_for_tier(tier)
         prompt = ModelRequest(parts=[UserPromptPart(content=text, timestamp=now)])
         prompt_json = dump_messages_json([prompt])
-        async with self._session_factory() as db:
+        db = self._session_factory()
+        try:
             claimed = await sessions.claim(
                 db,
                 user_id=user_id,
@@ -387,6 +388,14 @@ class CoachEngine:
                 new_metadata=self._metadata(new_spec, client),
                 new_session_id=new_session_id,
             )
+        except BaseException:
+            async with db:  # closed as ``async with`` closes (to completion, in a task)
+                raise
+        # The claim ran on its own (autocommit, no transaction left open): closing hands the
+        # connection back without a round trip, so there is nothing to protect from a
+        # cancellation and it is awaited directly; ``async with`` would close it in a task of
+        # its own, one more pass of the event loop before the turn's first event.
+        await db.close()
         try:
             return await self._prepare(
                 claimed,

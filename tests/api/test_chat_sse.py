@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
 from fastapi import FastAPI, Response
+from starlette.types import Message
 
 from api.errors import ApiError, install_error_handlers
 from api.sse import event_stream_response, prime
@@ -107,3 +108,65 @@ async def test_refusal_before_the_first_event_is_a_problem_not_a_stream() -> Non
     assert response.status_code == 409
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["detail"] == "turn in progress"
+
+
+async def _call(response: Response, send: Callable[[Message], Awaitable[None]]) -> None:
+    """Run an ASGI response for a POST with a client that never disconnects."""
+    never = asyncio.Event()
+
+    async def receive() -> Message:
+        await never.wait()
+        return {"type": "http.disconnect"}
+
+    scope = {"type": "http", "method": "POST", "path": "/turn", "headers": []}
+    await response(scope, receive, send)
+
+
+async def test_first_event_leaves_with_the_headers_from_the_requests_own_task() -> None:
+    counter = EventCounter()
+    later = asyncio.Event()
+
+    async def turn() -> AsyncIterator[ChatEvent]:
+        yield counter.session(uuid.uuid4(), "active")
+        await later.wait()
+        yield counter.make("done", {})
+
+    sent: list[tuple[Message, asyncio.Task[object] | None]] = []
+
+    async def send(message: Message) -> None:
+        sent.append((message, asyncio.current_task()))
+        if len(sent) == 2:
+            later.set()
+
+    caller = asyncio.create_task(_call(event_stream_response(await prime(turn())), send))
+    await caller
+
+    kinds = [m["type"] for m, _ in sent]
+    assert kinds.count("http.response.start") == 1
+    assert [(m["type"], task) for m, task in sent[:2]] == [
+        ("http.response.start", caller),
+        ("http.response.body", caller),
+    ]
+    events = [sse_blocks(m.get("body", b"").decode()) for m, _ in sent[1:]]
+    assert [b["event"] for chunk in events for b in chunk if "event" in b] == ["session", "done"]
+    assert sent[-1][0] == {"type": "http.response.body", "body": b"", "more_body": False}
+
+
+async def test_a_failed_first_send_closes_the_turn() -> None:
+    counter = EventCounter()
+    closed = asyncio.Event()
+
+    async def turn() -> AsyncIterator[ChatEvent]:
+        try:
+            yield counter.session(uuid.uuid4(), "active")
+            yield counter.make("done", {})
+        finally:
+            closed.set()
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            raise OSError("client gone")
+
+    with pytest.raises(OSError, match="client gone"):
+        await _call(event_stream_response(await prime(turn())), send)
+    assert closed.is_set()

@@ -67,14 +67,26 @@ export class SseParser {
   }
 }
 
-/** Feed a response body to ``onEvent``; resolves at its end, rejects if the connection fails. */
+/**
+ * Feed a response body to ``onEvent``; resolves at its end, rejects if the connection fails.
+ *
+ * The body is read directly and decoded here, not piped through a TextDecoderStream: a
+ * pipe that sees the connection fail errors its readable side, which throws away what it
+ * had received and not yet handed out, so the events that came just before a drop (all of
+ * them, when they arrived in one packet) would be lost, the ``session`` event included.
+ * With one pending read, every byte received is in ``onEvent``'s hands before the failure.
+ */
 export async function readEvents(response, onEvent) {
   const parser = new SseParser(onEvent);
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const decoder = new TextDecoder();
+  const reader = response.body.getReader();
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) return;
-    parser.push(value);
+    if (done) {
+      parser.push(decoder.decode());
+      return;
+    }
+    parser.push(decoder.decode(value, { stream: true }));
   }
 }
 
