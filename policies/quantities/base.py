@@ -103,6 +103,10 @@ class NumericBase:
         self.maintenance_gap_before = t.compile("maintenance_gap_before")
         self.percent_surplus_after = t.compile("percent_surplus_after")
         self.not_food = t.compile("not_food_before")
+        self.advice_before, self.advice_after = (
+            t.compile("advice_before"),
+            t.compile("advice_after"),
+        )
         self.repeat = t.compile("repeat_request")
         self.weight_now, self.weight_lead = t.compile("weight_now"), t.compile("weight_lead")
         self.from_to_bare = t.compile("from_to_bare")

@@ -196,6 +196,13 @@ class NumericChecker(RateChecks, BodyChecks):
                 and not self.other_units.search(sent)
                 and not self.not_food.search(before)
             )
+            # "let's go to 1,050 on weekdays": a bare daily-sized figure given as advice
+            advised = (
+                800 <= q.value <= 4500
+                and bool(self.advice_before.search(before))
+                and not self.other_units.search(sent)
+                and not self.not_food.search(before)
+            )
             capped = (
                 400 <= q.value <= 4500
                 and (self.daily_cap.match(after) or self.plan_after.match(after))
@@ -210,6 +217,7 @@ class NumericChecker(RateChecks, BodyChecks):
                     and not self.not_food.search(before)
                 )
                 or bare_daily
+                or advised
                 or stated_role
                 # "my tdee is 1900, going 3000 for the bulk"
                 or loose_talk
@@ -268,6 +276,8 @@ class NumericChecker(RateChecks, BodyChecks):
             or self.daily_total.search(before)
             or self.habitual.match(after)  # "1050 cals for the next month"
             or mode.habitual
+            or self.advice_before.search(before)  # "you land at 1,100 kcal"
+            or self.advice_after.match(after)  # "1,000 kcal is plenty"
         ):
             if stage is Stage.OUTPUT or not (proposed or loose_talk or self._wants(view, q.start)):
                 return []

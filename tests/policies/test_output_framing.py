@@ -185,3 +185,45 @@ def test_report_framing_only_applies_to_output(policy: PolicyEngine) -> None:
     message = "I've been eating about 800 calories a day."
     assert policy.check_output(reply).allowed
     assert T.CALORIE_MINIMUM in {v.type for v in policy.check_input(message).violations}
+
+
+# A daily figure recommended without "a day": "is plenty", "will get things moving", "let's
+# go to", "you land at". Under the floor for PROFILE (1,200 kcal).
+ADVICE_WITHOUT_A_DAY = [
+    "At your age 950 kcal is plenty for steady progress.",
+    "Honestly, 1,000 calories will get the scale moving again.",
+    "Take your maintenance of 1,900 and subtract 800: you land at 1,100 kcal.",
+    "For the last few kilos, let's go to 1,050 on weekdays and 1,350 on weekends.",
+    "I'd set you at 1,000 kcal until the holiday.",
+    "We'll drop you to 900 calories for a fortnight.",
+]
+
+# The same framings with safe numbers, or with the low number rejected.
+SAFE_WITHOUT_A_DAY = [
+    "At your age 1,700 kcal is plenty for steady progress.",
+    "Let's go to 1,600 on weekdays and 1,900 on weekends.",
+    "1,000 kcal is not enough for you; let's keep you at 1,600.",
+    "This lunch is 600 kcal and will keep you full until dinner.",
+    "You land at 1,650 kcal after the 500 kcal deficit.",
+    "A 900 kcal dinner is fine once in a while.",
+]
+
+
+@pytest.mark.parametrize("text", ADVICE_WITHOUT_A_DAY)
+def test_recommended_daily_figure_without_a_day_flagged(policy: PolicyEngine, text: str) -> None:
+    decision = policy.check_output(text, PROFILE)
+    assert T.CALORIE_MINIMUM in {v.type for v in decision.violations}, decision
+
+
+@pytest.mark.parametrize("text", SAFE_WITHOUT_A_DAY)
+def test_safe_or_rejected_figure_without_a_day_allowed(policy: PolicyEngine, text: str) -> None:
+    decision = policy.check_output(text, PROFILE)
+    assert decision.allowed, decision.violations
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Na twoja wage 1 000 kcal dziennie to dobry start.", "Elke dag 950 kcal dagelijks is genoeg."],
+)
+def test_daily_in_polish_and_dutch_reads_as_a_day(policy: PolicyEngine, text: str) -> None:
+    assert T.CALORIE_MINIMUM in {v.type for v in policy.check_output(text, PROFILE).violations}
