@@ -110,7 +110,8 @@ def _results(rng: random.Random) -> Iterator[tuple[str, dict[str, Any], dict[str
         "mean_adherence_score": 0.72,
     }, {}  # fmt: skip
     targets = {
-        "bmr_kcal": tdee - 600, "tdee_kcal": tdee, "tdee_basis": rng.choice(["formula", "adaptive"]),
+        "bmr_kcal": tdee - 600, "tdee_kcal": tdee,
+        "tdee_basis": rng.choice(["formula", "adaptive"]),
         "goal_type": "weight_loss", "pace": "moderate", "calories_kcal": kcal,
         "delta_kcal": kcal - tdee, "expected_weekly_change_kg": rate,
         "macros": {"protein_g": protein, "carbs_g": 180, "fat_g": 65, "fibre_g": 30},

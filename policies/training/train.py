@@ -214,7 +214,7 @@ def train(
             loss_l = (bce(logits, torch.tensor(y)) * m_w).sum() / m_w.sum()
             a_t = torch.tensor(a)
             known = (a_t >= 0).float() * w
-            loss_a = (ce(about, a_t) * known).sum() / known.sum() if known.any() else torch.zeros(())
+            loss_a = (ce(about, a_t) * known).sum() / known.sum().clamp(min=1e-9)
             loss = loss_l + 0.5 * loss_a
             opt.zero_grad()
             loss.backward()
