@@ -18,6 +18,8 @@ import pytest
 from persistence.enums import PolicyViolationType as T
 from policies import Action, PolicyEngine, PolicyProfile, PolicySettings
 from policies.classifier import ARTIFACT, SafetyClassifier, load_classifier
+from policies.referrals import Region, crisis_referral, eating_disorder_referral
+from policies.training.coach_replies import sentences
 from policies.training.evaluate import DATASET, figures
 
 #: The shipped model's hash: a retrained artifact changes it on purpose (docs/safety.md).
@@ -131,6 +133,17 @@ def test_self_harm_always_referred_with_a_crisis_line(text: str) -> None:
     assert decision.action is Action.REFER
     assert any(v.topic == "crisis" for v in decision.violations)
     assert decision.message is not None and "116 123" in decision.message  # Samaritans
+
+
+@pytest.mark.parametrize("region", list(Region))
+def test_the_coachs_own_referrals_pass_the_output_check(region: Region) -> None:
+    # The coach's crisis reply is self-about but safe: it must not be referred itself, whole
+    # or sentence by sentence as it streams (round 3 trains on these texts).
+    engine = PolicyEngine(LEARNED)
+    for text in (crisis_referral(region), eating_disorder_referral(region)):
+        for part in (text, *sentences(text)):
+            decision = engine.check_output(part, None)
+            assert decision.action is Action.ALLOW, (part, decision.violations)
 
 
 def test_self_harm_with_eating_gets_crisis_line_not_only_eating_disorder_help() -> None:
@@ -285,6 +298,10 @@ def test_split_keeps_every_family_in_one_split_and_only_folded_blind_rounds() ->
     blind = {row["source"] for row in rows if row["source"].startswith("blind_")}
     assert {f"{source}.jsonl" for source in blind} <= folded
     assert len(_split("test")) >= 500
+    # The coach's own replies are safe output cases, in train and validation only.
+    coach = [row for row in rows if row["source"] == "coach"]
+    assert coach and all(not r["labels"] and r["stage"] == "output" for r in coach)
+    assert {r["split"] for r in coach} == {"train", "validation"}
 
 
 def test_learned_layer_detects_more_than_the_rules_on_the_test_split(
