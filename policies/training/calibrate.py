@@ -228,6 +228,11 @@ def main() -> None:
     d, f = score(got, raw)
     print(f"artifact's thresholds: detection {d / unsafe:.3f}, false positives {f / safe:.3f}; "
           f"{safe_flags(got, raw)}")  # fmt: skip
+    own = [c for c, r in zip(cases, raw, strict=True) if c is not None and r["source"] == "coach"]
+    if own:
+        top = max(own, key=lambda c: c.scores.labels["self_harm"])
+        print(f"coach's own replies: highest self_harm {top.scores.labels['self_harm']:.3f} "
+              f"({top.text[:60]!r})")  # fmt: skip
     names = tuple(clf_thresholds)
     path = greedy_path(cases, raw, names, floors)
     print("path (detection, false positives, thresholds):")
