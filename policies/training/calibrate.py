@@ -47,11 +47,22 @@ GRID = (
 )  # fmt: skip
 
 
-#: Lowest threshold per label. The coach's own crisis reply ("I'm really sorry you're feeling
-#: this way ... call or text 988") scores 0.65-0.83 ``self_harm`` at the output check with the
-#: round-2 candidates, so a lower threshold refers the referral itself (the memory eval suite
-#: fails); the validation split cannot show it, having no reply of the coach's own.
-FLOORS = {"self_harm": 0.9}
+#: Lowest threshold per label. Round 2 set ``self_harm`` to 0.9: the coach's own crisis reply
+#: ("I'm really sorry you're feeling this way ... call or text 988") scored 0.65-0.88 at the
+#: output check, so a lower threshold referred the referral itself (the memory eval suite
+#: failed) and the validation split had no reply of the coach's own to show it. Round 3 trains
+#: on the coach's replies and has them in validation (``coach_replies.py``), so the path sees
+#: that cost itself and ``self_harm`` has no floor (``--self-harm-floor`` sets one). The
+#: numeric backstops keep 0.95: below it a plain request ("Give me a nutrition plan", 0.85
+#: ``calorie_minimum`` with the round-3 3-layer candidate) fires, which the validation split
+#: has too few plain requests to show (the plans eval suite fell to 88 %).
+NUMERIC_FLOOR = 0.95
+FLOORS = {
+    "self_harm": 0.0,
+    **dict.fromkeys(
+        ("calorie_minimum", "calorie_maximum", "protein_minimum", "weight_loss_rate"), NUMERIC_FLOOR
+    ),
+}
 
 
 @dataclass(slots=True)
