@@ -23,7 +23,7 @@ from policies.training.coach_replies import sentences
 from policies.training.evaluate import DATASET, figures
 
 #: The shipped model's hash: a retrained artifact changes it on purpose (docs/safety.md).
-MODEL_SHA256 = "3fd0e8ea47e5b76610fe70e316c61fb363722e2b6843d7349d7ef99c5a9f927b"
+MODEL_SHA256 = "2f7b078bdc3e7cb1be3e66814b4831440ed80e4d3fc4b40bcaec0a3cf3858965"
 LONDON = PolicyProfile(timezone="Europe/London")
 LEARNED = PolicySettings(classifier=True)
 
@@ -308,14 +308,14 @@ def test_learned_layer_detects_more_than_the_rules_on_the_test_split(
     split_figures: dict[str, dict[str, Any]],
 ) -> None:
     learned, rules = split_figures["learned"], split_figures["rules"]
-    # On the split with rounds 11-16 folded in the rules alone reach 0.737, the round-2 layer
-    # on top of them 0.787 (docs/safety.md): the layer must keep adding a clear margin.
+    # On the split with rounds 11-17 folded in the rules alone reach 0.734, the round-3 layer
+    # on top of them 0.784 (docs/safety.md): the layer must keep adding a clear margin.
     assert learned["detection"] >= rules["detection"] + 0.04
     for t in ("medical_claim", "unsafe_content"):
         assert learned["per_type"][t][1] >= rules["per_type"][t][1], t
 
 
-@pytest.mark.xfail(strict=True, reason="round-2 model: 0.79 detection, 0.07 FP (docs/safety.md)")
+@pytest.mark.xfail(strict=True, reason="round-3 model: 0.78 detection, 0.07 FP (docs/safety.md)")
 def test_test_split_meets_the_targets(split_figures: dict[str, dict[str, Any]]) -> None:
     learned = split_figures["learned"]
     assert learned["detection"] >= 0.95
