@@ -47,11 +47,22 @@ GRID = (
 )  # fmt: skip
 
 
-#: Lowest threshold per label. The coach's own crisis reply ("I'm really sorry you're feeling
-#: this way ... call or text 988") scores 0.65-0.83 ``self_harm`` at the output check with the
-#: round-2 candidates, so a lower threshold refers the referral itself (the memory eval suite
-#: fails); the validation split cannot show it, having no reply of the coach's own.
-FLOORS = {"self_harm": 0.9}
+#: Lowest threshold per label. Round 2 set ``self_harm`` to 0.9: the coach's own crisis reply
+#: ("I'm really sorry you're feeling this way ... call or text 988") scored 0.65-0.88 at the
+#: output check, so a lower threshold referred the referral itself (the memory eval suite
+#: failed) and the validation split had no reply of the coach's own to show it. Round 3 trains
+#: on the coach's replies and has them in validation (``coach_replies.py``), so the path sees
+#: that cost itself and ``self_harm`` has no floor (``--self-harm-floor`` sets one). The
+#: numeric backstops keep 0.9: below it a plain request ("Give me a nutrition plan", 0.85
+#: ``calorie_minimum`` with the round-3 3-layer candidate) fires, which the validation split
+#: has too few plain requests to show (the plans eval suite fell to 88 %).
+NUMERIC_FLOOR = 0.9
+FLOORS = {
+    "self_harm": 0.0,
+    **dict.fromkeys(
+        ("calorie_minimum", "calorie_maximum", "protein_minimum", "weight_loss_rate"), NUMERIC_FLOOR
+    ),
+}
 
 
 @dataclass(slots=True)
@@ -126,9 +137,14 @@ def score(got: list[set[str]], raw: list[dict[str, Any]]) -> tuple[int, int]:
 
 
 def greedy_path(
-    cases: list[Case | None], raw: list[dict[str, Any]], names: tuple[str, ...]
+    cases: list[Case | None],
+    raw: list[dict[str, Any]],
+    names: tuple[str, ...],
+    floors: dict[str, float] | None = None,
 ) -> list[tuple[int, int, dict[str, float]]]:
-    """Points (detected, flagged, thresholds) from every threshold at the top of ``GRID`` down."""
+    """Points (detected, flagged, thresholds) from every threshold at the top of ``GRID`` down
+    (to ``floors``, by default ``FLOORS``)."""
+    floors = FLOORS if floors is None else floors
     at = dict.fromkeys(names, 0)
 
     def thresholds(pos: dict[str, int]) -> dict[str, float]:
@@ -140,7 +156,7 @@ def greedy_path(
         best: tuple[float, str, int, int, int] | None = None
         for name in names:
             for k in range(at[name] + 1, len(GRID)):
-                if GRID[k] < FLOORS.get(name, 0.0):
+                if GRID[k] < floors.get(name, 0.0):
                     break
                 trial = {**at, name: k}
                 d, f = score(replay(cases, thresholds(trial)), raw)
@@ -156,6 +172,19 @@ def greedy_path(
         at[name] = k
         path.append((det, fp, thresholds(at)))
     return path
+
+
+def safe_flags(got: list[set[str]], raw: list[dict[str, Any]]) -> str:
+    """How many safe XSTest-style cases and coach's own replies ``got`` flags."""
+    parts = []
+    for name, hit in (
+        ("XSTest-style", lambda r: "_xs" in r.get("source", "")),
+        ("coach's own replies", lambda r: r.get("source") == "coach"),
+    ):
+        rows = [g for r, g in zip(raw, got, strict=True) if not r["labels"] and hit(r)]
+        if rows:
+            parts.append(f"{name} flagged {sum(1 for g in rows if g)} of {len(rows)}")
+    return "; ".join(parts)
 
 
 def write(artifact: Path, thresholds: dict[str, float], meta: dict[str, Any]) -> None:
@@ -180,7 +209,14 @@ def main() -> None:
     parser.add_argument("--split", default="validation")
     parser.add_argument("--max-fp", type=float, default=None, help="default: the rules' own")
     parser.add_argument("--write", action="store_true", help="store the chosen thresholds")
+    parser.add_argument(
+        "--self-harm-floor",
+        type=float,
+        default=FLOORS["self_harm"],
+        help="lowest self_harm threshold on the path (0: none)",
+    )
     args = parser.parse_args()
+    floors = {**FLOORS, "self_harm": args.self_harm_floor}
     rows = [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines()]
     raw = [r for r in rows if r["split"] == args.split]
     unsafe = sum(1 for r in raw if r["labels"])
@@ -199,10 +235,17 @@ def main() -> None:
     print(f"rules alone: detection {r_det / unsafe:.3f}, false positives {r_fp / safe:.3f}")
     cases = capture(args.artifact, raw)
     clf_thresholds = json.loads((args.artifact / "config.json").read_text())["thresholds"]
-    d, f = score(replay(cases, clf_thresholds), raw)
-    print(f"artifact's thresholds: detection {d / unsafe:.3f}, false positives {f / safe:.3f}")
+    got = replay(cases, clf_thresholds)
+    d, f = score(got, raw)
+    print(f"artifact's thresholds: detection {d / unsafe:.3f}, false positives {f / safe:.3f}; "
+          f"{safe_flags(got, raw)}")  # fmt: skip
+    own = [c for c, r in zip(cases, raw, strict=True) if c is not None and r["source"] == "coach"]
+    if own:
+        top = max(own, key=lambda c: c.scores.labels["self_harm"])
+        print(f"coach's own replies: highest self_harm {top.scores.labels['self_harm']:.3f} "
+              f"({top.text[:60]!r})")  # fmt: skip
     names = tuple(clf_thresholds)
-    path = greedy_path(cases, raw, names)
+    path = greedy_path(cases, raw, names, floors)
     print("path (detection, false positives, thresholds):")
     for d, f, t in path:
         short = " ".join(f"{n[:6]}={v:g}" for n, v in t.items())
@@ -211,13 +254,14 @@ def main() -> None:
     ok = [p for p in path if p[1] / safe <= max_fp + 1e-9]
     d, f, chosen = max(ok, key=lambda p: (p[0], -p[1])) if ok else path[0]
     print(f"chosen (false positives <= {max_fp:.3f}): detection {d / unsafe:.3f}, "
-          f"false positives {f / safe:.3f}")  # fmt: skip
+          f"false positives {f / safe:.3f}; {safe_flags(replay(cases, chosen), raw)}")  # fmt: skip
     print(json.dumps(chosen))
     if args.write:
         meta = {
             "method": "greedy path on the whole engine's figures (policies/training/calibrate.py)",
             "split": args.split,
             "max_false_positives": round(max_fp, 4),
+            "self_harm_floor": args.self_harm_floor,
             "detection": round(d / unsafe, 4),
             "false_positives": round(f / safe, 4),
         }

@@ -13,6 +13,9 @@ Sources, in ``policies/training/data/``:
   ``about`` and no ``self_harm``: families are derived by clustering near-paraphrases (the
   base encoder's embeddings, cosine >= ``FAMILY_COSINE``, linked transitively), ``self_harm``
   is read from wording where it is clear and masked otherwise, ``about`` is masked.
+- The coach's own replies (``coach_replies.py``): referrals, crisis lines, safe replacements
+  and the offline coach's sentences, generated from the project's code at build time, as
+  safe output cases (source ``coach``; train and validation only).
 - Blind rounds (``blind_*.jsonl``) are held out: never copied, never split, never trained on,
   until the coordinator has recorded their first-contact figures and the file is named in
   ``folded.txt`` (one file name a line).
@@ -35,6 +38,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .coach_replies import coach_cases
 from .labels import ABOUT, LABELS, TYPES
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +48,11 @@ DEV_CORPUS = HERE.parent / "corpus" / "messages.jsonl"
 SEED = 20261206
 FAMILY_COSINE = 0.82
 SPLITS = (("train", 0.70), ("validation", 0.15), ("test", 0.15))
+#: The last blind round of those folded in together (rounds 11-16, for the round-2 model).
+LAST_ROUND_TOGETHER = 16
+#: The coach's own replies: train and validation only (the test split stays comparable with
+#: the earlier rounds'; calibration reads validation).
+COACH_SPLITS = (("train", 0.75), ("validation", 0.25))
 
 _SELF_HARM = re.compile(
     r"\b(?:kill(?:ing)?\s+my\s?self|suicid\w*|end\s+(?:it|my\s+life|things)|want\s+to\s+die"
@@ -165,10 +174,21 @@ def _main_label(labels: Iterable[str]) -> str:
 
 
 def _group(source: str) -> str:
-    """The stratum's source group: the dev corpus, the writers' files, or the blind rounds."""
-    if source == "dev":
-        return "dev"
-    return "blind" if source.startswith("blind_") else "writers"
+    """The stratum's source group: the dev corpus, the writers' files, the blind rounds or the
+    coach's own replies.
+
+    Rounds 11-16 (folded in together for the round-2 model) are one group; each later round
+    is a group of its own (``blind_r17``), drawing after the earlier ones, so folding a round
+    in moves no case of an earlier round to another split.
+    """
+    if source in ("dev", "coach"):
+        return source
+    if not source.startswith("blind_"):
+        return "writers"
+    match = re.match(r"blind_r(\d+)_", source)
+    if match and int(match.group(1)) > LAST_ROUND_TOGETHER:
+        return f"blind_r{int(match.group(1)):03d}"
+    return "blind"
 
 
 def assign_splits(cases: list[dict[str, Any]]) -> None:
@@ -184,13 +204,15 @@ def assign_splits(cases: list[dict[str, Any]]) -> None:
         label = Counter(_main_label(m["labels"]) for m in members).most_common(1)[0][0]
         strata[(_group(members[0]["source"]), label)].append(fam)
     rng = random.Random(SEED)
-    # The blind rounds' strata draw last, so the earlier groups' draws stay as they were.
-    for key in sorted(strata, key=lambda k: (k[0] == "blind", k)):
+    # The blind rounds' strata draw after the others, so the earlier groups' draws stay as
+    # they were; the coach's own replies draw last (adding them moves no earlier family).
+    for key in sorted(strata, key=lambda k: (k[0] == "coach", k[0].startswith("blind"), k)):
         fams = sorted(strata[key])
         rng.shuffle(fams)
         n = len(fams)
-        cut_train = round(n * SPLITS[0][1])
-        cut_val = cut_train + round(n * SPLITS[1][1])
+        shares = COACH_SPLITS if key[0] == "coach" else SPLITS
+        cut_train = round(n * shares[0][1])
+        cut_val = n if key[0] == "coach" else cut_train + round(n * shares[1][1])
         for k, fam in enumerate(fams):
             split = "train" if k < cut_train else "validation" if k < cut_val else "test"
             for case in families[fam]:
@@ -214,7 +236,7 @@ def build(import_from: Path | None) -> list[dict[str, Any]]:
                 shutil.copyfile(path, CORPUS_DIR / path.name)
     dev = dev_cases()
     derive_families(dev, _embed_for_families([c["text"] for c in dev]))
-    cases = dev + writer_cases(folded)
+    cases = dev + writer_cases(folded) + coach_cases(SEED)
     seen: set[str] = set()
     unique = []
     for case in cases:  # the same text twice would straddle splits

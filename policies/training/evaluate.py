@@ -5,6 +5,7 @@ Runs in the project's venv (no torch)::
 
     uv run python -m policies.training.evaluate                     # the test split
     uv run python -m policies.training.evaluate /work/corpus/w9.jsonl --rules-too
+    uv run python -m policies.training.evaluate --split validation --artifact DIR  # a candidate
 
 A case is *detected* when an unsafe case gets any violation, a *false positive* when a safe
 case gets one; per type, precision and recall compare the violation types with the labels.
@@ -21,6 +22,8 @@ from typing import Any
 
 from persistence.enums import PolicyViolationType
 from policies import PolicyEngine, PolicyProfile, PolicySettings
+from policies.classifier.layer import LearnedLayer
+from policies.classifier.runtime import SafetyClassifier
 
 DATASET = Path(__file__).resolve().parent / "data" / "dataset.jsonl"
 
@@ -47,6 +50,9 @@ def figures(engine: PolicyEngine, cases: Iterable[dict[str, Any]]) -> dict[str, 
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
     unsafe = detected = safe = flagged = typed = 0
+    # Safe cases of the XSTest-style files and the coach's own replies, and how many flagged.
+    xs = [0, 0]
+    coach = [0, 0]
     misses: list[str] = []
     false_alarms: list[str] = []
     for case in cases:
@@ -64,6 +70,12 @@ def figures(engine: PolicyEngine, cases: Iterable[dict[str, Any]]) -> dict[str, 
         else:
             safe += 1
             flagged += bool(got)
+            source = str(case.get("source") or case.get("id", ""))
+            for tally, hit in ((xs, "_xs" in source or source.startswith("xs")),
+                               (coach, source.startswith("coach"))):  # fmt: skip
+                if hit:
+                    tally[0] += 1
+                    tally[1] += bool(got)
             if got:
                 false_alarms.append(f"{case['id']} {sorted(got)}: {case['text'][:100]}")
     per_type = {}
@@ -82,6 +94,8 @@ def figures(engine: PolicyEngine, cases: Iterable[dict[str, Any]]) -> dict[str, 
         "unsafe": unsafe,
         "safe": safe,
         "per_type": per_type,
+        "xstest": tuple(xs),
+        "coach": tuple(coach),
         "misses": misses,
         "false_alarms": false_alarms,
     }
@@ -89,10 +103,14 @@ def figures(engine: PolicyEngine, cases: Iterable[dict[str, Any]]) -> dict[str, 
 
 def markdown(name: str, f: dict[str, Any]) -> str:
     """A figures block as markdown."""
+    xs, coach = f["xstest"], f["coach"]
+    extra = (f"; XSTest-style flagged {xs[1]} of {xs[0]}" if xs[0] else "") + (
+        f"; coach's own replies flagged {coach[1]} of {coach[0]}" if coach[0] else ""
+    )
     lines = [
         f"**{name}**: {f['cases']} cases ({f['unsafe']} unsafe, {f['safe']} safe): detection "
         f"{f['detection']:.3f}, type recall {f['type_recall']:.3f}, false positives "
-        f"{f['false_positives']:.3f}",
+        f"{f['false_positives']:.3f}{extra}",
         "",
         "| type | precision | recall | support |",
         "|---|---|---|---|",
@@ -109,13 +127,19 @@ def main() -> None:
     parser.add_argument("--split", default="test")
     parser.add_argument("--rules-too", action="store_true", help="also the rules alone")
     parser.add_argument("--show", action="store_true", help="list misses and false alarms")
+    parser.add_argument("--artifact", type=Path, default=None, help="default: the shipped one")
     args = parser.parse_args()
     sets = (
         [(p.stem, _load(p)) for p in args.files]
         if args.files
         else [(f"{args.split} split", [c for c in _load(DATASET) if c["split"] == args.split])]
     )
-    engines = [("rules + classifier", PolicyEngine(PolicySettings(classifier=True)))]
+    learned = PolicyEngine(PolicySettings(classifier=True))
+    if args.artifact is not None:
+        clf = SafetyClassifier(args.artifact)
+        learned._classifier = clf
+        learned._learned = LearnedLayer(clf.thresholds)
+    engines = [("rules + classifier", learned)]
     if args.rules_too:
         engines.append(("rules alone", PolicyEngine(PolicySettings(classifier=False))))
     for set_name, cases in sets:

@@ -3,7 +3,7 @@ logistic head, which lets the encoder skip sentences that are plainly safe.
 
 Run in the training venv after ``train`` (it reads the shipped artifact)::
 
-    python -m policies.training.gate
+    python -m policies.training.gate [--artifact DIR]
 
 Targets: a sentence is "risky" when it carries a label, or when the encoder scores any label
 at half its threshold or more (the gate must pass what the encoder might flag). The gate's
@@ -13,6 +13,7 @@ reply sentences it screens out is printed (and written into the config).
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import itertools
 import json
@@ -43,8 +44,11 @@ def main() -> None:
     """Fit the gate, calibrate it, add it to the artifact."""
     from policies.classifier.runtime import SafetyClassifier
 
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--artifact", type=Path, default=ARTIFACT)
+    artifact = parser.parse_args().artifact
     torch.manual_seed(0)
-    clf = SafetyClassifier(ARTIFACT)
+    clf = SafetyClassifier(artifact)
     tok = clf._tok
     thresholds = clf.thresholds
 
@@ -88,18 +92,18 @@ def main() -> None:
     safe = [s for s, y in val_out if not y]
     skipped = sum(1 for s in safe if s < threshold) / max(1, len(safe))
     print(f"gate: threshold {threshold:.3f}; screens out {skipped:.1%} of safe reply sentences")
-    np.save(ARTIFACT / "gate.npy", weights)
-    config = json.loads((ARTIFACT / "config.json").read_text())
+    np.save(artifact / "gate.npy", weights)
+    config = json.loads((artifact / "config.json").read_text())
     config["gate"] = {
         "bias": round(b, 6),
         "threshold": round(threshold, 6),
         "buckets": BUCKETS,
         "validation_safe_screened": round(skipped, 4),
-        "sha256": hashlib.sha256((ARTIFACT / "gate.npy").read_bytes()).hexdigest(),
+        "sha256": hashlib.sha256((artifact / "gate.npy").read_bytes()).hexdigest(),
     }
     own = ("labels", "about", "thresholds", "max_length", "output_prefix")
     meta = {k: v for k, v in config.items() if k not in own}
-    write_artifact(Path(ARTIFACT), config["thresholds"], meta)
+    write_artifact(artifact, config["thresholds"], meta)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 import random
+import re
 import shutil
 import time
 from pathlib import Path
@@ -39,6 +40,10 @@ OUTPUT_PREFIX = "coach reply: "
 FP_BUDGET = 0.01
 THRESHOLD_FLOOR = 0.35
 THRESHOLD_CEILING = 0.97
+#: An XSTest-style file's source name (``blind_r17_xs9_safe``).
+_XSTEST = re.compile(r"(?:^|_)xs\d*(?:_|$)")
+#: Loss weight of the safe look-alikes (``--safe-lookalike-weight``), see ``sample_weight``.
+SAFE_LOOKALIKE_WEIGHT = 2.0
 
 
 def model_text(stage: str, text: str) -> str:
@@ -62,6 +67,20 @@ def _targets(case: dict[str, Any]) -> tuple[list[float], list[float], int]:
         y[sh] = 1.0 if case["self_harm"] else 0.0
     about = ABOUT.index(case["about"]) if case.get("about") in ABOUT else -100
     return y, mask, about
+
+
+def lookalike(case: dict[str, Any]) -> bool:
+    """A safe case that sounds risky: about someone or something else than the writer's own
+    risk (a mention, a carer, a student, a story: ``about`` other than ``none``), or from an
+    XSTest-style file (``*xs*``: safe prompts with risky words)."""
+    if case["labels"]:
+        return False
+    return case.get("about") not in (None, "none") or bool(_XSTEST.search(case["source"]))
+
+
+def sample_weight(case: dict[str, Any], lookalike_weight: float) -> float:
+    """The case's weight in the loss: ``lookalike_weight`` for a safe look-alike, else 1."""
+    return lookalike_weight if lookalike(case) else 1.0
 
 
 def augment(cases: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
@@ -138,10 +157,12 @@ def train(
     lr: float,
     init: Path | None = None,
     train_embeddings: bool = False,
+    lookalike_weight: float = SAFE_LOOKALIKE_WEIGHT,
 ) -> tuple[SafetyModel, Batcher]:
     """Fine-tune a ``layers``-deep encoder on the train split (from ``init`` weights if given:
     a second stage continues the first with a fresh schedule); ``train_embeddings`` lets the
-    word-embedding table learn too."""
+    word-embedding table learn too; the safe look-alikes weigh ``lookalike_weight`` in the
+    loss."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
     cases = augment(_load("train"), rng)
@@ -156,7 +177,10 @@ def train(
     pos = ys.sum(0).clip(min=1)
     pos_weight = torch.tensor(np.sqrt((len(ys) - pos) / pos).clip(1, 4), dtype=torch.float)
     bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
-    ce = nn.CrossEntropyLoss(ignore_index=-100)
+    ce = nn.CrossEntropyLoss(ignore_index=-100, reduction="none")
+    n_like = sum(lookalike(c) for c in cases)
+    print(f"{n_like} of {len(cases)} training cases are safe look-alikes (weight "
+          f"{lookalike_weight:g})", flush=True)  # fmt: skip
     params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     head = [p for n, p in params if not n.startswith("bert.")]
     body = [p for n, p in params if n.startswith("bert.")]
@@ -184,10 +208,13 @@ def train(
             chunk = [cases[k] for k in batch]
             ids, mask = batcher.encode(chunk)
             y, m, a = zip(*(_targets(c) for c in chunk), strict=True)
+            w = torch.tensor([sample_weight(c, lookalike_weight) for c in chunk])
             logits, about, _ = model(ids, mask)
-            loss_l = (bce(logits, torch.tensor(y)) * torch.tensor(m)).sum() / torch.tensor(m).sum()
+            m_w = torch.tensor(m) * w[:, None]
+            loss_l = (bce(logits, torch.tensor(y)) * m_w).sum() / m_w.sum()
             a_t = torch.tensor(a)
-            loss_a = ce(about, a_t) if (a_t >= 0).any() else torch.zeros(())
+            known = (a_t >= 0).float() * w
+            loss_a = (ce(about, a_t) * known).sum() / known.sum().clamp(min=1e-9)
             loss = loss_l + 0.5 * loss_a
             opt.zero_grad()
             loss.backward()
@@ -296,6 +323,12 @@ def main() -> None:
     parser.add_argument(
         "--train-embeddings", action="store_true", help="unfreeze the word-embedding table"
     )
+    parser.add_argument(
+        "--safe-lookalike-weight",
+        type=float,
+        default=SAFE_LOOKALIKE_WEIGHT,
+        help="loss weight of safe cases about others, stories, questions and XSTest-style files",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
@@ -312,6 +345,7 @@ def main() -> None:
             args.lr,
             args.init_weights,
             args.train_embeddings,
+            args.safe_lookalike_weight,
         )
     if args.save_weights is not None:
         torch.save(model.state_dict(), args.save_weights)
@@ -328,6 +362,7 @@ def main() -> None:
         "lr": args.lr,
         "init_weights": args.init_weights.name if args.init_weights else None,
         "train_embeddings": args.train_embeddings,
+        "safe_lookalike_weight": args.safe_lookalike_weight,
         "dataset_sha256": split["sha256"],
         "train_seconds": round(time.time() - t0),
     }
