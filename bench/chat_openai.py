@@ -509,7 +509,8 @@ async def part_c(
     ten_turns = max(5, turns // 5)
     figures: dict[str, dict[str, float]] = {}
     if fifty_only:
-        await fifty_user_run(url, redis_url, data_dir, figures, profile=profile, fifty_only=True)
+        await fifty_user_run(url, redis_url, data_dir, figures, profile=profile)
+        print(f"    {fifty_targets(figures['50 slow'])}")
         return
     one, ten = await seed_users(url, 1), await seed_users(url, 10)
     with served(url, redis_url, data_dir, delay_ms=0, processes=1) as (base, pids, fake):
@@ -550,7 +551,6 @@ async def part_c(
         return
     await fifty_user_run(url, redis_url, data_dir, figures)
     ratio = figures["1 fresh"]["turn_p50"] / figures["bare"]["turn_p50"]
-    slow = figures["50 slow"]
     print("    targets")
     budget_cpu = figures["10 budget"]["cpu_ms"]
     print(f"      10 users near budget: CPU/turn {budget_cpu:.1f} ms  (<= 14)")
@@ -559,8 +559,13 @@ async def part_c(
         "  (a busy machine inflates both alike)"
     )
     print(f"      1 user p50 / bare Agent p50: {ratio:.2f}x  (<= 2x)")
-    print(
-        f"      50 users: {slow['rate']:.1f} turns/s (>= 45), p50 {slow['turn_p50']:.2f} s "
+    print(f"      {fifty_targets(figures['50 slow'])}")
+
+
+def fifty_targets(slow: dict[str, float]) -> str:
+    """The 50-user run's figures beside the issue's targets, on one line."""
+    return (
+        f"50 users: {slow['rate']:.1f} turns/s (>= 45), p50 {slow['turn_p50']:.2f} s "
         f"(<= 1.1), first event p99 {slow['first_p99'] * 1000:.0f} ms (<= 150), "
         f"errors {slow['errors']:.0f} (0)"
     )
@@ -573,11 +578,9 @@ async def fifty_user_run(
     figures: dict[str, dict[str, float]],
     *,
     profile: Path | None = None,
-    fifty_only: bool = False,
 ) -> None:
     """50 users, the model taking ``SLOW_MS`` per response, two ``--reuse-port`` servers;
-    with ``fifty_only`` py-spy samples the first server into ``profile`` and the targets
-    of this run are printed."""
+    py-spy samples the first server into ``profile`` when given."""
     fifty = await seed_users(url, 50)
     with served(url, redis_url, data_dir, delay_ms=SLOW_MS, processes=2) as (base, pids, fake):
         fake_pid = fake.pid
@@ -611,13 +614,6 @@ async def fifty_user_run(
         print(
             f"      round trips per turn: Redis {commands / max(1, load.turns):.1f} commands, "
             f"PostgreSQL {transactions / max(1, load.turns):.1f} transactions"
-        )
-    if fifty_only:
-        slow = figures["50 slow"]
-        print(
-            f"    50 users: {slow['rate']:.1f} turns/s (>= 45), p50 {slow['turn_p50']:.2f} s "
-            f"(<= 1.1), first event p99 {slow['first_p99'] * 1000:.0f} ms (<= 150), "
-            f"errors {slow['errors']:.0f} (0)"
         )
 
 
