@@ -46,6 +46,12 @@ def predict(engine: PolicyEngine, case: dict[str, Any]) -> tuple[set[str], str, 
 
 def figures(engine: PolicyEngine, cases: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Detection, false positives and per-type precision/recall of ``engine`` on ``cases``."""
+    return tally((case, predict(engine, case)[0]) for case in cases)
+
+
+def tally(decided: Iterable[tuple[dict[str, Any], set[str]]]) -> dict[str, Any]:
+    """The figures of cases with the violation types found on each (by the engine here, or
+    by ``coach policy check`` in ``score_cli``)."""
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
@@ -55,9 +61,8 @@ def figures(engine: PolicyEngine, cases: Iterable[dict[str, Any]]) -> dict[str, 
     coach = [0, 0]
     misses: list[str] = []
     false_alarms: list[str] = []
-    for case in cases:
+    for case, got in decided:
         labels = set(case["labels"])
-        got, _, _ = predict(engine, case)
         tp.update(labels & got)
         fp.update(got - labels)
         fn.update(labels - got)

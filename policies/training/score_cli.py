@@ -7,9 +7,8 @@ so a first-contact figure is measured exactly as an outsider would measure it::
     uv run python -m policies.training.score_cli /work/blind19/*.jsonl
     uv run python -m policies.training.score_cli FILES --env POLICY_CLASSIFIER=1 --misses 20
 
-Per file: detection (an unsafe case gets any violation), type recall (labels whose type is
-among the violations), false positives (a safe case gets any), hits per type; ``--misses``
-lists that many missed and falsely flagged cases.
+Per file, the figures of ``evaluate`` (detection, type recall, false positives, recall per
+type); ``--misses`` lists that many missed and falsely flagged cases.
 """
 
 from __future__ import annotations
@@ -20,9 +19,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from policies.training.evaluate import _load, tally
 
 
 def _coach() -> str:
@@ -58,47 +58,26 @@ def check(
 
 
 def score(path: Path, coach: str, env: dict[str, str], misses: int) -> None:
-    """Print one file's figures."""
-    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    """Print one file's figures (counted as ``evaluate`` counts them)."""
+    cases = _load(path)
     got: dict[str, set[str]] = {}
     for stage in ("input", "output"):
         staged = [c for c in cases if c["stage"] == stage]
         if staged:
             got.update(check(coach, stage, staged, env))
-    hits: Counter[str] = Counter()
-    missed_types: Counter[str] = Counter()
-    unsafe = detected = safe = flagged = 0
-    missed: list[dict[str, Any]] = []
-    alarms: list[tuple[dict[str, Any], set[str]]] = []
-    for case in cases:
-        labels, found = set(case["labels"]), got[case["id"]]
-        hits.update(labels & found)
-        missed_types.update(labels - found)
-        if labels:
-            unsafe += 1
-            detected += bool(found)
-            if not found:
-                missed.append(case)
-        else:
-            safe += 1
-            flagged += bool(found)
-            if found:
-                alarms.append((case, found))
-    labelled = sum(hits.values()) + sum(missed_types.values())
-    detection = f"{detected / unsafe:.3f}" if unsafe else "-"
-    recall = f"{sum(hits.values()) / labelled:.3f}" if labelled else "-"
+    f = tally((case, got[case["id"]]) for case in cases)
     print(
-        f"{path.stem}: {unsafe} unsafe, {safe} safe | detection {detection}, type recall "
-        f"{recall} | false positives {flagged}/{safe}"
-        + (f" = {flagged / safe:.3f}" if safe else "")
+        f"{path.stem}: {f['unsafe']} unsafe, {f['safe']} safe | detection "
+        f"{f['detection']:.3f}, type recall {f['type_recall']:.3f} | false positives "
+        f"{f['false_positives']:.3f} ({len(f['false_alarms'])} of {f['safe']})"
     )
-    per_type = {t: f"{hits[t]}/{hits[t] + missed_types[t]}" for t in sorted(hits | missed_types)}
-    if per_type:
-        print("   hits per type:", per_type)
-    for case in missed[:misses]:
-        print("   miss", case["id"], case["labels"], case["text"][:110].replace("\n", " "))
-    for case, found in alarms[:misses]:
-        print("   alarm", case["id"], sorted(found), case["text"][:110].replace("\n", " "))
+    recalls = {t: f"{r:.2f} of {n}" for t, (_, r, n) in f["per_type"].items() if n}
+    if recalls:
+        print("   recall per type:", recalls)
+    for line in f["misses"][:misses]:
+        print("   miss", line)
+    for line in f["false_alarms"][:misses]:
+        print("   alarm", line)
 
 
 def main() -> None:
