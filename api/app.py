@@ -37,7 +37,13 @@ from coach.engine import CoachEngine
 from coach.factory import build_engine as build_coach_engine
 from coach.version import app_version
 from persistence import migrations
-from persistence.db import create_engine, create_session_factory, describe_url, resolve_database
+from persistence.db import (
+    create_engine,
+    create_session_factory,
+    describe_url,
+    fill_pool,
+    resolve_database,
+)
 from persistence.observability import Telemetry, configure_logging
 from persistence.redis import SharedRedis
 from tools.factory import create_cache, uses_redis
@@ -185,6 +191,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await build_state(config, telemetry)
         app.state.coach = state
+        if served:  # a first burst finds its connections open
+            await fill_pool(state.engine, config.database.db_pool_size)
         if served and config.api.gc_tuning:
             tune_gc()
         try:

@@ -7,11 +7,21 @@ that arrived a moment later, so time to the first event would grow with the burs
 A :class:`StartGate` lets ``limit`` start-ups run at once; the others wait (cheaply) for a
 slot. A slot is released when the turn sends its first model request, or ends: the model's
 own time, which dominates a turn, is never gated.
+
+Before its slot, a start-up also lets the turns still before their first event go first
+(:meth:`StartGate.opening_turn`): when many turns arrive together (a burst of users, clients
+reconnecting after a deploy), each first event waits for its claim, and on one event loop
+the claims' replies would queue behind the start-ups of the turns that got theirs. A
+start-up therefore waits until no turn of the process is opening, at most ``opening_wait_s``
+(so a stuck claim delays others by that much, never more). The burst's work is the same;
+its first events leave before the bulk of it instead of interleaved with it.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 __all__ = ["StartGate", "StartTicket"]
@@ -34,11 +44,16 @@ class StartTicket:
 class StartGate:
     """At most ``limit`` turn start-ups at once (see the module docstring)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, *, opening_wait_s: float = 0.0) -> None:
         if limit < 1:
             raise ValueError("limit: must be at least 1")
+        if opening_wait_s < 0:
+            raise ValueError("opening_wait_s: must not be negative")
         self._limit = limit
         self._semaphore = asyncio.Semaphore(limit)
+        self._opening_wait_s = opening_wait_s
+        self._opening = 0
+        self._opened: list[asyncio.Future[None]] = []
 
     @property
     def limit(self) -> int:
@@ -50,7 +65,36 @@ class StartGate:
         """True when every slot is taken."""
         return self._semaphore.locked()
 
+    @property
+    def openings(self) -> int:
+        """Turns between their request and their first event."""
+        return self._opening
+
+    @contextmanager
+    def opening_turn(self) -> Iterator[None]:
+        """Around a turn's work up to its first event (its claim)."""
+        self._opening += 1
+        try:
+            yield
+        finally:
+            self._opening -= 1
+            if not self._opening:
+                opened, self._opened = self._opened, []
+                for waiter in opened:
+                    if not waiter.done():
+                        waiter.set_result(None)
+
     async def enter(self) -> StartTicket:
-        """Wait for a slot; the ticket must be released (the turn does it)."""
+        """Wait for a slot (once no turn is opening, or ``opening_wait_s`` has passed); the
+        ticket must be released (the turn does it)."""
+        if self._opening and self._opening_wait_s > 0:
+            waiter = asyncio.get_running_loop().create_future()
+            self._opened.append(waiter)
+            try:
+                await asyncio.wait({waiter}, timeout=self._opening_wait_s)
+            finally:
+                if not waiter.done():
+                    waiter.cancel()
+                    self._opened.remove(waiter)
         await self._semaphore.acquire()
         return StartTicket(self._semaphore)

@@ -191,7 +191,10 @@ class CoachEngine:
         #: Names this process in the leases its turns hold.
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self._turns: dict[asyncio.Task[None], Turn] = {}
-        self._start_gate = StartGate(settings.coach_start_concurrency)
+        self._start_gate = StartGate(
+            settings.coach_start_concurrency,
+            opening_wait_s=settings.coach_first_event_priority_ms / 1000,
+        )
         self._histories = HistoryCache()
 
     @property
@@ -529,9 +532,14 @@ class CoachEngine:
             turn.admit(ticket)
             opening = None
         else:
-            turn = await self._start(
-                user_id=user_id, message=message, session_id=session_id, client=client, model=model
-            )
+            with self._start_gate.opening_turn():  # other turns' start-ups wait for this
+                turn = await self._start(
+                    user_id=user_id,
+                    message=message,
+                    session_id=session_id,
+                    client=client,
+                    model=model,
+                )
             # The `session` event leaves as soon as the claim is made, not after a round
             # trip through the turn's task. The task logs it for replay and waits for a
             # start slot itself.

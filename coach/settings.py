@@ -88,6 +88,13 @@ class CoachSettings(BaseSettings):
         description="turns a process starts at once (claim to first model request); the "
         "rest wait for a slot, so a burst's first events are not held up by start-ups",
     )
+    coach_first_event_priority_ms: int = Field(
+        default=100,
+        ge=0,
+        description="a turn's start-up waits up to this long while other turns of the process "
+        "are still before their first event (their claims), so a burst's first events go "
+        "first (0: no wait)",
+    )
     coach_max_message_chars: int = Field(default=4000, ge=1)
 
     # The LLM guard (coach.guard): a second opinion from a model, beside the offline checks.

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
 from persistence.errors import DatabaseUnavailable
@@ -68,7 +70,76 @@ def create_engine(settings: DatabaseSettings, url: str | None = None) -> AsyncEn
     if settings.db_pool_pre_ping:
         _ping_idle_connections(engine, idle_s=settings.db_pool_ping_idle_s)
     _name_socket_failures(engine)
+    _learn_enum_types(engine)
     return engine
+
+
+async def fill_pool(engine: AsyncEngine, count: int) -> int:
+    """Open ``count`` connections at once and hand them back to the pool; how many opened.
+
+    A pool fills as it is used, so the first burst after a start (a deploy, a restart)
+    would otherwise open its connections while it waits for them, each a new server
+    process, a handshake and the type lookups. ``count`` should not exceed the pool size
+    (connections above it are closed when handed back). A database that cannot be reached
+    now is logged, not raised: the pool opens connections when they are needed anyway.
+    """
+    connections = await asyncio.gather(
+        *(engine.connect() for _ in range(count)), return_exceptions=True
+    )
+    opened = [c for c in connections if isinstance(c, AsyncConnection)]
+    for connection in opened:
+        await connection.close()
+    failures = [c for c in connections if isinstance(c, BaseException)]
+    if failures:
+        log.warning(
+            "opened %d of %d pooled connections at startup: %s",
+            len(opened),
+            count,
+            failures[0],
+        )
+    return len(opened)
+
+
+def _enum_type_names() -> list[str]:
+    """The schema's PostgreSQL ENUM types, by name."""
+    from persistence.models import metadata
+
+    return sorted(
+        {
+            column.type.name
+            for table in metadata.tables.values()
+            for column in table.columns
+            if isinstance(column.type, sa.Enum) and column.type.name
+        }
+    )
+
+
+def _learn_enum_types(engine: AsyncEngine) -> None:
+    """Every new connection learns the schema's ENUM types at once.
+
+    asyncpg looks up a type it has no codec for (an ENUM: a column, a parameter) the first
+    time a statement of the connection uses it, with a catalogue query of several
+    milliseconds of server CPU, once per statement that brings new ones. Under a burst many
+    connections are new or run the hot statements for the first time, and those lookups
+    queue with the burst's own queries. One statement naming every ENUM of the schema, run
+    when the connection opens, makes it one lookup per connection, before any request uses
+    it. Types missing from the database (not migrated yet) are skipped.
+    """
+    names = _enum_type_names()
+    if not names:
+        return
+
+    async def learn(connection: Any) -> None:
+        present = await connection.fetch(
+            "SELECT n FROM unnest($1::text[]) AS n WHERE to_regtype(n) IS NOT NULL", names
+        )
+        if present:
+            columns = ", ".join(f'NULL::"{row[0]}"' for row in present)
+            await connection.fetchrow(f"SELECT {columns}")
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connected(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.run_async(learn)
 
 
 def _name_socket_failures(engine: AsyncEngine) -> None:

@@ -29,13 +29,13 @@ class DatabaseSettings(BaseSettings):
         description="postgresql+asyncpg://user:password@host:port/db; unset: embedded PostgreSQL",
     )
     db_pool_size: int = Field(
-        default=20,
+        default=30,
         ge=1,
-        description="connections kept open per process: enough for a burst of turns starting "
-        "or ending together (connections above it, up to the overflow, are opened and closed "
-        "each time)",
+        description="connections kept open per process, enough for a burst of turns starting "
+        "or ending together; `coach serve` opens them at startup (connections above it, up to "
+        "the overflow, are opened and closed each time)",
     )
-    db_max_overflow: int = Field(default=10, ge=0)
+    db_max_overflow: int = Field(default=0, ge=0)
     db_pool_recycle: int = Field(default=1800, ge=-1, description="seconds")
     db_pool_pre_ping: bool = Field(
         default=True, description="ping pooled connections that sat idle before reuse"

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from pydantic_ai.messages import ModelMessage
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
@@ -123,3 +124,72 @@ async def test_every_way_a_turn_ends_gives_its_slot_back(
     )
     assert all(events[-1].event == "done" for events in runs)
     assert await _all_free(engine, 2)
+
+
+async def test_start_ups_wait_while_a_turn_is_opening() -> None:
+    gate = StartGate(4, opening_wait_s=30)
+    with gate.opening_turn():
+        assert gate.openings == 1
+        waiting = asyncio.ensure_future(gate.enter())
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # a slot is free, but a turn still waits for its first event
+    ticket = await asyncio.wait_for(waiting, 1)
+    ticket.release()
+    assert gate.openings == 0
+    # Nobody opening: a slot at once.
+    (await asyncio.wait_for(gate.enter(), 0.5)).release()
+
+
+async def test_the_wait_for_opening_turns_is_bounded_and_leaves_nothing_behind() -> None:
+    with pytest.raises(ValueError, match="opening_wait_s"):
+        StartGate(1, opening_wait_s=-1)
+    gate = StartGate(2, opening_wait_s=0.05)
+    with gate.opening_turn():  # a claim that never returns
+        (await asyncio.wait_for(gate.enter(), 2)).release()
+        patient = StartGate(2, opening_wait_s=30)
+        with patient.opening_turn():
+            waiting = asyncio.ensure_future(patient.enter())
+            await asyncio.sleep(0.01)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            assert patient._opened == []
+    # Without a wait configured, an opening turn holds nobody up.
+    eager = StartGate(1)
+    with eager.opening_turn():
+        (await asyncio.wait_for(eager.enter(), 0.5)).release()
+
+
+async def test_a_turn_starts_up_only_after_another_turns_claim(
+    make_engine: EngineFactory, seed_user: Any, session_factory: Any
+) -> None:
+    """While one turn waits for its claim (its session row is locked here), a turn that has
+    its first event waits before its start-up: its model is reached only after the claim."""
+    first_user, _ = await seed_user(days=3)
+    second_user, _ = await seed_user(days=3)
+    started, go = asyncio.Event(), asyncio.Event()
+    go.set()
+    engine = make_engine(
+        models={"b": _blocking_model(started, go)}, coach_first_event_priority_ms=30_000
+    )
+    first = await collect(engine.run_turn(user_id=first_user, message="hi"))
+    session_a = first[0].data["session_id"]
+    async with session_factory() as lock:
+        await lock.execute(
+            sa.text("SELECT 1 FROM ai_session WHERE id = :id FOR UPDATE"), {"id": session_a}
+        )
+        turn_a = asyncio.ensure_future(
+            collect(engine.run_turn(user_id=first_user, message="hi", session_id=session_a))
+        )
+        await asyncio.sleep(0.2)  # A is in its claim, waiting for the lock
+        assert engine._start_gate.openings == 1
+        turn_b = asyncio.ensure_future(
+            collect(engine.run_turn(user_id=second_user, message="hi", model="b"))
+        )
+        await asyncio.sleep(0.3)
+        assert not started.is_set()  # B's session event left; its start-up waits for A
+        await lock.rollback()
+    await asyncio.wait_for(started.wait(), 5)
+    for events in await asyncio.gather(turn_a, turn_b):
+        assert events[-1].event == "done"
+    assert engine._start_gate.openings == 0
