@@ -52,7 +52,8 @@ from coach.models import ModelFactory
 from coach.observe import observe_turn
 from coach.release import Releaser
 from coach.settings import MODEL_TIERS, OFFLINE_SPEC, CoachSettings
-from coach.summarizer import ExtractiveSummarizer, LLMSummarizer, Summarizer
+from coach.summarizer import ExtractiveSummarizer, LLMSummarizer
+from coach.summary_refiner import SummaryRefiner
 from coach.tokens import TOOL_OVERHEAD, text_tokens
 from coach.turn import CoachDeps, Turn, get_tool_deps
 from coach.version import app_version
@@ -191,6 +192,7 @@ class CoachEngine:
         #: Names this process in the leases its turns hold.
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self._turns: dict[asyncio.Task[None], Turn] = {}
+        self._summaries = SummaryRefiner(session_factory)
         self._start_gate = StartGate(
             settings.coach_start_concurrency,
             opening_wait_s=settings.coach_first_event_priority_ms / 1000,
@@ -349,10 +351,12 @@ class CoachEngine:
             raise ValueError(f"message: at most {limit} characters (got {len(text)})")
         return text
 
-    def _summarizer(self, spec: str, model: Model) -> Summarizer:
+    def _refine_with(self, spec: str, model: Model) -> LLMSummarizer | None:
+        """The model that rewrites a turn's summary after it (None: the extractive summary
+        stays). The turn itself always folds with the extractive summarizer."""
         choice = self._settings.coach_summarizer
         if choice == "extractive" or (choice == "auto" and self._models.is_offline(spec)):
-            return ExtractiveSummarizer()
+            return None
         return LLMSummarizer(model)
 
     async def _start(
@@ -447,7 +451,8 @@ class CoachEngine:
             tools_tokens=self._tools_tokens,
             summary=claimed.context_summary,
             folded=claimed.folded,
-            summarizer=self._summarizer(spec, model_obj),
+            summarizer=ExtractiveSummarizer(),
+            refine_with=self._refine_with(spec, model_obj),
         )
         profile = policy_profile(facts)
         tool_deps = ToolDeps(
@@ -488,6 +493,7 @@ class CoachEngine:
             prompt_json=prompt_json,
             # never for the offline coach: a guard model would be its only network call
             guard=self._guard if spec != OFFLINE_SPEC else None,
+            summaries=self._summaries,
         )
 
     async def _turn(
@@ -651,6 +657,7 @@ class CoachEngine:
             await asyncio.gather(*(task for task, _ in tasks), return_exceptions=True)
         if self._guard is not None:
             await self._guard.aclose()
+        await self._summaries.aclose()
         await self._models.aclose()
         if self._owns_log:
             await self._event_log.aclose()

@@ -43,7 +43,7 @@ from pydantic_ai.messages import (
     UserPromptPart,
 )
 
-from coach.summarizer import ExtractiveSummarizer, Summarizer
+from coach.summarizer import ExtractiveSummarizer, LLMSummarizer, Summarizer
 from coach.tokens import (
     CHARS_PER_TOKEN,
     MESSAGE_OVERHEAD,
@@ -224,6 +224,11 @@ class ContextState:
     summary: str | None = None
     folded: int = 0
     summarizer: Summarizer = field(default_factory=ExtractiveSummarizer)
+    #: Writes a better summary after the turn (``coach.summary_refiner``): the turns folded
+    #: this turn and the summary they were folded into are kept for it.
+    refine_with: LLMSummarizer | None = None
+    refine_from: str | None = None
+    refine_turns: list[list[ModelMessage]] = field(default_factory=list)
     summary_changed: bool = False
     folded_this_turn: int = 0
     request_sizes: list[int] = field(default_factory=list)
@@ -308,6 +313,10 @@ async def fit_messages(state: ContextState, messages: list[ModelMessage]) -> lis
             ):
                 break
         if folded:
+            if state.refine_with is not None:
+                if not state.refine_turns:
+                    state.refine_from = state.summary
+                state.refine_turns.extend(folded)
             state.summary = await state.summarizer.fold(
                 state.summary, folded, max_tokens=state.summary_cap
             )

@@ -549,6 +549,31 @@ def _release_expired_stmt() -> sa.Update:
     )
 
 
+async def replace_summary(
+    db: AsyncSession,
+    *,
+    session_id: uuid.UUID,
+    written: str,
+    summary: str,
+    tokens: int,
+) -> bool:
+    """Replace the summary a turn stored (``written``) by ``summary``, unless it has changed
+    since (True when replaced); ``tokens`` (the model's, for writing it) count either way."""
+    still = _S.c.context_summary == written
+    row = (
+        await db.execute(
+            sa.update(_S)
+            .where(_S.c.id == session_id)
+            .values(
+                context_summary=sa.case((still, summary), else_=_S.c.context_summary),
+                tokens_used=_S.c.tokens_used + tokens,
+            )
+            .returning((_S.c.context_summary == summary).label("replaced"))  # the new row
+        )
+    ).one_or_none()
+    return bool(row is not None and row.replaced)
+
+
 async def append(
     db: AsyncSession,
     *,

@@ -112,7 +112,9 @@ class CoachSettings(BaseSettings):
     # History: every model request is kept under this many (estimated) tokens.
     coach_context_tokens: int = Field(default=6000, ge=1500)
     coach_summarizer: Literal["auto", "llm", "extractive"] = Field(
-        default="auto", description="auto: LLM with a real model, extractive offline"
+        default="auto",
+        description="a turn folds older turns extractively; llm (auto: with a real model) "
+        "has the model rewrite that summary after the turn, extractive keeps it",
     )
     coach_session_idle_minutes: int = Field(default=30, ge=1)
 

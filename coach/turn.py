@@ -71,6 +71,7 @@ from coach.history import (
 from coach.release import DEFAULT_REPLACEMENT, Release, Releaser
 from coach.settings import CoachSettings
 from coach.streaming import StreamingTap
+from coach.summary_refiner import SummaryRefiner
 from persistence.errors import outage_of
 from persistence.observability import bind_turn
 from policies import Action, Decision, PolicyEngine, PolicyProfile, Stage, record_violations
@@ -163,6 +164,8 @@ class Turn:
     history: list[ModelMessage] | None = None
     #: The LLM guard (coach.guard), its verdict on the input, the reply sentences asked.
     guard: LLMGuard | None = None
+    #: Rewrites the turn's summary with the model after the turn (``coach.summary_refiner``).
+    summaries: SummaryRefiner | None = None
     guard_input: asyncio.Task[GuardCheck] | None = None
     guard_replies: int = 0
     #: Events emitted and not yet handed to the replay log, and the task writing them.
@@ -735,6 +738,27 @@ class Turn:
         forget_audit(tools, len(audit))
         self.persisted = True
         self._keep_history(stored_json)
+        self._refine_summary()
+
+    def _refine_summary(self) -> None:
+        """A summary folded this turn is rewritten by the model, after the turn."""
+        state = self.deps.context
+        if (
+            self.summaries is None
+            or state.refine_with is None
+            or not state.refine_turns
+            or not state.summary_changed
+            or not state.summary
+        ):
+            return
+        self.summaries.start(
+            state.refine_with,
+            session_id=self.claimed.session_id,
+            written=state.summary,
+            previous=state.refine_from,
+            turns=list(state.refine_turns),
+            max_tokens=state.summary_cap,
+        )
 
     async def _release_quietly(self) -> None:
         try:

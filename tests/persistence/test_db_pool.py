@@ -113,9 +113,9 @@ async def test_a_new_connection_knows_the_schemas_enum_types(
     lookups: list[object] = []
     introspect = asyncpg.Connection._introspect_types
 
-    async def counted(self: asyncpg.Connection, typeoids: Any, timeout: Any) -> Any:
+    async def counted(self: asyncpg.Connection, typeoids: Any, *args: Any) -> Any:
         lookups.append(typeoids)
-        return await introspect(self, typeoids, timeout)
+        return await introspect(self, typeoids, *args)
 
     try:
         async with engine.connect() as conn:
