@@ -335,6 +335,9 @@ class Load:
 
     walls: list[float] = field(default_factory=list)
     firsts: list[float] = field(default_factory=list)
+    #: First events of each user's first turn of the run (the burst at its start), and the rest.
+    opening_firsts: list[float] = field(default_factory=list)
+    later_firsts: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     cpu_s: float = 0.0
@@ -364,7 +367,7 @@ async def user_turns(
     token = token_codec().encode(user_id, now=dt.datetime.now(dt.UTC))
     client = await RawSSEClient.connect(base)
     try:
-        for _ in range(turns):
+        for index in range(turns):
             try:
                 exchange = await client.exchange(token, QUESTION, session)
             except (RuntimeError, OSError, asyncio.IncompleteReadError) as exc:
@@ -378,6 +381,7 @@ async def user_turns(
                 continue
             load.walls.append(exchange.wall)
             load.firsts.append(exchange.first_event)
+            (load.later_firsts if index else load.opening_firsts).append(exchange.first_event)
             if keep_session:
                 session = str(data["session_id"])
     finally:
@@ -441,6 +445,11 @@ def report(label: str, load: Load, *, users: int) -> dict[str, float]:
     if load.walls:
         print(f"      turn         p50 {ms(pct(load.walls, 50))}  p95 {ms(pct(load.walls, 95))}")
         print(f"      first event  p50 {ms(pct(load.firsts, 50))}  p99 {ms(pct(load.firsts, 99))}")
+        if users > 1 and load.opening_firsts and load.later_firsts:
+            print(
+                f"        of which each user's first turn (all start at once): max "
+                f"{ms(max(load.opening_firsts))}; later turns p99 {ms(pct(load.later_firsts, 99))}"
+            )
     system = 100 * load.system_s / load.cpu_s if load.cpu_s else 0.0
     print(f"      server CPU per turn {per_turn_ms:6.1f} ms ({system:.0f} % in the kernel)")
     return {

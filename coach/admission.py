@@ -12,14 +12,17 @@ Before its slot, a start-up also lets the turns still before their first event g
 (:meth:`StartGate.opening_turn`): when many turns arrive together (a burst of users, clients
 reconnecting after a deploy), each first event waits for its claim, and on one event loop
 the claims' replies would queue behind the start-ups of the turns that got theirs. A
-start-up therefore waits until no turn of the process is opening, at most ``opening_wait_s``
-(so a stuck claim delays others by that much, never more). The burst's work is the same;
-its first events leave before the bulk of it instead of interleaved with it.
+start-up therefore waits until the turns that were opening when it came have sent their
+first event (not turns that came after it, so a steady stream of new turns cannot hold it
+up), at most ``opening_wait_s`` (so a stuck claim delays others by that much, never more).
+The burst's work is the same; its first events leave before the bulk of it instead of
+interleaved with it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,8 +55,11 @@ class StartGate:
         self._limit = limit
         self._semaphore = asyncio.Semaphore(limit)
         self._opening_wait_s = opening_wait_s
-        self._opening = 0
-        self._opened: list[asyncio.Future[None]] = []
+        #: Turns opening now, by arrival number; start-ups waiting for the turns opening when
+        #: they came (an arrival number: the first opening turn they do not wait for).
+        self._opening: set[int] = set()
+        self._arrivals = itertools.count()
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
 
     @property
     def limit(self) -> int:
@@ -68,33 +74,43 @@ class StartGate:
     @property
     def openings(self) -> int:
         """Turns between their request and their first event."""
-        return self._opening
+        return len(self._opening)
 
     @contextmanager
     def opening_turn(self) -> Iterator[None]:
         """Around a turn's work up to its first event (its claim)."""
-        self._opening += 1
+        arrival = next(self._arrivals)
+        self._opening.add(arrival)
         try:
             yield
         finally:
-            self._opening -= 1
-            if not self._opening:
-                opened, self._opened = self._opened, []
-                for waiter in opened:
-                    if not waiter.done():
-                        waiter.set_result(None)
+            self._opening.discard(arrival)
+            self._wake()
+
+    def _wake(self) -> None:
+        """Release the start-ups whose turns to wait for have all opened."""
+        oldest = min(self._opening, default=None)
+        keep: list[tuple[int, asyncio.Future[None]]] = []
+        for until, waiter in self._waiters:
+            if oldest is None or oldest >= until:
+                if not waiter.done():
+                    waiter.set_result(None)
+            else:
+                keep.append((until, waiter))
+        self._waiters = keep
 
     async def enter(self) -> StartTicket:
-        """Wait for a slot (once no turn is opening, or ``opening_wait_s`` has passed); the
+        """Wait for a slot, once the turns opening at the call have sent their first event
+        (turns arriving later are not waited for) or ``opening_wait_s`` has passed; the
         ticket must be released (the turn does it)."""
         if self._opening and self._opening_wait_s > 0:
-            waiter = asyncio.get_running_loop().create_future()
-            self._opened.append(waiter)
+            entry = (next(self._arrivals), asyncio.get_running_loop().create_future())
+            self._waiters.append(entry)
             try:
-                await asyncio.wait({waiter}, timeout=self._opening_wait_s)
+                await asyncio.wait({entry[1]}, timeout=self._opening_wait_s)
             finally:
-                if not waiter.done():
-                    waiter.cancel()
-                    self._opened.remove(waiter)
+                if not entry[1].done():
+                    entry[1].cancel()
+                    self._waiters.remove(entry)
         await self._semaphore.acquire()
         return StartTicket(self._semaphore)

@@ -153,7 +153,7 @@ async def test_the_wait_for_opening_turns_is_bounded_and_leaves_nothing_behind()
             waiting.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await waiting
-            assert patient._opened == []
+            assert patient._waiters == []
     # Without a wait configured, an opening turn holds nobody up.
     eager = StartGate(1)
     with eager.opening_turn():
@@ -193,3 +193,16 @@ async def test_a_turn_starts_up_only_after_another_turns_claim(
     for events in await asyncio.gather(turn_a, turn_b):
         assert events[-1].event == "done"
     assert engine._start_gate.openings == 0
+
+
+async def test_a_start_up_waits_only_for_the_turns_opening_when_it_came() -> None:
+    gate = StartGate(4, opening_wait_s=30)
+    earlier = gate.opening_turn()
+    earlier.__enter__()
+    waiting = asyncio.ensure_future(gate.enter())
+    await asyncio.sleep(0.01)
+    with gate.opening_turn():  # a turn that came after the start-up
+        earlier.__exit__(None, None, None)
+        ticket = await asyncio.wait_for(waiting, 1)  # not held up by the later turn
+        assert gate.openings == 1
+    ticket.release()
