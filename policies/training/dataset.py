@@ -16,6 +16,10 @@ Sources, in ``policies/training/data/``:
 - The coach's own replies (``coach_replies.py``): referrals, crisis lines, safe replacements
   and the offline coach's sentences, generated from the project's code at build time, as
   safe output cases (source ``coach``; train and validation only).
+- Targeted training cases (``targeted_*.jsonl``): written to teach what the blind rounds
+  showed the model missing (quoted text adopted or rejected, short follow-ups whose risk is
+  in the earlier turns, plain coaching requests), never scored as a blind round. A source
+  group of their own, drawing after the blind rounds, so adding them moves no earlier case.
 - Blind rounds (``blind_*.jsonl``) are held out: never copied, never split, never trained on,
   until the coordinator has recorded their first-contact figures and the file is named in
   ``folded.txt`` (one file name a line).
@@ -112,7 +116,8 @@ def writer_cases(folded: set[str]) -> list[dict[str, Any]]:
     cases = []
     # The writers' files first, then the folded blind rounds: a text both hold is kept as the
     # writers' case, so folding a round in never removes a case from an existing family.
-    paths = sorted(CORPUS_DIR.glob("*.jsonl"), key=lambda p: (p.name.startswith("blind_"), p.name))
+    # The targeted files last: a text an earlier file holds stays in that file's family.
+    paths = sorted(CORPUS_DIR.glob("*.jsonl"), key=lambda p: (_file_order(p.name), p.name))
     for path in paths:
         if held_out(path.name, folded):
             continue
@@ -167,6 +172,10 @@ def derive_families(cases: list[dict[str, Any]], vectors: Any) -> None:
         case["family"] = f"dev:fam{find(i):05d}"
 
 
+def _file_order(name: str) -> int:
+    return 2 if name.startswith("targeted_") else 1 if name.startswith("blind_") else 0
+
+
 def _main_label(labels: Iterable[str]) -> str:
     order = ["unsafe_content", "eating_disorder_signal", "medical_claim", *TYPES]
     present = set(labels)
@@ -183,6 +192,8 @@ def _group(source: str) -> str:
     """
     if source in ("dev", "coach"):
         return source
+    if source.startswith("targeted_"):
+        return "targeted"
     if not source.startswith("blind_"):
         return "writers"
     match = re.match(r"blind_r(\d+)_", source)
@@ -205,8 +216,10 @@ def assign_splits(cases: list[dict[str, Any]]) -> None:
         strata[(_group(members[0]["source"]), label)].append(fam)
     rng = random.Random(SEED)
     # The blind rounds' strata draw after the others, so the earlier groups' draws stay as
-    # they were; the coach's own replies draw last (adding them moves no earlier family).
-    for key in sorted(strata, key=lambda k: (k[0] == "coach", k[0].startswith("blind"), k)):
+    # they were; then the targeted cases; the coach's own replies draw last (adding them
+    # moved no earlier family).
+    order = {"coach": 3, "targeted": 2}
+    for key in sorted(strata, key=lambda k: (order.get(k[0], 0), k[0].startswith("blind"), k)):
         fams = sorted(strata[key])
         rng.shuffle(fams)
         n = len(fams)
