@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ class SummaryRefiner:
     session_factory: async_sessionmaker[AsyncSession]
     #: A refinement taking longer is dropped (the extractive summary stays).
     timeout_s: float = 60.0
+    #: Each refinement starts after a random pause of up to this long: sessions that fold
+    #: together (a burst of users in step) do not send their summary requests, and store
+    #: their results, in one burst on the event loop that serves their next turns.
+    spread_s: float = 2.0
     _pending: set[asyncio.Task[None]] = field(default_factory=set)
 
     @property
@@ -81,6 +86,8 @@ class SummaryRefiner:
         turns: Sequence[Sequence[ModelMessage]],
         max_tokens: int,
     ) -> None:
+        if self.spread_s > 0:
+            await asyncio.sleep(random.uniform(0, self.spread_s))
         try:
             async with asyncio.timeout(self.timeout_s):
                 text = await summarizer.fold(previous, turns, max_tokens=max_tokens)

@@ -76,6 +76,7 @@ async def test_the_model_rewrites_the_summary_after_the_turn(
     engine = make_engine(
         models={"m": model.model()}, coach_summarizer="llm", coach_context_tokens=1500
     )
+    engine._summaries.spread_s = 0  # the summary request starts at once
     session = await engine.create_session(user_id=user_id)
     await _turn_until_folded(engine, model, user_id, session.id)
     written, tokens = await _summary(session_factory, user_id, session.id)
@@ -101,6 +102,7 @@ async def test_a_later_turns_summary_is_never_overwritten_by_an_older_refinement
     engine = make_engine(
         models={"m": model.model()}, coach_summarizer="llm", coach_context_tokens=1500
     )
+    engine._summaries.spread_s = 0  # the summary request starts at once
     session = await engine.create_session(user_id=user_id)
     await _turn_until_folded(engine, model, user_id, session.id)
     first, _ = await _summary(session_factory, user_id, session.id)
