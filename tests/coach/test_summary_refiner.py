@@ -68,15 +68,21 @@ async def _turn_until_folded(
     raise AssertionError("no turn folded")
 
 
+def _llm_engine(make_engine: EngineFactory, model: SummaryModel) -> CoachEngine:
+    """An engine whose summaries the model rewrites, on a small budget (folds come soon)."""
+    engine = make_engine(
+        models={"m": model.model()}, coach_summarizer="llm", coach_context_tokens=1500
+    )
+    engine._summaries.spread_s = 0  # the summary request starts at once
+    return engine
+
+
 async def test_the_model_rewrites_the_summary_after_the_turn(
     make_engine: EngineFactory, seed_user: Any, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     user_id, _ = await seed_user(days=3)
     model = SummaryModel()
-    engine = make_engine(
-        models={"m": model.model()}, coach_summarizer="llm", coach_context_tokens=1500
-    )
-    engine._summaries.spread_s = 0  # the summary request starts at once
+    engine = _llm_engine(make_engine, model)
     session = await engine.create_session(user_id=user_id)
     await _turn_until_folded(engine, model, user_id, session.id)
     written, tokens = await _summary(session_factory, user_id, session.id)
@@ -99,10 +105,7 @@ async def test_a_later_turns_summary_is_never_overwritten_by_an_older_refinement
 ) -> None:
     user_id, _ = await seed_user(days=3)
     model = SummaryModel()
-    engine = make_engine(
-        models={"m": model.model()}, coach_summarizer="llm", coach_context_tokens=1500
-    )
-    engine._summaries.spread_s = 0  # the summary request starts at once
+    engine = _llm_engine(make_engine, model)
     session = await engine.create_session(user_id=user_id)
     await _turn_until_folded(engine, model, user_id, session.id)
     first, _ = await _summary(session_factory, user_id, session.id)
