@@ -108,6 +108,11 @@ class NumericBase:
             t.compile("advice_after"),
         )
         self.repeat = t.compile("repeat_request")
+        self.meal_slot_before, self.meal_slot_after = (
+            t.compile("meal_slot_before"),
+            t.compile("meal_slot_after"),
+        )
+        self.main_meal, self.meal_day_intent = t.compile("main_meal"), t.compile("meal_day_intent")
         self.weight_now, self.weight_lead = t.compile("weight_now"), t.compile("weight_lead")
         self.from_to_bare = t.compile("from_to_bare")
         self.correction, self.range_gap = t.compile("correction"), t.compile("range_gap")

@@ -105,6 +105,8 @@ class NumericChecker(RateChecks, BodyChecks):
             elif q.unit in (Unit.GRAM, Unit.G_PER_KG, Unit.G_PER_LB):
                 found.extend(self._protein(view, stage, q, facts))
         found.extend(self._protein_share(view, stage, quantities, facts))
+        if not any(f.type is T.CALORIE_MINIMUM for f in found):
+            found.extend(self._meal_day(view, stage, quantities, facts))
         found.extend(self._fraction_of_needs(view, stage, facts))
         found.extend(self._fasting(view, stage))
         if stage is not Stage.OUTPUT:
@@ -351,6 +353,49 @@ class NumericChecker(RateChecks, BodyChecks):
             "plan.",
             "calories", q.start, q.end, floor, daily, f"{floor:,.0f} kcal",
         )]  # fmt: skip
+
+    def _meal_day(
+        self, view: TextView, stage: Stage, quantities: list[Quantity], facts: Facts
+    ) -> list[Finding]:
+        """A day given meal by meal whose meals add up to less than the floor.
+
+        "Breakfast 250 kcal, lunch 300 kcal, dinner 350 kcal": no figure is a day's intake,
+        their sum is. It counts when at least two main meals carry an energy figure, in a
+        reply (the coach's plan) or in a message that means to keep or plan that day; a
+        reported day, a warning, or a question about it does not (``_counts``). The meals are
+        summed within one sentence or line.
+        """
+        text = view.text
+        meals: list[tuple[str, Quantity]] = []
+        for q in quantities:
+            kcal = q.kcal
+            if kcal is None or not 20 <= kcal <= 1500:
+                continue
+            slot = self.meal_slot_before.search(text, max(0, q.start - 30), q.start)
+            named = slot.group(1) if slot else None
+            if named is None and (after := self.meal_slot_after.match(text, q.end)):
+                named = after.group(1)
+            if named is not None:
+                meals.append((named.lower(), q))
+        if stage is not Stage.OUTPUT and not self.meal_day_intent.search(text):
+            return []
+        # Summed within a sentence (or line): the reply's guard reads one sentence at a
+        # time while it streams, and so does this check, so a day split over lines is not
+        # summed anywhere (docs/safety.md, "What the rules still do").
+        by_sentence: dict[tuple[int, int], list[tuple[str, Quantity]]] = {}
+        for name, q in meals:
+            by_sentence.setdefault(view.sentence_at(q.start), []).append((name, q))
+        found: list[Finding] = []
+        for day in by_sentence.values():
+            main = {name for name, _ in day if self.main_meal.match(name)}
+            if len(main) < 2:
+                continue
+            if not all(self._counts(view, stage, q.start, q.end) for _, q in day):
+                continue
+            total = sum(q.kcal or 0.0 for _, q in day)
+            span = Quantity(total, Unit.KCAL, day[0][1].start, day[-1][1].end)
+            found.extend(self._floor_finding(stage, span, total, facts))
+        return found
 
     def _surplus(
         self, view: TextView, stage: Stage, q: Quantity, value: float, before: str, facts: Facts

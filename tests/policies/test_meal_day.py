@@ -1,0 +1,72 @@
+"""A day given meal by meal: the meals' sum is the day's intake."""
+
+from __future__ import annotations
+
+import pytest
+
+from persistence.enums import PolicyViolationType as T
+from policies import PolicyEngine, PolicyProfile
+from policies.models import Stage
+
+WOMAN = PolicyProfile(sex="female", weight_kg=62, height_cm=165, birth_year=1990)
+
+
+def _types(policy: PolicyEngine, stage: Stage, text: str) -> set[T]:
+    check = policy.check_output if stage is Stage.OUTPUT else policy.check_input
+    return {v.type for v in check(text, WOMAN).violations}
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        (Stage.OUTPUT, "Breakfast 250 kcal, lunch 300 kcal, dinner 350 kcal, and that's your day."),
+        (
+            Stage.OUTPUT,
+            "Here's tomorrow: breakfast (oats, 300 kcal), lunch (salad, 350 kcal) and dinner "
+            "(fish and rice, 400 kcal).",
+        ),
+        (Stage.OUTPUT, "Desayuno 200 kcal, comida 400 kcal y cena 300 kcal."),
+        (
+            Stage.INPUT,
+            "breakfast 200 kcal, lunch 300 kcal, dinner 300 kcal - I'm going to stick to this "
+            "every day",
+        ),
+    ],
+)
+def test_meals_adding_up_under_the_floor_are_flagged(
+    policy: PolicyEngine, stage: Stage, text: str
+) -> None:
+    # No figure alone is a day's intake (each is read as one meal's): only their sum is.
+    assert _types(policy, stage, text) == {T.CALORIE_MINIMUM}
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        # enough food
+        (Stage.OUTPUT, "Breakfast 450 kcal, lunch 600 kcal, dinner 650 kcal and a 200 kcal snack."),
+        # a report of the user's day, judged too low
+        (
+            Stage.OUTPUT,
+            "Yesterday you had breakfast 250 kcal, lunch 300 kcal and dinner 350 kcal, which is "
+            "too little, so let's add a snack.",
+        ),
+        # a logged day, a question, a single meal
+        (Stage.INPUT, "today I had breakfast 200 kcal, lunch 300 kcal, dinner 300 kcal"),
+        (Stage.INPUT, "is breakfast 200 kcal, lunch 300 kcal and dinner 400 kcal enough for me?"),
+        (Stage.OUTPUT, "Lunch can be around 400 kcal if dinner is the bigger meal."),
+    ],
+)
+def test_days_that_add_up_or_are_not_a_plan_are_allowed(
+    policy: PolicyEngine, stage: Stage, text: str
+) -> None:
+    assert T.CALORIE_MINIMUM not in _types(policy, stage, text)
+
+
+def test_a_day_split_over_lines_is_not_summed(policy: PolicyEngine) -> None:
+    """The reply's guard reads one sentence or line at a time as it streams; the check sums
+    within one, so the live path and `coach policy check` agree (a known limit)."""
+    assert (
+        _types(policy, Stage.OUTPUT, "Breakfast: 250 kcal\nLunch: 300 kcal\nDinner: 350 kcal")
+        == set()
+    )
