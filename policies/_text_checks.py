@@ -146,6 +146,14 @@ class TextChecker:
             found.extend(self._ed_concept(view, found))
         return norm, found
 
+    def reply_day(self, text: str, facts: Facts) -> tuple[Normalized, list[Finding]]:
+        """A whole reply's meals summed as one day (``NumericChecker._meal_day``)."""
+        norm = self.normalize(text)
+        view = self.ctx.view(norm.text)
+        facts = self.numeric.complete_facts(norm.text, facts)
+        quantities = self.numeric.reader.quantities(norm.text)
+        return norm, self.numeric._meal_day(view, Stage.OUTPUT, quantities, facts)
+
     def cancelled(self, text: str, stage: Stage) -> str | None:
         """The id of a rule whose pattern matched ``text`` but whose context cancelled it
         (a negation, a warning or support next to it, a refusal, quotes, an educational or

@@ -107,6 +107,26 @@ class PolicyEngine:
         started = time.time_ns() if self._telemetry is not None else 0
         return self._observed(self._check_text(text, Stage.OUTPUT, profile), started)
 
+    def check_reply_day(self, text: str, profile: PolicyProfile | None = None) -> Decision:
+        """A whole reply's meals read as one day, once the reply has ended.
+
+        The stream guard checks a reply one sentence at a time, and a day written one meal
+        per line is in none of them: this sums the meals of the whole reply (an ``adjust``
+        whose message states the floor), and allows anything else.
+        """
+        facts = self._facts(profile)
+        norm, findings = self._text.reply_day(text, facts)
+        if not findings:
+            return Decision(action=Action.ALLOW, stage=Stage.OUTPUT)
+        violations = [self._violation(f, Stage.OUTPUT, norm) for f in findings]
+        region = region_for_timezone(profile.timezone if profile else None)
+        return Decision(
+            action=strongest([v.action for v in violations]),
+            stage=Stage.OUTPUT,
+            violations=tuple(violations),
+            message=compose(Stage.OUTPUT, violations, region, norm.original, ()),
+        )
+
     def check_outputs(
         self, texts: Sequence[str], profile: PolicyProfile | None = None
     ) -> list[Decision]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from .engine import PolicyEngine
 from .models import Action, Decision, PolicyProfile, Stage, Violation
+from .quantities.checks import MEAL_DAY_POLICY
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*(?:[ \t]+|\n+|$)|\n+")
 _ABBREVIATION = re.compile(
@@ -65,6 +66,7 @@ class OutputGuard:
         self._text: list[str] = []
         self._decisions: list[Decision] = []
         self._sent_messages: set[str] = set()
+        self._meals_checked: str | None = None
 
     @property
     def text(self) -> str:
@@ -93,9 +95,23 @@ class OutputGuard:
         return self._check_all(self._sentences(ready))
 
     def flush(self) -> list[GuardedText]:
-        """Check and release whatever is left (call once, when the stream ends)."""
+        """Check and release whatever is left (call once, when the stream ends); then the
+        reply's meals, read as one day (a plan written a meal a line is in no one sentence):
+        a day under the floor gets the decision's message after it."""
         tail, self._buffer = self._buffer, ""
-        return self._check_all(self._sentences(tail)) if tail else []
+        out = self._check_all(self._sentences(tail)) if tail else []
+        reply = self.text
+        if self._meals_checked == reply:
+            return out
+        self._meals_checked = reply
+        if any(v.policy_id == MEAL_DAY_POLICY for v in self.violations):
+            return out  # one sentence already held the whole day
+        day = self._engine.check_reply_day(reply, self._profile)
+        if day.allowed or day.message is None or day.message in self._sent_messages:
+            return out
+        self._decisions.append(day)
+        self._sent_messages.add(day.message)
+        return [*out, GuardedText("\n\n" + day.message, reply, day)]
 
     # -- internals -------------------------------------------------------------------------
     def _last_boundary(self, text: str) -> int:

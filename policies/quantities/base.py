@@ -112,7 +112,15 @@ class NumericBase:
             t.compile("meal_slot_before"),
             t.compile("meal_slot_after"),
         )
-        self.main_meal, self.meal_day_intent = t.compile("main_meal"), t.compile("meal_day_intent")
+        self.meal_kinds = (
+            t.compile("meal_breakfast"),
+            t.compile("meal_lunch"),
+            t.compile("meal_dinner"),
+        )
+        self.meal_day_whole, self.meal_day_intent = (
+            t.compile("meal_day_whole"),
+            t.compile("meal_day_intent"),
+        )
         self.weight_now, self.weight_lead = t.compile("weight_now"), t.compile("weight_lead")
         self.from_to_bare = t.compile("from_to_bare")
         self.correction, self.range_gap = t.compile("correction"), t.compile("range_gap")

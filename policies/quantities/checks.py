@@ -13,6 +13,7 @@ checks about the person (facts, fasts, minors) in ``_numeric_body``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -46,6 +47,10 @@ class Reading:
     calorie_context: bool = False
     habitual: bool = False
     protein_context: bool = False
+
+
+#: The policy id of a day's meals summed under the floor (``NumericChecker._meal_day``).
+MEAL_DAY_POLICY = "text.meal_day_floor"
 
 
 class NumericChecker(RateChecks, BodyChecks):
@@ -360,10 +365,13 @@ class NumericChecker(RateChecks, BodyChecks):
         """A day given meal by meal whose meals add up to less than the floor.
 
         "Breakfast 250 kcal, lunch 300 kcal, dinner 350 kcal": no figure is a day's intake,
-        their sum is. It counts when at least two main meals carry an energy figure, in a
-        reply (the coach's plan) or in a message that means to keep or plan that day; a
-        reported day, a warning, or a question about it does not (``_counts``). The meals are
-        summed within one sentence or line.
+        their sum is. A day is breakfast, lunch and dinner with figures (snacks add to it),
+        or two of them when the text says that is the whole day. It counts in a reply (the
+        coach's plan) or in a message that means to keep or plan that day; a reported day,
+        a warning, or a question about it does not (``_counts``). The meals of the whole
+        text are summed: a reply's guard reads one sentence at a time while it streams (where
+        a sentence rarely holds a whole day), and reads the whole reply for this once it ends
+        (``PolicyEngine.check_reply_day``).
         """
         text = view.text
         meals: list[tuple[str, Quantity]] = []
@@ -377,25 +385,19 @@ class NumericChecker(RateChecks, BodyChecks):
                 named = after.group(1)
             if named is not None:
                 meals.append((named.lower(), q))
+        kinds = sum(any(kind.match(name) for name, _ in meals) for kind in self.meal_kinds)
+        if kinds < 2 or (kinds == 2 and not self.meal_day_whole.search(text)):
+            return []
         if stage is not Stage.OUTPUT and not self.meal_day_intent.search(text):
             return []
-        # Summed within a sentence (or line): the reply's guard reads one sentence at a
-        # time while it streams, and so does this check, so a day split over lines is not
-        # summed anywhere (docs/safety.md, "What the rules still do").
-        by_sentence: dict[tuple[int, int], list[tuple[str, Quantity]]] = {}
-        for name, q in meals:
-            by_sentence.setdefault(view.sentence_at(q.start), []).append((name, q))
-        found: list[Finding] = []
-        for day in by_sentence.values():
-            main = {name for name, _ in day if self.main_meal.match(name)}
-            if len(main) < 2:
-                continue
-            if not all(self._counts(view, stage, q.start, q.end) for _, q in day):
-                continue
-            total = sum(q.kcal or 0.0 for _, q in day)
-            span = Quantity(total, Unit.KCAL, day[0][1].start, day[-1][1].end)
-            found.extend(self._floor_finding(stage, span, total, facts))
-        return found
+        if not all(self._counts(view, stage, q.start, q.end) for _, q in meals):
+            return []
+        total = sum(q.kcal or 0.0 for _, q in meals)
+        span = Quantity(total, Unit.KCAL, meals[0][1].start, meals[-1][1].end)
+        return [
+            dataclasses.replace(f, policy_id=MEAL_DAY_POLICY)
+            for f in self._floor_finding(stage, span, total, facts)
+        ]
 
     def _surplus(
         self, view: TextView, stage: Stage, q: Quantity, value: float, before: str, facts: Facts

@@ -7,6 +7,7 @@ import pytest
 from persistence.enums import PolicyViolationType as T
 from policies import PolicyEngine, PolicyProfile
 from policies.models import Stage
+from policies.stream import OutputGuard
 
 WOMAN = PolicyProfile(sex="female", weight_kg=62, height_cm=165, birth_year=1990)
 
@@ -25,7 +26,7 @@ def _types(policy: PolicyEngine, stage: Stage, text: str) -> set[T]:
             "Here's tomorrow: breakfast (oats, 300 kcal), lunch (salad, 350 kcal) and dinner "
             "(fish and rice, 400 kcal).",
         ),
-        (Stage.OUTPUT, "Desayuno 200 kcal, comida 400 kcal y cena 300 kcal."),
+        (Stage.OUTPUT, "Desayuno 200 kcal, almuerzo 400 kcal y cena 300 kcal."),
         (
             Stage.INPUT,
             "breakfast 200 kcal, lunch 300 kcal, dinner 300 kcal - I'm going to stick to this "
@@ -63,10 +64,36 @@ def test_days_that_add_up_or_are_not_a_plan_are_allowed(
     assert T.CALORIE_MINIMUM not in _types(policy, stage, text)
 
 
-def test_a_day_split_over_lines_is_not_summed(policy: PolicyEngine) -> None:
-    """The reply's guard reads one sentence or line at a time as it streams; the check sums
-    within one, so the live path and `coach policy check` agree (a known limit)."""
-    assert (
-        _types(policy, Stage.OUTPUT, "Breakfast: 250 kcal\nLunch: 300 kcal\nDinner: 350 kcal")
-        == set()
+def test_a_plan_written_a_meal_a_line_is_summed_whole(policy: PolicyEngine) -> None:
+    plan = (
+        "Here's tomorrow.\nBreakfast: oats, 250 kcal\nLunch: soup, 300 kcal\nDinner: fish, 350 kcal"
     )
+    assert _types(policy, Stage.OUTPUT, plan) == {T.CALORIE_MINIMUM}  # `coach policy check`
+    # Two meals are not a day unless the text says so: no sentence of a plan is flagged early.
+    assert _types(policy, Stage.OUTPUT, "Breakfast 250 kcal, lunch 300 kcal.") == set()
+    said = "That's the whole day: breakfast 250 kcal and dinner 350 kcal."
+    assert _types(policy, Stage.OUTPUT, said) == {T.CALORIE_MINIMUM}
+
+
+def test_the_stream_guard_reads_the_whole_reply_for_the_day_once_it_ends(
+    policy: PolicyEngine,
+) -> None:
+    guard = OutputGuard(policy, profile=WOMAN)
+    released = []
+    for line in ["Here's tomorrow.\n", "Breakfast: oats, 250 kcal\n", "Lunch: soup, 300 kcal\n"]:
+        released += guard.feed(line)
+    released += guard.feed("Dinner: fish, 350 kcal")
+    assert not guard.violations  # no sentence alone is a day
+    end = guard.flush()
+    assert [v.type for v in guard.violations] == [T.CALORIE_MINIMUM]
+    note = end[-1]
+    assert note.replaced and "1,200" in note.text and "900" in note.text
+    assert "".join(c.original for c in released + end[:-1]) == guard.text  # the plan itself
+    assert guard.flush() == []  # read once
+
+
+def test_the_stream_guard_adds_nothing_to_a_day_that_adds_up(policy: PolicyEngine) -> None:
+    guard = OutputGuard(policy, profile=WOMAN)
+    guard.feed("Breakfast: 450 kcal\nLunch: 600 kcal\n")
+    guard.feed("Dinner: 650 kcal")
+    assert all(not c.replaced for c in guard.flush()) and not guard.violations
