@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
+from pydantic_ai.messages import ModelMessage
+from pydantic_ai.models.function import AgentInfo, FunctionModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from persistence.repositories import ai_logs
-from tests.coach.helpers import EngineFactory, build_policy, collect, named
+from tests.coach.helpers import EngineFactory, build_policy, collect, named, text_of
 
 POLICY_KEYS = {"stage", "type", "severity", "action", "message"}
 
@@ -96,3 +99,34 @@ async def test_follow_up_input_is_checked_with_the_sessions_earlier_messages(
     )
     inputs = [e for e in named(events, "policy") if e.data["stage"] == "input"]
     assert [e.data["type"] for e in inputs] == ["calorie_minimum"]
+
+
+async def test_a_meal_plan_streamed_a_line_at_a_time_is_read_as_a_day_when_it_ends(
+    make_engine: EngineFactory, seed_user: Any, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """No line of the plan is a day; the reply as a whole is, and it is under the floor."""
+    user_id, _ = await seed_user(days=30, sex="female")
+    lines = ["Here's tomorrow.\n", "Breakfast: oats, 250 kcal\n", "Lunch: soup, 300 kcal\n"]
+
+    async def stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
+        for line in lines:
+            yield line
+        yield "Dinner: fish, 350 kcal"
+
+    model = FunctionModel(stream_function=stream)
+    events = await collect(
+        make_engine(models={"plan": model}).run_turn(
+            user_id=user_id, message="plan tomorrow's meals", model="plan"
+        )
+    )
+    text = text_of(events)
+    assert text.startswith("Here's tomorrow.\nBreakfast: oats, 250 kcal")  # the plan went out
+    (policy,) = [e for e in named(events, "policy") if e.data["stage"] == "output"]
+    assert policy.data["type"] == "calorie_minimum" and policy.data["action"] == "adjust"
+    assert "1,200" in text.split("Dinner: fish, 350 kcal", 1)[1]  # the note after the plan
+    kinds = [e.event for e in events]
+    assert kinds.index("policy") < kinds.index("done")
+    session_id = uuid.UUID(events[0].data["session_id"])
+    async with session_factory() as db:
+        rows = await ai_logs.list_violations(db, session_id=session_id)
+    assert [r.violation_type.value for r in rows] == ["calorie_minimum"]
