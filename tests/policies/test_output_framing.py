@@ -227,3 +227,9 @@ def test_safe_or_rejected_figure_without_a_day_allowed(policy: PolicyEngine, tex
 )
 def test_daily_in_polish_and_dutch_reads_as_a_day(policy: PolicyEngine, text: str) -> None:
     assert T.CALORIE_MINIMUM in {v.type for v in policy.check_output(text, PROFILE).violations}
+
+
+def test_a_figure_said_to_need_medical_supervision_is_a_warning(policy: PolicyEngine) -> None:
+    warning = "Some people try 800 kcal diets, but that needs medical supervision, so let's not."
+    assert policy.check_output(warning).allowed
+    assert not policy.check_output("Eat 800 kcal a day for the next month.").allowed
