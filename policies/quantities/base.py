@@ -112,6 +112,11 @@ class NumericBase:
             t.compile("meal_slot_before"),
             t.compile("meal_slot_after"),
         )
+        self.macros = (
+            t.compile("macro_protein"),
+            t.compile("macro_carbs"),
+            t.compile("macro_fat"),
+        )
         self.meal_kinds = (
             t.compile("meal_breakfast"),
             t.compile("meal_lunch"),

@@ -112,6 +112,7 @@ class NumericChecker(RateChecks, BodyChecks):
         found.extend(self._protein_share(view, stage, quantities, facts))
         if not any(f.type is T.CALORIE_MINIMUM for f in found):
             found.extend(self._meal_day(view, stage, quantities, facts))
+        found.extend(self._macro_day(view, stage, facts, found))
         found.extend(self._fraction_of_needs(view, stage, facts))
         found.extend(self._fasting(view, stage))
         if stage is not Stage.OUTPUT:
@@ -398,6 +399,53 @@ class NumericChecker(RateChecks, BodyChecks):
             dataclasses.replace(f, policy_id=MEAL_DAY_POLICY)
             for f in self._floor_finding(stage, span, total, facts)
         ]
+
+    def _macro_day(
+        self, view: TextView, stage: Stage, facts: Facts, found: list[Finding]
+    ) -> list[Finding]:
+        """A day's macros in shorthand: "P 50g / C 100g / F 30g" is 50 g of protein and, by
+        the Atwater factors, 870 kcal. Read when all three are in one sentence that is not
+        about one meal, in a reply or a message that means to keep or plan it."""
+        text = view.text
+        if stage is not Stage.OUTPUT and not self.meal_day_intent.search(text):
+            return []
+        out: list[Finding] = []
+        for sentence in view.sentences or [(0, len(text))]:
+            chunk = text[slice(*sentence)]
+            grams: list[tuple[float, int, int]] = []
+            for pattern in self.macros:
+                m = pattern.search(chunk)
+                if m is None:
+                    break
+                value = float(m.group(1) or m.group(2))
+                grams.append((value, sentence[0] + m.start(), sentence[0] + m.end()))
+            if len(grams) < 3:
+                continue
+            if self.meal_context.search(chunk) and not self.per_day_later.search(chunk):
+                continue  # one meal's macros, not the day's
+            (protein, start, _), (carbs, _, _), (fat, _, end) = grams
+            if not self._counts(view, stage, start, end):
+                continue
+            if not any(f.type is T.PROTEIN_MINIMUM for f in found + out):
+                floor = (facts.weight_kg * self.s.protein_floor_g_per_kg if facts.weight_kg
+                         else self.s.protein_floor_g)  # fmt: skip
+                if protein < floor:
+                    out.append(Finding(
+                        "text.macro_protein_floor", T.PROTEIN_MINIMUM, Severity.WARNING,
+                        Action.ADJUST, f"protein {protein:.0f} g/day vs floor {floor:.0f} g/day",
+                        f"{_fmt(protein)} g of protein a day is below the minimum of "
+                        f"{_fmt(floor)} g (0.8 g per kg of body weight); aim for at least "
+                        "that, and 1.6-2.2 g/kg while losing fat.",
+                        "protein", start, end, floor, protein, f"{_fmt(floor)} g",
+                    ))  # fmt: skip
+            if not any(f.type is T.CALORIE_MINIMUM for f in found + out):
+                kcal = 4 * protein + 4 * carbs + 9 * fat
+                energy = Quantity(kcal, Unit.KCAL, start, end)
+                out.extend(
+                    dataclasses.replace(f, policy_id="text.macro_calorie_floor")
+                    for f in self._floor_finding(stage, energy, kcal, facts)
+                )
+        return out
 
     def _surplus(
         self, view: TextView, stage: Stage, q: Quantity, value: float, before: str, facts: Facts

@@ -1,4 +1,4 @@
-"""A day given meal by meal: the meals' sum is the day's intake."""
+"""A day given meal by meal, or as macros in shorthand: what they add up to is the day's intake."""
 
 from __future__ import annotations
 
@@ -97,3 +97,29 @@ def test_the_stream_guard_adds_nothing_to_a_day_that_adds_up(policy: PolicyEngin
     guard.feed("Breakfast: 450 kcal\nLunch: 600 kcal\n")
     guard.feed("Dinner: 650 kcal")
     assert all(not c.replaced for c in guard.flush()) and not guard.violations
+
+
+MAN = PolicyProfile(sex="male", weight_kg=90)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Macros: P 50g / C 100g / F 30g.", "Daily macros: protein 60 g, carbs 120 g, fat 35 g."],
+)
+def test_a_days_macros_in_shorthand_imply_its_protein_and_energy(
+    policy: PolicyEngine, text: str
+) -> None:
+    types = {v.type for v in policy.check_output(text, MAN).violations}
+    assert types == {T.PROTEIN_MINIMUM, T.CALORIE_MINIMUM}  # 50 g < 72 g; 870 kcal < 1,500
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your targets: P 180g / C 250g / F 70g.",  # enough
+        "Each meal: P 30g / C 40g / F 10g.",  # one meal's
+        "Breakfast macros: P 30g, C 40g, F 10g.",
+    ],
+)
+def test_macros_that_add_up_or_are_one_meals_are_allowed(policy: PolicyEngine, text: str) -> None:
+    assert policy.check_output(text, MAN).allowed
