@@ -27,8 +27,10 @@ class SummaryModel:
     def __init__(self) -> None:
         self.release = asyncio.Event()
         self.asked = 0
+        self.last_request = ""
 
     async def _stream(self, messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
+        self.last_request = repr(messages)
         yield LONG_REPLY
 
     async def _request(self, messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
@@ -98,6 +100,7 @@ async def test_the_model_rewrites_the_summary_after_the_turn(
         engine.run_turn(user_id=user_id, message="and now?", session_id=session.id, model="m")
     )
     assert events[-1].event == "done"
+    assert "- model summary 1" in model.last_request
 
 
 async def test_a_later_turns_summary_is_never_overwritten_by_an_older_refinement(
