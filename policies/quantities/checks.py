@@ -380,7 +380,7 @@ class NumericChecker(RateChecks, BodyChecks):
             kcal = q.kcal
             if kcal is None or not 20 <= kcal <= 1500:
                 continue
-            slot = self.meal_slot_before.search(text, max(0, q.start - 30), q.start)
+            slot = self.meal_slot_before.search(text, max(0, q.start - 80), q.start)
             named = slot.group(1) if slot else None
             if named is None and (after := self.meal_slot_after.match(text, q.end)):
                 named = after.group(1)

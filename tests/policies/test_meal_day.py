@@ -123,3 +123,18 @@ def test_a_days_macros_in_shorthand_imply_its_protein_and_energy(
 )
 def test_macros_that_add_up_or_are_one_meals_are_allowed(policy: PolicyEngine, text: str) -> None:
     assert policy.check_output(text, MAN).allowed
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        "Breakfast: Greek yogurt with berries and granola, 250 kcal\n"
+        "Lunch: chicken salad with olive oil, 300 kcal\nDinner: salmon and greens, 350 kcal",
+        "| Breakfast | oats and banana | 250 kcal |\n| Lunch | soup and bread | 300 kcal |\n"
+        "| Dinner | fish and veg | 350 kcal |",
+    ],
+)
+def test_meals_described_before_their_figure_are_read(policy: PolicyEngine, plan: str) -> None:
+    assert _types(policy, Stage.OUTPUT, plan) == {T.CALORIE_MINIMUM}
+    enough = plan.replace("250", "450").replace("300", "600").replace("350", "650")
+    assert _types(policy, Stage.OUTPUT, enough) == set()
