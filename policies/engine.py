@@ -112,20 +112,23 @@ class PolicyEngine:
 
         The stream guard checks a reply one sentence at a time, and a day written one meal
         per line is in none of them: this sums the meals of the whole reply (an ``adjust``
-        whose message states the floor), and allows anything else.
+        whose message states the floor), and allows anything else. Only a day it flags is
+        reported to the telemetry (the reply's sentences were counted as they were checked).
         """
+        started = time.time_ns() if self._telemetry is not None else 0
         facts = self._facts(profile)
         norm, findings = self._text.reply_day(text, facts)
         if not findings:
             return Decision(action=Action.ALLOW, stage=Stage.OUTPUT)
         violations = [self._violation(f, Stage.OUTPUT, norm) for f in findings]
         region = region_for_timezone(profile.timezone if profile else None)
-        return Decision(
+        decision = Decision(
             action=strongest([v.action for v in violations]),
             stage=Stage.OUTPUT,
             violations=tuple(violations),
             message=compose(Stage.OUTPUT, violations, region, norm.original, ()),
         )
+        return self._observed(decision, started)
 
     def check_outputs(
         self, texts: Sequence[str], profile: PolicyProfile | None = None
