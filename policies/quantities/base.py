@@ -3,6 +3,8 @@ context tests that decide whether a number states the user's own target (``_coun
 
 from __future__ import annotations
 
+import re
+
 from .._context import Context, TextView
 from .._findings import Facts
 from .._framing import Framing
@@ -122,6 +124,11 @@ class NumericBase:
             t.compile("meal_lunch"),
             t.compile("meal_dinner"),
         )
+        # The same names anywhere in a text: a cheap test before reading a whole reply.
+        self.meal_kind_words = tuple(
+            re.compile(rf"\b{kind.pattern.removeprefix('^').removesuffix('$')}\b", kind.flags)
+            for kind in self.meal_kinds
+        )
         self.meal_day_whole, self.meal_day_intent = (
             t.compile("meal_day_whole"),
             t.compile("meal_day_intent"),
@@ -137,6 +144,11 @@ class NumericBase:
         self.dates = DateReader()
 
     # -- context ---------------------------------------------------------------------------
+    def names_meals(self, text: str) -> bool:
+        """Whether ``text`` names at least two kinds of main meal (a day could be in it)."""
+        low = text.lower()
+        return sum(bool(word.search(low)) for word in self.meal_kind_words) >= 2
+
     def _counts(self, view: TextView, stage: Stage, start: int, end: int) -> bool:
         """Whether a number at ``start:end`` states the user's (or the reply's) target."""
         ctx = self.ctx

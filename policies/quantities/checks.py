@@ -427,17 +427,13 @@ class NumericChecker(RateChecks, BodyChecks):
             if not self._counts(view, stage, start, end):
                 continue
             if not any(f.type is T.PROTEIN_MINIMUM for f in found + out):
-                floor = (facts.weight_kg * self.s.protein_floor_g_per_kg if facts.weight_kg
-                         else self.s.protein_floor_g)  # fmt: skip
+                floor = self._protein_floor_g(facts)
                 if protein < floor:
-                    out.append(Finding(
-                        "text.macro_protein_floor", T.PROTEIN_MINIMUM, Severity.WARNING,
-                        Action.ADJUST, f"protein {protein:.0f} g/day vs floor {floor:.0f} g/day",
-                        f"{_fmt(protein)} g of protein a day is below the minimum of "
-                        f"{_fmt(floor)} g (0.8 g per kg of body weight); aim for at least "
-                        "that, and 1.6-2.2 g/kg while losing fat.",
-                        "protein", start, end, floor, protein, f"{_fmt(floor)} g",
-                    ))  # fmt: skip
+                    out.append(
+                        self._protein_floor_finding(
+                            protein, floor, "g", start, end, "text.macro_protein_floor"
+                        )
+                    )
             if not any(f.type is T.CALORIE_MINIMUM for f in found + out):
                 kcal = 4 * protein + 4 * carbs + 9 * fat
                 energy = Quantity(kcal, Unit.KCAL, start, end)
@@ -518,8 +514,7 @@ class NumericChecker(RateChecks, BodyChecks):
             return []
         percent, start, end = share
         grams = max(totals) * percent / 100 / 4
-        floor = facts.weight_kg * self.s.protein_floor_g_per_kg if facts.weight_kg else None
-        floor = floor or self.s.protein_floor_g
+        floor = self._protein_floor_g(facts)
         if grams >= floor or not self._counts(view, stage, start, end):
             return []
         return [Finding(
@@ -569,8 +564,7 @@ class NumericChecker(RateChecks, BodyChecks):
                     or proposed):  # fmt: skip
                 if stage is Stage.OUTPUT or not self._wants(view, q.start):
                     return []
-            floor = (facts.weight_kg * self.s.protein_floor_g_per_kg if facts.weight_kg
-                     else self.s.protein_floor_g)  # fmt: skip
+            floor = self._protein_floor_g(facts)
             measured, unit = q.value, "g"
         else:
             floor = self.s.protein_floor_g_per_kg
@@ -580,12 +574,29 @@ class NumericChecker(RateChecks, BodyChecks):
         low = measured < floor or (bound == "upper_strict" and measured <= floor)
         if not low or bound == "lower" or not self._counts(view, stage, q.start, q.end):
             return []
-        return [Finding(
-            "text.protein_floor", T.PROTEIN_MINIMUM, Severity.WARNING, Action.ADJUST,
+        return [self._protein_floor_finding(measured, floor, unit, q.start, q.end)]
+
+    def _protein_floor_g(self, facts: Facts) -> float:
+        """The day's protein floor in grams: 0.8 g/kg of the user's weight, or the default."""
+        if facts.weight_kg:
+            return facts.weight_kg * self.s.protein_floor_g_per_kg
+        return self.s.protein_floor_g
+
+    @staticmethod
+    def _protein_floor_finding(
+        measured: float,
+        floor: float,
+        unit: str,
+        start: int,
+        end: int,
+        policy_id: str = "text.protein_floor",
+    ) -> Finding:
+        return Finding(
+            policy_id, T.PROTEIN_MINIMUM, Severity.WARNING, Action.ADJUST,
             f"protein {measured:.2f} {unit}/day vs floor {floor:.2f} {unit}/day",
             f"{_fmt(measured)} {unit} of protein a day is below the minimum of {_fmt(floor)} "
             f"{unit} "
             "(0.8 g per kg of body weight); aim for at least that, and 1.6-2.2 g/kg while "
             "losing fat.",
-            "protein", q.start, q.end, floor, measured, f"{_fmt(floor)} {unit}",
-        )]  # fmt: skip
+            "protein", start, end, floor, measured, f"{_fmt(floor)} {unit}",
+        )  # fmt: skip
