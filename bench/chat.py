@@ -520,6 +520,8 @@ class Exchange:
     wall: float
     first_event: float
     events: list[tuple[str, Any]]
+    #: When each event arrived (seconds from sending the request), as ``events``.
+    times: list[float] = field(default_factory=list)
 
 
 class RawSSEClient:
@@ -566,6 +568,7 @@ class RawSSEClient:
         if not head.startswith(b"HTTP/1.1 200"):
             raise RuntimeError(f"chat failed: {head.splitlines()[0]!r}")
         events: list[tuple[str, Any]] = []
+        times: list[float] = []
         pending = b""
         wall = first = 0.0
         while True:
@@ -579,11 +582,12 @@ class RawSSEClient:
                 fields = dict(line.split(b": ", 1) for line in block.split(b"\n") if b": " in line)
                 if b"event" in fields:
                     events.append((fields[b"event"].decode(), json.loads(fields[b"data"])))
+                    times.append(time.perf_counter() - start)
             if events and not first:
                 first = time.perf_counter() - start
             if events and events[-1][0] in ("done", "error") and not wall:
                 wall = time.perf_counter() - start
-        return Exchange(wall or time.perf_counter() - start, first, events)
+        return Exchange(wall or time.perf_counter() - start, first, events, times)
 
     def close(self) -> None:
         """Close the connection."""

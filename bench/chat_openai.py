@@ -339,6 +339,8 @@ class Load:
     opening_firsts: list[float] = field(default_factory=list)
     later_firsts: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: Per turn, when the first event of each kind arrived (seconds from the request).
+    arrivals: list[dict[str, float]] = field(default_factory=list)
     elapsed: float = 0.0
     cpu_s: float = 0.0
     system_s: float = 0.0
@@ -381,6 +383,10 @@ async def user_turns(
                 continue
             load.walls.append(exchange.wall)
             load.firsts.append(exchange.first_event)
+            arrived: dict[str, float] = {}
+            for (kind, _), at in zip(exchange.events, exchange.times, strict=True):
+                arrived.setdefault(kind, at)
+            load.arrivals.append(arrived)
             (load.later_firsts if index else load.opening_firsts).append(exchange.first_event)
             if keep_session:
                 session = str(data["session_id"])
@@ -580,6 +586,21 @@ def fifty_targets(slow: dict[str, float]) -> str:
     )
 
 
+def print_arrivals(load: Load) -> None:
+    """When each kind of event first arrived in a turn, p50 and p95 over the turns: where a
+    turn's time above the model's goes (the model's two answers are fixed)."""
+    kinds: dict[str, list[float]] = {}
+    for arrived in load.arrivals:
+        for kind, at in arrived.items():
+            kinds.setdefault(kind, []).append(at)
+    order = sorted(kinds, key=lambda kind: pct(kinds[kind], 50))
+    line = ", ".join(
+        f"{kind} {pct(kinds[kind], 50) * 1000:.0f}/{pct(kinds[kind], 95) * 1000:.0f}"
+        for kind in order
+    )
+    print(f"      first arrival of each event, p50/p95 ms: {line}")
+
+
 async def fifty_user_run(
     url: str,
     redis_url: str,
@@ -610,6 +631,7 @@ async def fifty_user_run(
             load,
             users=50,
         )
+        print_arrivals(load)
         print(
             f"      fake model server CPU per turn {fake_cpu / max(1, load.turns) * 1000:6.1f} ms"
             " (same 2 CPUs)"

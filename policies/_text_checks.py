@@ -147,12 +147,15 @@ class TextChecker:
         return norm, found
 
     def reply_day(self, text: str, facts: Facts) -> tuple[Normalized, list[Finding]]:
-        """A whole reply's meals summed as one day (``NumericChecker._meal_day``)."""
+        """A whole reply's meals, or items, summed as a day (``NumericChecker._meal_day``,
+        ``NumericChecker._item_day``)."""
         norm = self.normalize(text)
         view = self.ctx.view(norm.text)
         facts = self.numeric.complete_facts(norm.text, facts)
         quantities = self.numeric.reader.quantities(norm.text)
-        return norm, self.numeric._meal_day(view, Stage.OUTPUT, quantities, facts)
+        found = self.numeric._meal_day(view, Stage.OUTPUT, quantities, facts)
+        found += self.numeric._item_day(view, Stage.OUTPUT, quantities, facts, found)
+        return norm, found
 
     def cancelled(self, text: str, stage: Stage) -> str | None:
         """The id of a rule whose pattern matched ``text`` but whose context cancelled it

@@ -108,14 +108,15 @@ class PolicyEngine:
         return self._observed(self._check_text(text, Stage.OUTPUT, profile), started)
 
     def check_reply_day(self, text: str, profile: PolicyProfile | None = None) -> Decision:
-        """A whole reply's meals read as one day, once the reply has ended.
+        """A whole reply's meals or items read as a day, once the reply has ended.
 
         The stream guard checks a reply one sentence at a time, and a day written one meal
-        per line is in none of them: this sums the meals of the whole reply (an ``adjust``
+        or item per line is in none of them: this sums the meals (or the items, or a table's
+        rows) of the whole reply (an ``adjust``
         whose message states the floor), and allows anything else. Only a day it flags is
         reported to the telemetry (the reply's sentences were counted as they were checked).
         """
-        if not self._text.numeric.names_meals(text):
+        if not self._text.numeric.may_hold_day(text):
             return Decision(action=Action.ALLOW, stage=Stage.OUTPUT)  # most replies
         started = time.time_ns() if self._telemetry is not None else 0
         facts = self._facts(profile)

@@ -12,6 +12,8 @@ from ..models import Action, Stage
 from ..rules import load_table
 from ..settings import PolicySettings
 from .dates import DateReader
+from .days import DayItems
+from .foods import FoodEnergy
 from .reader import NumberReader, Quantity, Unit
 
 
@@ -133,6 +135,25 @@ class NumericBase:
             t.compile("meal_day_whole"),
             t.compile("meal_day_intent"),
         )
+        self.item_day_whole, self.item_day_partial = (
+            t.compile("item_day_whole"),
+            t.compile("item_day_partial"),
+        )
+        self.item_day_unplanned = t.compile("item_day_unplanned")
+        self.item_day_only = t.compile("item_day_only")
+        self.item_day_past, self.item_day_repeat, self.item_day_other = (
+            t.compile("item_day_past"),
+            t.compile("item_day_repeat"),
+            t.compile("item_day_other"),
+        )
+        self.snack_word = re.compile(r"\bsnacks?\b")
+        self._figures = re.compile(r"\d{2,4}")
+        self.day_items = DayItems()
+        self.foods = FoodEnergy()
+        self.energy_word = t.compile("energy_word")
+        self.food_choice = re.compile(
+            r"\b(?:or|either|instead|swap|options?|ideas?|like|such\s+as|e\.?g)\b"
+        )
         self.weight_now, self.weight_lead = t.compile("weight_now"), t.compile("weight_lead")
         self.from_to_bare = t.compile("from_to_bare")
         self.correction, self.range_gap = t.compile("correction"), t.compile("range_gap")
@@ -148,6 +169,17 @@ class NumericBase:
         """Whether ``text`` names at least two kinds of main meal (a day could be in it)."""
         low = text.lower()
         return sum(bool(word.search(low)) for word in self.meal_kind_words) >= 2
+
+    def may_hold_day(self, text: str) -> bool:
+        """A cheap test before reading a whole reply as a day: two kinds of main meal, or
+        three figures and the words of a day (``_item_day``)."""
+        if self.names_meals(text):
+            return True
+        low = text.lower()
+        figures = self._figures.finditer(low)
+        if sum(1 for _ in zip(range(3), figures, strict=False)) < 3:
+            return False
+        return bool(self.item_day_whole.search(low) or self.day_items.header.search(low))
 
     def _counts(self, view: TextView, stage: Stage, start: int, end: int) -> bool:
         """Whether a number at ``start:end`` states the user's (or the reply's) target."""

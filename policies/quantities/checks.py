@@ -25,6 +25,8 @@ from .._findings import Facts, Finding
 from ..models import Action, Stage
 from .base import _act, _fmt, _over
 from .body import BodyChecks
+from .days import Day
+from .foods import UNKNOWN_ITEM_KCAL
 from .rates import RateChecks
 from .reader import KG_PER_LB, Period, Quantity, Unit
 
@@ -51,6 +53,14 @@ class Reading:
 
 #: The policy id of a day's meals summed under the floor (``NumericChecker._meal_day``).
 MEAL_DAY_POLICY = "text.meal_day_floor"
+#: The policy id of a day's items or table rows summed (``NumericChecker._item_day``).
+ITEM_DAY_POLICY = "text.item_day_floor"
+#: Items of one day at most: a longer list is more likely several days than one.
+MAX_DAY_ITEMS = 12
+#: The policy id of a day of foods estimated under the floor (``NumericChecker._food_day``).
+FOOD_DAY_POLICY = "text.food_day_floor"
+#: A day of foods is flagged only under this share of the floor (it is an estimate).
+FOOD_DAY_MARGIN = 0.8
 
 
 class NumericChecker(RateChecks, BodyChecks):
@@ -112,6 +122,8 @@ class NumericChecker(RateChecks, BodyChecks):
         found.extend(self._protein_share(view, stage, quantities, facts))
         if not any(f.type is T.CALORIE_MINIMUM for f in found):
             found.extend(self._meal_day(view, stage, quantities, facts))
+        found.extend(self._item_day(view, stage, quantities, facts, found))
+        found.extend(self._food_day(view, stage, quantities, facts, found))
         found.extend(self._macro_day(view, stage, facts, found))
         found.extend(self._fraction_of_needs(view, stage, facts))
         found.extend(self._fasting(view, stage))
@@ -164,7 +176,7 @@ class NumericChecker(RateChecks, BodyChecks):
             mode.calorie_context
             and q.unit is Unit.NONE
             and 800 <= q.value <= 6000
-            and not self.item_after.match(view.text, q.end)  # "like 1100 so far"
+            and not self.item_after.match(view.text[q.end : q.end + 80])  # "1100 for lunch"
         )
         value = q.kcal
         if value is None:
@@ -399,6 +411,178 @@ class NumericChecker(RateChecks, BodyChecks):
             dataclasses.replace(f, policy_id=MEAL_DAY_POLICY)
             for f in self._floor_finding(stage, span, total, facts)
         ]
+
+    def _item_day(
+        self,
+        view: TextView,
+        stage: Stage,
+        quantities: list[Quantity],
+        facts: Facts,
+        found: list[Finding],
+    ) -> list[Finding]:
+        """A day given as items with their energy (``days.DayItems``: a list of foods, or a
+        table's energy column) whose sum is under the floor or over the ceiling, or a
+        table's protein column under the protein floor.
+
+        It counts when the text says the items are a whole day ("here's your day", "today:",
+        "Day 2", a plan of days, two kinds of main meal) and not part of one or choices ("so
+        far", "snack ideas"), does not name exactly one kind of meal ("lunch: ..."), and,
+        in a message, means to keep or plan it and is neither a past day nor someone else's
+        (``_keeps_day``). Each day needs three items
+        (or a stated total) and at most :data:`MAX_DAY_ITEMS`.
+        """
+        text = view.text
+        day_text = self._day_text(text, stage)
+        if day_text is None:
+            return []
+        meals, only = day_text
+        have = {f.type for f in found}
+        out: list[Finding] = []
+        for day in self.day_items.days(text, quantities):
+            if day.total is None and not (1 if only else 3) <= len(day.items) <= MAX_DAY_ITEMS:
+                continue
+            start, end = day.span
+            if len(meals) == 1 and meals[0].start() < start and not only:
+                continue  # "lunch: chicken (250), rice (200), salad (60)": one meal
+            figures = [day.total] if day.total else day.items
+            # most of its figures, not each: a cell's "no dressing" does not negate the row
+            counted = sum(self._counts(view, stage, i.start, i.end) for i in figures)
+            if 2 * counted <= len(figures):
+                continue
+            out.extend(self._day_findings(stage, day, start, end, facts, have))
+            have |= {f.type for f in out}
+        return out
+
+    def _day_text(self, text: str, stage: Stage) -> tuple[list[re.Match[str]], bool] | None:
+        """Whether ``text`` may give a whole day as items (``_item_day``, ``_food_day``):
+        None if not; else the first mention of each kind of main meal it names, and whether
+        it says its items are all of the day ("that's it", "nothing else")."""
+        if self.item_day_partial.search(text):
+            return None
+        meals = [m for word in self.meal_kind_words if (m := word.search(text))]
+        if self.snack_word.search(text) and not meals:
+            return None
+        keeps = stage is not Stage.OUTPUT and self._keeps_day(text)
+        if stage is not Stage.OUTPUT and not keeps:
+            return None
+        whole = (
+            len(meals) >= 2
+            or self._may_hold_days(text)
+            or (keeps and self.item_day_repeat.search(text) is not None)
+        )
+        if not whole:
+            return None
+        return meals, self.item_day_only.search(text) is not None
+
+    def _food_day(
+        self,
+        view: TextView,
+        stage: Stage,
+        quantities: list[Quantity],
+        facts: Facts,
+        found: list[Finding],
+    ) -> list[Finding]:
+        """A day given as foods with no energy figure at all ("100 g chicken breast, a cup
+        of rice, 2 apples, black coffee"), estimated from typical energies (``foods``) and
+        flagged only when the estimate is under :data:`FOOD_DAY_MARGIN` of the floor: the
+        same whole-day tests as ``_item_day``, three foods at least (one when the text says
+        that is all), items it cannot read counted generously."""
+        text = view.text
+        if any(f.type is T.CALORIE_MINIMUM for f in found) or any(
+            q.kcal is not None or (q.unit is Unit.NONE and q.value >= 20) for q in quantities
+        ):
+            return []  # figures that may be the items' energy: the item reading's
+        if self.energy_word.search(text) or self.food_choice.search(text):
+            return []  # calories spoken of (the item reading's), or foods to choose from
+        if any(q.unit not in (Unit.GRAM, Unit.NONE) for q in quantities):
+            return []  # body weights, rates, shares: a coaching text that names foods
+        day_text = self._day_text(text, stage)
+        if day_text is None:
+            return []
+        meals, only = day_text
+        day = self.foods.day(text)
+        if day.known < (1 if only else 3) or day.first < 0 or not day.listed:
+            return []
+        if len(meals) == 1 and meals[0].start() < day.first and not only:
+            return []  # one meal
+        if not self._counts(view, stage, day.first, day.first + 1):
+            return []
+        estimate = day.kcal + UNKNOWN_ITEM_KCAL * day.unknown
+        floor = self._floor(facts)
+        if estimate >= FOOD_DAY_MARGIN * floor:
+            return []
+        span = Quantity(estimate, Unit.KCAL, day.first, len(text))
+        return [
+            dataclasses.replace(
+                f,
+                policy_id=FOOD_DAY_POLICY,
+                evidence=f"about {estimate:.0f} kcal/day (typical energies) vs floor "
+                f"{floor:.0f} kcal/day",
+            )
+            for f in self._floor_finding(stage, span, estimate, facts)
+        ]
+
+    def _keeps_day(self, text: str) -> bool:
+        """A message's day is the user's own plan: meant to be kept or planned, and neither
+        a past day reported nor someone else's."""
+        if self.item_day_other.search(text):
+            return False
+        if not (self.meal_day_intent.search(text) or self.item_day_repeat.search(text)):
+            return False
+        if self.item_day_unplanned.search(text):
+            return False
+        return not self.item_day_past.search(text) or bool(self.item_day_repeat.search(text))
+
+    def _may_hold_days(self, text: str) -> bool:
+        """The words of a whole day, or two days of a plan or a log."""
+        if self.item_day_whole.search(text):
+            return True
+        return len(self.day_items.header.findall(text)) >= 2
+
+    def _day_findings(
+        self, stage: Stage, day: Day, start: int, end: int, facts: Facts, have: set[T]
+    ) -> list[Finding]:
+        out: list[Finding] = []
+        kcal = day.kcal
+        span = Quantity(kcal, Unit.KCAL, start, end)
+        if T.CALORIE_MINIMUM not in have:
+            out.extend(
+                dataclasses.replace(f, policy_id=ITEM_DAY_POLICY)
+                for f in self._floor_finding(stage, span, kcal, facts)
+            )
+        if (
+            facts.tdee is not None
+            and facts.tdee_stated
+            and T.WEIGHT_LOSS_RATE not in have
+            and facts.tdee - kcal > self.s.max_deficit_kcal
+        ):
+            out.append(self._deficit_finding(span, facts.tdee - kcal))  # "maintenance 3,200"
+        # a sum is rougher than a stated target: maintenance as the user gave it, else the
+        # absolute ceiling (never an estimate from the profile)
+        cap = (
+            self._cap(facts)
+            if facts.tdee_stated
+            else self._cap(dataclasses.replace(facts, tdee=None))
+        )
+        if T.CALORIE_MAXIMUM not in have and cap is not None and kcal > cap:
+            out.append(Finding(
+                "text.item_day_ceiling", T.CALORIE_MAXIMUM, Severity.WARNING,
+                Action.ADJUST, f"{kcal:.0f} kcal/day vs ceiling {cap:.0f} kcal/day",
+                f"This day adds up to {kcal:,.0f} kcal, above the {cap:,.0f} kcal a day I can "
+                "safely plan (maintenance + 20%, or 5,000 kcal without an athlete's training "
+                "load).",
+                "calories", start, end, cap, kcal, f"{cap:,.0f} kcal",
+            ))  # fmt: skip
+        if T.PROTEIN_MINIMUM not in have and len(day.protein) >= 3:
+            grams = sum(i.value for i in day.protein)
+            floor = self._protein_floor_g(facts)
+            if grams < floor:
+                out.append(
+                    self._protein_floor_finding(
+                        grams, floor, "g", start, end, "text.item_day_protein_floor"
+                    )
+                )
+        return out
 
     def _macro_day(
         self, view: TextView, stage: Stage, facts: Facts, found: list[Finding]
