@@ -37,11 +37,14 @@ def bmr_mifflin(*, sex: Sex | None, weight_kg: float, height_cm: float, age: int
     return base + (5 - 161) / 2
 
 
-def tdee(profile: PolicyProfile, year: int) -> float | None:
+def tdee(
+    profile: PolicyProfile, year: int, unknown: ActivityLevel = ActivityLevel.SEDENTARY
+) -> float | None:
     """Mifflin-St Jeor x activity, or None without weight, height and birth year.
 
-    A missing activity level counts as sedentary: the lowest estimate never invents a
-    deficit the user is not planning.
+    A missing activity level counts as ``unknown``: sedentary by default, the lowest estimate,
+    which never invents a deficit the user is not planning; a ceiling asks for moderately
+    active instead, so that an ordinary surplus for an active person is not called excessive.
     """
     age = age_in(profile, year)
     if profile.weight_kg is None or profile.height_cm is None or age is None:
@@ -49,7 +52,7 @@ def tdee(profile: PolicyProfile, year: int) -> float | None:
     bmr = bmr_mifflin(
         sex=profile.sex, weight_kg=profile.weight_kg, height_cm=profile.height_cm, age=age
     )
-    factor = _ACTIVITY_FACTOR[profile.activity_level or ActivityLevel.SEDENTARY]
+    factor = _ACTIVITY_FACTOR[profile.activity_level or unknown]
     return bmr * factor
 
 

@@ -41,3 +41,6 @@ class Facts:
     today: dt.date | None = None  # the engine's clock, for deadlines ("by June 3rd")
     tdee_stated: bool = False  # the maintenance was said, not estimated from the profile
     height_cm: float | None = None  # profile first, then "I'm 165cm", "5'6\"" in the text
+    #: The estimate a ceiling uses: as ``tdee``, but a profile without an activity level counts
+    #: as moderately active (``tdee`` counts it as sedentary, the floor side's safe choice).
+    tdee_high: float | None = None

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from persistence.enums import Sex
+from persistence.enums import ActivityLevel, Sex
 
 from ._earlier_turns import MAX_TURNS
 from ._energy import age_in, tdee
@@ -259,6 +259,7 @@ class PolicyEngine:
             tdee(profile, year),
             today=today,
             height_cm=profile.height_cm,
+            tdee_high=tdee(profile, year, unknown=ActivityLevel.MODERATE),
         )
 
     @staticmethod
@@ -279,6 +280,7 @@ class PolicyEngine:
             facts.age,
             facts.height_cm,
             facts.tdee,
+            facts.tdee_high,
             facts.athlete,
             facts.today,
             profile.timezone if profile else None,

@@ -247,9 +247,17 @@ class NumericBase:
             return self.s.calorie_floor_male
         return self.s.calorie_floor_text_unknown_sex
 
+    @staticmethod
+    def _tdee_high(facts: Facts) -> float | None:
+        """Maintenance for a ceiling: as stated, else the profile's moderately active
+        estimate (``Facts.tdee_high``)."""
+        if facts.tdee_stated or facts.tdee_high is None:
+            return facts.tdee
+        return facts.tdee_high
+
     def _cap(self, facts: Facts) -> float | None:
-        if facts.tdee is not None:
-            return facts.tdee * (1 + self.s.max_surplus_fraction)
+        if (tdee := self._tdee_high(facts)) is not None:
+            return tdee * (1 + self.s.max_surplus_fraction)
         return None if facts.athlete else self.s.calorie_absolute_max
 
 

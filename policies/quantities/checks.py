@@ -557,13 +557,7 @@ class NumericChecker(RateChecks, BodyChecks):
             and facts.tdee - kcal > self.s.max_deficit_kcal
         ):
             out.append(self._deficit_finding(span, facts.tdee - kcal))  # "maintenance 3,200"
-        # a sum is rougher than a stated target: maintenance as the user gave it, else the
-        # absolute ceiling (never an estimate from the profile)
-        cap = (
-            self._cap(facts)
-            if facts.tdee_stated
-            else self._cap(dataclasses.replace(facts, tdee=None))
-        )
+        cap = self._cap(facts)
         if T.CALORIE_MAXIMUM not in have and cap is not None and kcal > cap:
             out.append(Finding(
                 "text.item_day_ceiling", T.CALORIE_MAXIMUM, Severity.WARNING,
@@ -630,8 +624,8 @@ class NumericChecker(RateChecks, BodyChecks):
     def _surplus(
         self, view: TextView, stage: Stage, q: Quantity, value: float, before: str, facts: Facts
     ) -> list[Finding]:
-        if facts.tdee is not None:
-            limit = facts.tdee * self.s.max_surplus_fraction
+        if (tdee := self._tdee_high(facts)) is not None:
+            limit = tdee * self.s.max_surplus_fraction
         elif facts.athlete:
             return []
         else:

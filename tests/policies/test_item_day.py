@@ -268,3 +268,15 @@ def test_food_estimates_read_amounts() -> None:
     assert day.kcal == pytest.approx(683, abs=1)
     # an amount of a food the table does not know is counted apart, never as nothing
     assert foods.day("2 bagels, an apple").unknown == 1
+
+
+def test_a_ceiling_counts_an_unknown_activity_level_as_moderate(policy: PolicyEngine) -> None:
+    # 38-year-old man, 80 kg, 180 cm, activity not given: BMR 1,740; sedentary x1.2 = 2,088
+    # (ceiling 2,506), moderately active x1.55 = 2,697 (ceiling 3,236)
+    bulk = PolicyProfile(sex="male", weight_kg=80, height_cm=180, birth_year=1988)
+    assert not policy.check_output("Let's set your bulk at 3,000 kcal a day.", bulk).violations
+    flagged = policy.check_output("Let's set your bulk at 3,600 kcal a day.", bulk).violations
+    assert [v.type for v in flagged] == [T.CALORIE_MAXIMUM]
+    # a stated maintenance is used as it is
+    said = "Your maintenance is 2,200, so let's set your bulk at 3,000 kcal a day."
+    assert [v.type for v in policy.check_output(said, bulk).violations] == [T.CALORIE_MAXIMUM]
