@@ -17,6 +17,13 @@ first event (not turns that came after it, so a steady stream of new turns canno
 up), at most ``opening_wait_s`` (so a stuck claim delays others by that much, never more).
 The burst's work is the same; its first events leave before the bulk of it instead of
 interleaved with it.
+
+A small ``limit`` also orders a burst's start-ups: each yields to the others at every
+database or Redis round trip, so many at once all finish near the end of the burst, while a
+few at a time finish one after another and the first model requests leave earlier (the
+50-user bench: 3 against 8 gave turn p50 1.08-1.15 s against 1.10-1.14 s, docs/performance.md
+round 6). With a slow database, where a start-up mostly waits, a larger limit keeps the
+process busy.
 """
 
 from __future__ import annotations

@@ -83,10 +83,11 @@ class CoachSettings(BaseSettings):
         "crashed process's session is free again this long after it died",
     )
     coach_start_concurrency: int = Field(
-        default=8,
+        default=3,
         ge=1,
         description="turns a process starts at once (claim to first model request); the "
-        "rest wait for a slot, so a burst's first events are not held up by start-ups",
+        "rest wait for a slot, so a burst's first events are not held up by start-ups and "
+        "start-ups finish in turn instead of together (raise it with a slow database)",
     )
     coach_first_event_priority_ms: int = Field(
         default=100,

@@ -337,8 +337,16 @@ class TextChecker:
             return True
         if stage is Stage.OUTPUT:
             # "Making yourself sick is hard on your body. Please reach out to your GP."
-            if rule.support_ok and ctx.has(ctx.support, view, view.sentence_and_next(start)):
+            near = view.sentence_and_next(start)
+            if rule.support_ok and ctx.has(ctx.support, view, near):
                 return True
+            if rule.support_ok and ctx.crisis_resource.search(view.text):
+                return True  # a reply that gives a crisis line or helpline is referring
+            if rule.negatable and (
+                ctx.advise_against.search(view.text, sent[0], start)
+                or ctx.has(ctx.advise_against_near, view, near)
+            ):
+                return True  # "skip the senna teas", "please stay away from it"
             if rule.negatable and ctx.judged_unsafe(view, start, end):
                 return True
             if rule.negatable and ctx.has(ctx.refusal, view, sent):

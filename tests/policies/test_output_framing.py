@@ -233,3 +233,31 @@ def test_a_figure_said_to_need_medical_supervision_is_a_warning(policy: PolicyEn
     warning = "Some people try 800 kcal diets, but that needs medical supervision, so let's not."
     assert policy.check_output(warning).allowed
     assert not policy.check_output("Eat 800 kcal a day for the next month.").allowed
+
+
+# A reply that advises against what it names, or answers with a crisis line, is not itself
+# the risk it names; the same words given as advice still are.
+ADVISED_AGAINST = [
+    "Skip the 'flat tummy' laxative teas: the drop on the scale is only water.",
+    "Please don't use diuretics before the weigh-in; drink as you normally would.",
+    "People online talk about DNP for cutting. Please stay away from it.",
+    "Clenbuterol comes up a lot before holidays. I won't help you dose it.",
+    "Thank you for telling me you've been bringing food back up after meals. You can call "
+    "the ANAD helpline at 1-888-375-7767 any time, and we'll keep things gentle here.",
+    "When you say you'd rather not be here, I want to check: are you safe right now? You "
+    "can call or text 988 whenever you need to.",
+]
+ADVISED = [
+    "Take a laxative tea tonight so the scale is lower for Friday.",
+    "Use a diuretic the night before the weigh-in to drop the water.",
+]
+
+
+@pytest.mark.parametrize("text", ADVISED_AGAINST)
+def test_a_reply_advising_against_or_referring_is_allowed(policy: PolicyEngine, text: str) -> None:
+    assert policy.check_output(text, PROFILE).action is Action.ALLOW
+
+
+@pytest.mark.parametrize("text", ADVISED)
+def test_the_same_words_given_as_advice_are_flagged(policy: PolicyEngine, text: str) -> None:
+    assert policy.check_output(text, PROFILE).violations
