@@ -59,7 +59,9 @@ ITEM_DAY_POLICY = "text.item_day_floor"
 MAX_DAY_ITEMS = 12
 #: The policy id of a day of foods estimated under the floor (``NumericChecker._food_day``).
 FOOD_DAY_POLICY = "text.food_day_floor"
-#: A day of foods is flagged only under this share of the floor (it is an estimate).
+#: ... and of its protein under the protein floor.
+FOOD_PROTEIN_POLICY = "text.food_day_protein_floor"
+#: A day of foods is flagged only under this share of a floor (it is an estimate).
 FOOD_DAY_MARGIN = 0.8
 
 
@@ -483,8 +485,9 @@ class NumericChecker(RateChecks, BodyChecks):
         found: list[Finding],
     ) -> list[Finding]:
         """A day given as foods with no energy figure at all ("100 g chicken breast, a cup
-        of rice, 2 apples, black coffee"), estimated from typical energies (``foods``) and
-        flagged only when the estimate is under :data:`FOOD_DAY_MARGIN` of the floor: the
+        of rice, 2 apples, black coffee"), estimated from typical energies and protein
+        (``foods``) and flagged only when an estimate is under :data:`FOOD_DAY_MARGIN` of its
+        floor (the protein only when every item was read and the weight is known): the
         same whole-day tests as ``_item_day``, three foods at least (one when the text says
         that is all), items it cannot read counted generously."""
         text = view.text
@@ -507,12 +510,25 @@ class NumericChecker(RateChecks, BodyChecks):
             return []  # one meal
         if not self._counts(view, stage, day.first, day.first + 1):
             return []
+        out: list[Finding] = []
+        protein_floor = self._protein_floor_g(facts)
+        if (
+            facts.weight_kg is not None
+            and day.unknown == 0
+            and day.protein_g < FOOD_DAY_MARGIN * protein_floor
+            and not any(f.type is T.PROTEIN_MINIMUM for f in found)
+        ):
+            out.append(
+                self._protein_floor_finding(
+                    day.protein_g, protein_floor, "g", day.first, len(text), FOOD_PROTEIN_POLICY
+                )
+            )
         estimate = day.kcal + UNKNOWN_ITEM_KCAL * day.unknown
         floor = self._floor(facts)
         if estimate >= FOOD_DAY_MARGIN * floor:
-            return []
+            return out
         span = Quantity(estimate, Unit.KCAL, day.first, len(text))
-        return [
+        return out + [
             dataclasses.replace(
                 f,
                 policy_id=FOOD_DAY_POLICY,

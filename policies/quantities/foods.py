@@ -36,7 +36,7 @@ _COUNTS = {
     "due": 2.0, "duas": 2.0, "zwei": 2.0,
 }  # fmt: skip
 _AMOUNT = re.compile(
-    r"(?P<n>\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|half(?:\s+an?)?|couple\s+of|few|"
+    r"(?<![\w.])(?P<n>\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|half(?:\s+an?)?|couple\s+of|few|"
     r"un|une|uno|una|um|uma|ein|eine|dos|deux|due|duas|zwei)"
     r"(?:\s*(?:x|×)\s*(?P<each>\d+)\s*(?:ml|g))?"
     r"\s*(?:(?P<mass>g|gr|grams?|ml|millilit(?:re|er)s?)\b|(?P<measure>cups?|mugs?|glass(?:es)?|"
@@ -61,6 +61,8 @@ class FoodDay:
     kcal: float
     known: int
     unknown: int
+    #: Protein of the known foods, grams.
+    protein_g: float = 0.0
     #: Items read in all (foods, unknown amounts and the rest: prose around a list).
     items: int = 0
     #: Where the first food is named (for the checker's context tests), -1 if none.
@@ -86,7 +88,7 @@ class FoodEnergy:
 
     def day(self, text: str) -> FoodDay:
         """The estimate over the items of ``text`` (normalised, lowercase)."""
-        kcal = 0.0
+        kcal = protein = 0.0
         known = unknown = items = 0
         for item in _SPLIT.split(text):
             item = item.strip(" .!?*-()[]\"'")
@@ -98,16 +100,18 @@ class FoodEnergy:
                 if _AMOUNT.match(item + " ") and len(item.split()) <= 6:
                     unknown += 1
                 continue
-            kcal += found
+            kcal += found[0]
+            protein += found[1]
             known += 1
         first = -1
         if known:
             starts = [m.start() for _, p in self._foods if (m := p.search(text))]
             first = min(starts, default=-1)
-        return FoodDay(kcal, known, unknown, items, first)
+        return FoodDay(kcal, known, unknown, protein, items, first)
 
-    def _item(self, item: str) -> float | None:
-        """The energy of the first food of ``item`` and its amount, or None."""
+    def _item(self, item: str) -> tuple[float, float] | None:
+        """The energy (kcal) and protein (g) of the first food of ``item`` and its amount,
+        or None."""
         best: tuple[int, int, str] | None = None
         for name, pattern in self._foods:
             m = pattern.search(item)
@@ -125,7 +129,10 @@ class FoodEnergy:
         for m in _AMOUNT.finditer(lead):
             if m.end() == len(lead) or len(lead[m.end() :].split()) <= 2:
                 amount = m  # the last amount before the food, at most two words before it
-        return self._energy(food, amount)
+        kcal = self._energy(food, amount)
+        per_100g = self._values["per_100g"][food]
+        protein = kcal * self._values["protein_per_100g"][food] / per_100g if per_100g else 0.0
+        return kcal, protein
 
     def _energy(self, food: str, amount: re.Match[str] | None) -> float:
         per_100g = self._values["per_100g"][food]
