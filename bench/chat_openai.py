@@ -338,6 +338,9 @@ class Load:
     #: First events of each user's first turn of the run (the burst at its start), and the rest.
     opening_firsts: list[float] = field(default_factory=list)
     later_firsts: list[float] = field(default_factory=list)
+    #: Turn times of each user's first turn of the run, and of the rest.
+    opening_walls: list[float] = field(default_factory=list)
+    later_walls: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     #: Per turn, when the first event of each kind arrived (seconds from the request).
     arrivals: list[dict[str, float]] = field(default_factory=list)
@@ -388,6 +391,7 @@ async def user_turns(
                 arrived.setdefault(kind, at)
             load.arrivals.append(arrived)
             (load.later_firsts if index else load.opening_firsts).append(exchange.first_event)
+            (load.later_walls if index else load.opening_walls).append(exchange.wall)
             if keep_session:
                 session = str(data["session_id"])
     finally:
@@ -455,6 +459,10 @@ def report(label: str, load: Load, *, users: int) -> dict[str, float]:
             print(
                 f"        of which each user's first turn (all start at once): max "
                 f"{ms(max(load.opening_firsts))}; later turns p99 {ms(pct(load.later_firsts, 99))}"
+            )
+            print(
+                f"        turn p50, each user's first turn {ms(pct(load.opening_walls, 50))}; "
+                f"later turns {ms(pct(load.later_walls, 50))}"
             )
     system = 100 * load.system_s / load.cpu_s if load.cpu_s else 0.0
     print(f"      server CPU per turn {per_turn_ms:6.1f} ms ({system:.0f} % in the kernel)")
