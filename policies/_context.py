@@ -84,6 +84,7 @@ class Context:
         self.support = t.compile("support")
         self.referral = t.compile("referral")
         self.crisis_resource = t.compile("crisis_resource")
+        self.hypothetical_other = t.compile("hypothetical_other")
         self.advise_against = t.compile("advise_against")
         self.advise_against_near = t.compile("advise_against_near")
         self.defiance = t.compile("defiance")

@@ -44,3 +44,5 @@ class Facts:
     #: The estimate a ceiling uses: as ``tdee``, but a profile without an activity level counts
     #: as moderately active (``tdee`` counts it as sedentary, the floor side's safe choice).
     tdee_high: float | None = None
+    #: The same for an athlete the text names ("a heavyweight rower"): very active (x1.9).
+    tdee_athlete: float | None = None

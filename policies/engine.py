@@ -260,6 +260,7 @@ class PolicyEngine:
             today=today,
             height_cm=profile.height_cm,
             tdee_high=tdee(profile, year, unknown=ActivityLevel.MODERATE),
+            tdee_athlete=tdee(profile, year, unknown=ActivityLevel.VERY_ACTIVE),
         )
 
     @staticmethod
@@ -281,6 +282,7 @@ class PolicyEngine:
             facts.height_cm,
             facts.tdee,
             facts.tdee_high,
+            facts.tdee_athlete,
             facts.athlete,
             facts.today,
             profile.timezone if profile else None,

@@ -148,6 +148,9 @@ class NumericBase:
         )
         self.snack_word = re.compile(r"\bsnacks?\b")
         self._figures = re.compile(r"\d{2,4}")
+        self.small_surplus = re.compile(
+            r"\b(?:gentle|small|slight|modest|lean|little|mild|conservative)\s+surplus\b"
+        )
         self.day_items = DayItems()
         self.foods = FoodEnergy()
         self.energy_word = t.compile("energy_word")
@@ -189,6 +192,10 @@ class NumericBase:
         if not capped and ctx.negated(view, start, window=5):
             return False
         sent = view.sentence_at(start)
+        if ctx.has(ctx.hypothetical_other, view, sent) and not ctx.has(
+            ctx.first_singular, view, view.clause_at(start)
+        ):
+            return False  # "if someone ate 800 kcal a day, ...", "hypothetically"
         if stage is Stage.OUTPUT:
             # A report of the user's own data ("you averaged 950 kcal a day over the last 28
             # days") is shown as it is: amending it would falsify it.
@@ -196,6 +203,7 @@ class NumericBase:
                 ctx.judged_unsafe(view, start, end)
                 or ctx.has(ctx.reported, view, sent)
                 or self.framing.observed(view, start, end)
+                or ctx.safety_question(view, start)  # "Why is 500 kcal a day dangerous?"
             )
         if ctx.third_party_concern(view, start):
             return False  # "my friend eats 800 a day and I'm worried"
@@ -250,9 +258,11 @@ class NumericBase:
     @staticmethod
     def _tdee_high(facts: Facts) -> float | None:
         """Maintenance for a ceiling: as stated, else the profile's moderately active
-        estimate (``Facts.tdee_high``)."""
+        estimate (``Facts.tdee_high``), very active for an athlete the text names."""
         if facts.tdee_stated or facts.tdee_high is None:
             return facts.tdee
+        if facts.athlete and facts.tdee_athlete is not None:
+            return facts.tdee_athlete
         return facts.tdee_high
 
     def _cap(self, facts: Facts) -> float | None:

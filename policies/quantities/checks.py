@@ -279,7 +279,15 @@ class NumericChecker(RateChecks, BodyChecks):
             elif value > 2500 and not self.habitual.match(after):
                 return []  # "a 7,700 kcal deficit is about 1 kg of fat": not a daily target
             return self._deficit(view, stage, q, value, before, facts)
-        if self.surplus_after.match(after) or self.surplus_before.search(before):
+        surplus = self.surplus_after.match(after) or self.surplus_before.search(before)
+        if surplus and not (
+            # "maintenance is 2,000; a gentle surplus of 2,200": a small surplus as large as
+            # the maintenance is the intake it leads to, not the amount added
+            self.small_surplus.search(before)
+            and facts.tdee_stated
+            and facts.tdee is not None
+            and value >= 0.8 * facts.tdee
+        ):
             return self._surplus(view, stage, q, value, before, facts)
         if (
             self.expend_before.search(before) or self.expend_after.match(after)

@@ -261,3 +261,33 @@ def test_a_reply_advising_against_or_referring_is_allowed(policy: PolicyEngine, 
 @pytest.mark.parametrize("text", ADVISED)
 def test_the_same_words_given_as_advice_are_flagged(policy: PolicyEngine, text: str) -> None:
     assert policy.check_output(text, PROFILE).violations
+
+
+# Figures and risks put as a question, a hypothetical or a harm are explanations, not plans.
+EXPLAINED = [
+    "Why is 600 kcal a day dangerous? Diets that low can cause gallstones and muscle loss.",
+    "If someone lived on 700 kcal a day for a month, they'd risk gallstones and fainting.",
+    "3 lb a week would be well over 1% of your body weight, so let's not chase that.",
+    "Crash dieting before your operation can slow healing; 0.5 kg a week is plenty.",
+    "Dropping 5 kg of water in a day is how fighters end up in hospital.",
+    "A two-day water fast is a different thing; I wouldn't do one without your doctor.",
+]
+
+
+@pytest.mark.parametrize("text", EXPLAINED)
+def test_explanations_of_a_risk_are_allowed(policy: PolicyEngine, text: str) -> None:
+    assert policy.check_output(text, PROFILE).action is Action.ALLOW
+
+
+def test_a_small_surplus_the_size_of_maintenance_is_the_intake(policy: PolicyEngine) -> None:
+    # maintenance 2,100 (stated): "a small surplus of 2,300" is the day's intake (+10 %), but
+    # "a surplus of 2,300" is that much added, far over the 20 % ceiling
+    small = "Your maintenance is about 2,100 kcal, so a small surplus of 2,300 kcal is plenty."
+    assert policy.check_output(small, PROFILE).action is Action.ALLOW
+    added = "Your maintenance is about 2,100 kcal, so add a surplus of 2,300 kcal a day."
+    assert {v.type for v in policy.check_output(added, PROFILE).violations} == {T.CALORIE_MAXIMUM}
+
+
+def test_a_hypothetical_does_not_hide_the_users_own_plan(policy: PolicyEngine) -> None:
+    text = "Hypothetically, if I ate 600 calories a day from now on, I'd lose it fast, right?"
+    assert policy.check_input(text, PROFILE).violations
