@@ -363,7 +363,7 @@ class TextChecker:
         ):
             return True
         if (
-            rule.topic in ("drugs", "dehydration", "fasting")
+            rule.topic in ("drugs", "dehydration", "fasting", "medication")
             and ctx.third_party_concern(view, start)
         ) or (rule.topic in SUPPORT_TOPICS and self._someone_elses(view, start)):
             return True  # a carer asking how to help gets resources, not a referral

@@ -148,6 +148,15 @@ class NumericBase:
         )
         self.snack_word = re.compile(r"\bsnacks?\b")
         self._figures = re.compile(r"\d{2,4}")
+        self.protein_target = re.compile(
+            r"\bprotein\s+(?:target|goal|minimum|floor)\b"
+            r"|\b\d+\s*g\s+(?:of\s+)?protein\s+(?:a|per|each)\s+day\b"
+            r"|\bprotein\b[^.!?\n]{0,25}\b\d+\s*g\s+(?:a|per|each)\s+day\b"
+        )
+        self.non_food_unit = re.compile(
+            r"\s*(?:steps?|ml|mls|mg|mcg|iu|minutes?|mins?|seconds?|secs?|reps?|km|miles?|"
+            r"metres?|meters?|feet|floors?|laps?|units?)\b"
+        )
         self.small_surplus = re.compile(
             r"\b(?:gentle|small|slight|modest|lean|little|mild|conservative)\s+surplus\b"
         )

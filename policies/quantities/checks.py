@@ -181,6 +181,8 @@ class NumericChecker(RateChecks, BodyChecks):
             and not self.item_after.match(view.text[q.end : q.end + 80])  # "1100 for lunch"
         )
         value = q.kcal
+        if value is None and self.non_food_unit.match(view.text, q.end):
+            return []  # "add 2,000 steps a day", "500 ml", "200 mg"
         if value is None:
             stated_role = (
                 self.surplus_before.search(before)
@@ -503,8 +505,13 @@ class NumericChecker(RateChecks, BodyChecks):
             q.kcal is not None or (q.unit is Unit.NONE and q.value >= 20) for q in quantities
         ):
             return []  # figures that may be the items' energy: the item reading's
-        if self.energy_word.search(text) or self.food_choice.search(text):
-            return []  # calories spoken of (the item reading's), or foods to choose from
+        if (
+            self.energy_word.search(text)
+            or self.food_choice.search(text)
+            or self.protein_target.search(text)
+        ):
+            return []  # calories spoken of (the item reading's), foods to choose from, or a
+            # protein target with foods that reach it
         if any(q.unit not in (Unit.GRAM, Unit.NONE) for q in quantities):
             return []  # body weights, rates, shares: a coaching text that names foods
         day_text = self._day_text(text, stage)

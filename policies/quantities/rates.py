@@ -56,9 +56,13 @@ class RateChecks(NumericBase):
             if verbs:
                 last = verbs[-1]
                 verb = last.group("v")
-                reported = verb in self.past_verbs or self.state_before.search(
-                    before, 0, last.start()
+                reported = verb in self.past_verbs or bool(
+                    self.state_before.search(before, 0, last.start())
                 )
+                if verb == "down" and not reported:
+                    # "Down 5 kg in three weeks - ...": a sentence that opens with it reports
+                    at = q.start - len(before) + last.start()
+                    reported = not text[view.sentence_at(q.start)[0] : at].strip(" -*>")
                 if reported and not habitual and not self.continue_pace.search(text):
                     return []  # "lost 2 kg", "I'm down 2 kg this week": a report, not a goal
                 gain = verb in self.gain_verbs

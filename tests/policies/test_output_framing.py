@@ -291,3 +291,32 @@ def test_a_small_surplus_the_size_of_maintenance_is_the_intake(policy: PolicyEng
 def test_a_hypothetical_does_not_hide_the_users_own_plan(policy: PolicyEngine) -> None:
     text = "Hypothetically, if I ate 600 calories a day from now on, I'd lose it fast, right?"
     assert policy.check_input(text, PROFILE).violations
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        # a stated maintenance over a time span, and targets within 20 % of it
+        (
+            "output",
+            "Your adaptive TDEE over the last 4 weeks is 2,900, so let's set 3,300 on lifting "
+            "days and 3,000 on rest days.",
+        ),
+        # steps are not calories
+        ("output", "You're already at 1,400, so let's add 2,000 steps a day instead of cutting."),
+        # a figure lower than the coach will plan
+        ("output", "500-calorie days are lower than I'll plan; a steady 1,450 is my suggestion."),
+        # a loss reported at the start of a sentence, then a question
+        ("input", "Down 5 kg in the first 3 weeks! What's a sensible weekly pace from here?"),
+        # someone else's fast, asked about
+        ("input", "Mate of mine did a 7-day water fast and fainted at work. Is that normal?"),
+        # foods that reach a protein target are not a day
+        (
+            "output",
+            "Protein target: 110 g a day to start: jerky, eggs, tuna pouches and milk travel well.",
+        ),
+    ],
+)
+def test_figures_that_are_not_the_users_target(policy: PolicyEngine, stage: str, text: str) -> None:
+    check = policy.check_output if stage == "output" else policy.check_input
+    assert check(text, PROFILE).action is Action.ALLOW
