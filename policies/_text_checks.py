@@ -147,14 +147,14 @@ class TextChecker:
         return norm, found
 
     def reply_day(self, text: str, facts: Facts) -> tuple[Normalized, list[Finding]]:
-        """A whole reply's meals, or items, summed as a day (``NumericChecker._meal_day``,
-        ``NumericChecker._item_day``)."""
+        """A whole reply's meals, items or foods, summed as a day (``NumericChecker._meal_day``,
+        ``NumericChecker._days``)."""
         norm = self.normalize(text)
         view = self.ctx.view(norm.text)
         facts = self.numeric.complete_facts(norm.text, facts)
         quantities = self.numeric.reader.quantities(norm.text)
         found = self.numeric._meal_day(view, Stage.OUTPUT, quantities, facts)
-        found += self.numeric._item_day(view, Stage.OUTPUT, quantities, facts, found)
+        found += self.numeric._days(view, Stage.OUTPUT, quantities, facts, found)
         return norm, found
 
     def cancelled(self, text: str, stage: Stage) -> str | None:

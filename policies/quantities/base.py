@@ -147,7 +147,10 @@ class NumericBase:
             t.compile("item_day_other"),
         )
         self.snack_word = re.compile(r"\bsnacks?\b")
-        self._figures = re.compile(r"\d{2,4}")
+        self._item_figures = re.compile(
+            r"\d{2,4}\s*(?:kcal|cals?\b|calories|kj)|\(\s*\d{2,4}\s*\)|\|\s*\*{0,2}\d{2,4}\b"
+            r"|,\d{2,4}(?=[ \t]*(?:\n|$))"
+        )
         self.protein_target = re.compile(
             r"\bprotein\s+(?:target|goal|minimum|floor)\b"
             r"|\b\d+\s*g\s+(?:of\s+)?protein\s+(?:a|per|each)\s+day\b"
@@ -184,11 +187,12 @@ class NumericBase:
 
     def may_hold_day(self, text: str) -> bool:
         """A cheap test before reading a whole reply as a day: two kinds of main meal, or
-        three figures and the words of a day (``_item_day``)."""
+        three item-like figures (energy, bracketed, in table cells) and the words of a day
+        (``_item_day``)."""
         if self.names_meals(text):
             return True
         low = text.lower()
-        figures = self._figures.finditer(low)
+        figures = self._item_figures.finditer(low)
         if sum(1 for _ in zip(range(3), figures, strict=False)) < 3:
             return False
         return bool(self.item_day_whole.search(low) or self.day_items.header.search(low))

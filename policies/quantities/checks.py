@@ -124,8 +124,7 @@ class NumericChecker(RateChecks, BodyChecks):
         found.extend(self._protein_share(view, stage, quantities, facts))
         if not any(f.type is T.CALORIE_MINIMUM for f in found):
             found.extend(self._meal_day(view, stage, quantities, facts))
-        found.extend(self._item_day(view, stage, quantities, facts, found))
-        found.extend(self._food_day(view, stage, quantities, facts, found))
+        found.extend(self._days(view, stage, quantities, facts, found))
         found.extend(self._macro_day(view, stage, facts, found))
         found.extend(self._fraction_of_needs(view, stage, facts))
         found.extend(self._fasting(view, stage))
@@ -424,6 +423,39 @@ class NumericChecker(RateChecks, BodyChecks):
             for f in self._floor_finding(stage, span, total, facts)
         ]
 
+    def _days(
+        self,
+        view: TextView,
+        stage: Stage,
+        quantities: list[Quantity],
+        facts: Facts,
+        found: list[Finding],
+    ) -> list[Finding]:
+        """A day as items (``_item_day``) or as foods (``_food_day``); the whole-day tests run
+        once, and only for a text with an item-like figure, or foods and no other unit (most
+        sentences have neither)."""
+        text = view.text
+        # table cells the reader does not split ("2027-01-04,lunch,wrap,300") count too
+        cells = ("," in text or "|" in text or "\t" in text) and bool(
+            self._item_figures.search(text)
+        )
+        items = cells or any(
+            q.kcal is not None or (q.unit is Unit.NONE and 10 <= q.value <= 9000)
+            for q in quantities
+        )
+        foods = (
+            not items
+            and all(q.unit in (Unit.GRAM, Unit.NONE) for q in quantities)
+            and self.foods.mentioned(text)
+        )
+        if not (items or foods):
+            return []
+        day_text = self._day_text(text, stage)
+        if day_text is None:
+            return []
+        out = self._item_day(view, stage, quantities, facts, found, day_text)
+        return out + self._food_day(view, stage, quantities, facts, found + out, day_text)
+
     def _item_day(
         self,
         view: TextView,
@@ -431,6 +463,7 @@ class NumericChecker(RateChecks, BodyChecks):
         quantities: list[Quantity],
         facts: Facts,
         found: list[Finding],
+        day_text: tuple[list[re.Match[str]], bool],
     ) -> list[Finding]:
         """A day given as items with their energy (``days.DayItems``: a list of foods, or a
         table's energy column) whose sum is under the floor or over the ceiling, or a
@@ -444,9 +477,6 @@ class NumericChecker(RateChecks, BodyChecks):
         (or a stated total) and at most :data:`MAX_DAY_ITEMS`.
         """
         text = view.text
-        day_text = self._day_text(text, stage)
-        if day_text is None:
-            return []
         meals, only = day_text
         have = {f.type for f in found}
         out: list[Finding] = []
@@ -493,6 +523,7 @@ class NumericChecker(RateChecks, BodyChecks):
         quantities: list[Quantity],
         facts: Facts,
         found: list[Finding],
+        day_text: tuple[list[re.Match[str]], bool],
     ) -> list[Finding]:
         """A day given as foods with no energy figure at all ("100 g chicken breast, a cup
         of rice, 2 apples, black coffee"), estimated from typical energies and protein
@@ -514,9 +545,6 @@ class NumericChecker(RateChecks, BodyChecks):
             # protein target with foods that reach it
         if any(q.unit not in (Unit.GRAM, Unit.NONE) for q in quantities):
             return []  # body weights, rates, shares: a coaching text that names foods
-        day_text = self._day_text(text, stage)
-        if day_text is None:
-            return []
         meals, only = day_text
         day = self.foods.day(text)
         if day.known < (1 if only else 3) or day.first < 0 or not day.listed:

@@ -85,6 +85,14 @@ class FoodEnergy:
             if key.startswith("food_")
         ]
         self._values = t.value_maps
+        #: Any food at all: a cheap test before splitting a text into items.
+        self._any = re.compile(
+            "|".join(rf"\b(?:{t.source(key)})\b" for key in t.sources if key.startswith("food_"))
+        )
+
+    def mentioned(self, text: str) -> bool:
+        """Whether ``text`` names any food of the table."""
+        return self._any.search(text) is not None
 
     def day(self, text: str) -> FoodDay:
         """The estimate over the items of ``text`` (normalised, lowercase)."""
