@@ -146,29 +146,18 @@ class NumericBase:
             t.compile("item_day_repeat"),
             t.compile("item_day_other"),
         )
-        self.snack_word = re.compile(r"\bsnacks?\b")
-        self._item_figures = re.compile(
-            r"\d{2,4}\s*(?:kcal|cals?\b|calories|kj)|\(\s*\d{2,4}\s*\)|\|\s*\*{0,2}\d{2,4}\b"
-            r"|,\d{2,4}(?=[ \t]*(?:\n|$))"
+        self.snack_word, self._item_figures = t.compile("snack_word"), t.compile("item_figures")
+        self.protein_target, self.food_choice = (
+            t.compile("protein_target"),
+            t.compile("food_choice"),
         )
-        self.protein_target = re.compile(
-            r"\bprotein\s+(?:target|goal|minimum|floor)\b"
-            r"|\b\d+\s*g\s+(?:of\s+)?protein\s+(?:a|per|each)\s+day\b"
-            r"|\bprotein\b[^.!?\n]{0,25}\b\d+\s*g\s+(?:a|per|each)\s+day\b"
+        self.non_food_unit, self.small_surplus = (
+            t.compile("non_food_unit"),
+            t.compile("small_surplus"),
         )
-        self.non_food_unit = re.compile(
-            r"\s*(?:steps?|ml|mls|mg|mcg|iu|minutes?|mins?|seconds?|secs?|reps?|km|miles?|"
-            r"metres?|meters?|feet|floors?|laps?|units?)\b"
-        )
-        self.small_surplus = re.compile(
-            r"\b(?:gentle|small|slight|modest|lean|little|mild|conservative)\s+surplus\b"
-        )
+        self.energy_word = t.compile("energy_word")
         self.day_items = DayItems()
         self.foods = FoodEnergy()
-        self.energy_word = t.compile("energy_word")
-        self.food_choice = re.compile(
-            r"\b(?:or|either|instead|swap|options?|ideas?|like|such\s+as|e\.?g)\b"
-        )
         self.weight_now, self.weight_lead = t.compile("weight_now"), t.compile("weight_lead")
         self.from_to_bare = t.compile("from_to_bare")
         self.correction, self.range_gap = t.compile("correction"), t.compile("range_gap")
@@ -180,18 +169,13 @@ class NumericBase:
         self.dates = DateReader()
 
     # -- context ---------------------------------------------------------------------------
-    def names_meals(self, text: str) -> bool:
-        """Whether ``text`` names at least two kinds of main meal (a day could be in it)."""
-        low = text.lower()
-        return sum(bool(word.search(low)) for word in self.meal_kind_words) >= 2
-
     def may_hold_day(self, text: str) -> bool:
         """A cheap test before reading a whole reply as a day: two kinds of main meal, or
         three item-like figures (energy, bracketed, in table cells) and the words of a day
         (``_item_day``)."""
-        if self.names_meals(text):
-            return True
         low = text.lower()
+        if sum(bool(word.search(low)) for word in self.meal_kind_words) >= 2:
+            return True
         figures = self._item_figures.finditer(low)
         if sum(1 for _ in zip(range(3), figures, strict=False)) < 3:
             return False

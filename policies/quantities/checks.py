@@ -443,10 +443,10 @@ class NumericChecker(RateChecks, BodyChecks):
             q.kcal is not None or (q.unit is Unit.NONE and 10 <= q.value <= 9000)
             for q in quantities
         )
-        foods = (
-            not items
-            and all(q.unit in (Unit.GRAM, Unit.NONE) for q in quantities)
-            and self.foods.mentioned(text)
+        # foods with no unit but grams beside them (body weights, rates, shares: a coaching
+        # text that names foods)
+        foods = all(q.unit in (Unit.GRAM, Unit.NONE) for q in quantities) and self.foods.mentioned(
+            text
         )
         if not (items or foods):
             return []
@@ -454,7 +454,9 @@ class NumericChecker(RateChecks, BodyChecks):
         if day_text is None:
             return []
         out = self._item_day(view, stage, quantities, facts, found, day_text)
-        return out + self._food_day(view, stage, quantities, facts, found + out, day_text)
+        if foods:
+            out += self._food_day(view, stage, quantities, facts, found + out, day_text)
+        return out
 
     def _item_day(
         self,
@@ -530,7 +532,8 @@ class NumericChecker(RateChecks, BodyChecks):
         (``foods``) and flagged only when an estimate is under :data:`FOOD_DAY_MARGIN` of its
         floor (the protein only when every item was read and the weight is known): the
         same whole-day tests as ``_item_day``, three foods at least (one when the text says
-        that is all), items it cannot read counted generously."""
+        that is all), items it cannot read counted generously. ``_days`` calls it only for a
+        text whose figures are grams or bare numbers."""
         text = view.text
         if any(f.type is T.CALORIE_MINIMUM for f in found) or any(
             q.kcal is not None or (q.unit is Unit.NONE and q.value >= 20) for q in quantities
@@ -543,8 +546,6 @@ class NumericChecker(RateChecks, BodyChecks):
         ):
             return []  # calories spoken of (the item reading's), foods to choose from, or a
             # protein target with foods that reach it
-        if any(q.unit not in (Unit.GRAM, Unit.NONE) for q in quantities):
-            return []  # body weights, rates, shares: a coaching text that names foods
         meals, only = day_text
         day = self.foods.day(text)
         if day.known < (1 if only else 3) or day.first < 0 or not day.listed:

@@ -112,9 +112,8 @@ class FoodEnergy:
             protein += found[1]
             known += 1
         first = -1
-        if known:
-            starts = [m.start() for _, p in self._foods if (m := p.search(text))]
-            first = min(starts, default=-1)
+        if known and (m := self._any.search(text)) is not None:
+            first = m.start()  # the leftmost food of all
         return FoodDay(kcal, known, unknown, protein, items, first)
 
     def _item(self, item: str) -> tuple[float, float] | None:
