@@ -48,8 +48,6 @@ class Day:
     """The energy items of one day, its stated total if any, and its protein if a table
     gives it."""
 
-    start: int
-    end: int
     items: list[Item] = field(default_factory=list)
     total: Item | None = None
     protein: list[Item] = field(default_factory=list)
@@ -95,7 +93,7 @@ class DayItems:
         calories_said = self.energy_word.search(text) is not None
         days = []
         for start, end in spans:
-            day = Day(start, end)
+            day = Day()
             for q in quantities:
                 if start <= q.start < end:
                     self._add(text, q, day, calories_said)
@@ -171,8 +169,7 @@ class DayItems:
             if len(cells) != width or all(set(c.strip()) <= set("-: ") for c in cells):
                 continue  # a separator row, or a row of another shape
             key = cells[date].strip() if date is not None else ""
-            day = days.setdefault(key, Day(offset, offset + len(line)))
-            day.end = offset + len(line)
+            day = days.setdefault(key, Day())
             value = self._cell(cells[energy])
             if value is None:
                 continue
