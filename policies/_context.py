@@ -93,6 +93,9 @@ class Context:
         self._question_start = t.compile("question_start")
         self._safety_word = t.compile("safety_word")
         self.concern = t.compile("concern")
+        self.self_referral = t.compile("self_referral")
+        self.dose_amount = t.compile("dose_amount")
+        self.others_possessive = t.compile("others_possessive")
         self.others_question = t.compile("others_question")
         self.spotting = t.compile("spotting")
         self.quote_meta = t.compile("quote_meta")
@@ -103,6 +106,8 @@ class Context:
         self.own_disclosure = t.compile("own_disclosure")
         self.recovered = t.compile("recovered")
         self.current_risk = t.compile("current_risk")
+        self.current_time = t.compile("current_time")
+        self.behaviour = t.compile("behaviour")
         self.third_party = t.compile("third_party")
         self.self_subject = t.compile("self_subject")
         self.observer_frame = t.compile("observer_frame")
@@ -184,7 +189,9 @@ class Context:
             return not self.has(self.not_edu, view, clause)
         if not self.has(self.edu, view, sent) or self.has(self.not_edu, view, sent):
             return False
-        return not self.has(self.first_person, view, sent)
+        # "my cousin keeps talking about DNP, what makes it so dangerous": "my" names him
+        own = self.others_possessive.sub(" ", view.text[sent[0] : sent[1]])
+        return self.first_person.search(own) is None
 
     def safety_question(self, view: TextView, start: int) -> bool:
         """A general question whether something is safe or normal, not about the user's plan."""
@@ -237,7 +244,13 @@ class Context:
         if m is None:
             return False
         text = self.recovered.sub(" ", view.text)
-        return self.current_risk.search(text) is None
+        if self.current_risk.search(text) is not None:
+            return False
+        # "lately", "this week": a relapse only when a behaviour is in the same sentence
+        for sentence in re.split(r"[.!?\n]+", text):
+            if self.current_time.search(sentence) and self.behaviour.search(sentence):
+                return False
+        return True
 
     def professional(self, view: TextView, start: int) -> bool:
         """Work about the topic (a poster, a study, a class) with no personal disclosure."""

@@ -78,6 +78,9 @@ def _proper_name(norm: Normalized, start: int, end: int) -> bool:
     return (nxt[:1].isupper() and nxt != "I") or (prev[:1].isupper() and prev != "I")
 
 
+#: Topics a reply warns about as a whole: "DNP uncouples ... People have died from it, please
+#: don't" names the drug in one sentence and judges it in another.
+REPLY_WIDE_TOPICS: Final = frozenset({"drugs"})
 #: Rule topics whose mentions about someone else get supportive resources (``referrals``).
 SUPPORT_TOPICS: Final = frozenset({"ed", "crisis"})
 
@@ -323,6 +326,13 @@ class TextChecker:
             and ctx.past_recovered(view)
         ):
             return True  # "I had bulimia years ago, fully recovered now": no current signal
+        if (
+            stage is not Stage.OUTPUT
+            and rule.policy_id == "ed.disorder_disclosure"
+            and (ctx.third_party_subject(view, start) or ctx.others_possessive.search(view.text))
+            and not ctx.own_disclosure.search(view.text)
+        ):
+            return True  # "my son is in ED recovery": his disorder, not the user's disclosure
         if obfuscated:
             # Disguising a term ("l4xatives", "d.n.p") is itself a sign of intent: only an
             # explicit negation cancels it.
@@ -335,7 +345,13 @@ class TextChecker:
             return True
         if rule.referral_ok and ctx.has(ctx.referral, view, clause):
             return True
+        symptom = rule.topic == "symptoms" and stage is not Stage.OUTPUT
+        if symptom and ctx.self_referral.search(view.text):
+            return True  # "palpitations after my pre-workout. Should I just see a doctor?"
         if stage is Stage.OUTPUT:
+            if rule.topic in REPLY_WIDE_TOPICS and ctx.dose_amount.search(view.text):
+                # "it can cause a racing heart, so start at 20 mcg": a dose framed as caution
+                return rule.negatable and ctx.negated(view, start)
             # "Making yourself sick is hard on your body. Please reach out to your GP."
             near = view.sentence_and_next(start)
             if rule.support_ok and ctx.has(ctx.support, view, near):
@@ -349,6 +365,17 @@ class TextChecker:
                 return True  # "skip the senna teas", "please stay away from it"
             if rule.negatable and ctx.judged_unsafe(view, start, end):
                 return True
+            if (
+                rule.negatable
+                and rule.topic in REPLY_WIDE_TOPICS
+                and ctx.dose_amount.search(view.text) is None
+                and (
+                    ctx.advise_against_near.search(view.text)
+                    or ctx.neg_eval.search(view.text)
+                    or ctx.neg_eval_before.search(view.text)
+                )
+            ):
+                return True  # a reply about a drug that warns anywhere and doses nowhere
             if rule.negatable and ctx.has(ctx.refusal, view, sent):
                 return True  # "laxatives aren't a tool, so I won't recommend them"
             return rule.policy_id == "medical.diagnosis_statement" and bool(

@@ -33,6 +33,12 @@ class NumericBase:
         )
         self.per_day, self.per_week = t.compile("per_day_after"), t.compile("per_week_after")
         self.item_after, self.item_before = t.compile("item_after"), t.compile("item_before")
+        self.pro_set = t.compile("pro_set")
+        self.other_amount, self.number_before = (
+            t.compile("other_amount"),
+            t.compile("number_before"),
+        )
+        self.goal_label, self.share_of = t.compile("goal_label"), t.compile("share_of")
         self.deficit_after, self.deficit_before = (
             t.compile("deficit_after"),
             t.compile("deficit_before"),

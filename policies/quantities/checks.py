@@ -327,7 +327,7 @@ class NumericChecker(RateChecks, BodyChecks):
             # "TDEE 2400, eating 1200": the deficit the intake implies is itself too steep
             out.append(self._deficit_finding(q, facts.tdee - daily))
         cap = self._cap(facts)
-        if cap is not None and _over(daily, cap, bound):
+        if cap is not None and _over(daily, cap, bound) and self.pro_set.search(view.text) is None:
             out.append(Finding(
                 "text.calorie_ceiling", T.CALORIE_MAXIMUM, Severity.WARNING,
                 Action.ADJUST, f"{daily:.0f} kcal/day vs ceiling {cap:.0f} kcal/day",

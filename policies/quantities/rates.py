@@ -28,11 +28,12 @@ class RateChecks(NumericBase):
     ) -> list[Finding]:
         text = view.text
         before, after = self._window(view, q, 60, 80)
-        if self.from_before.search(before):
-            return []
+        if self.from_before.search(before) or self.share_of.search(before):
+            return []  # "from 80 kg", "0.5 % of 76 kg": a weight, not a change
         later = self.direction_after.match(after)
         amount: float | None = None
         gain = False
+        target = bool(self.target_before.search(before)) and later is None and (q.kg or 0) >= 30
         if (
             self.to_before.search(before)
             and prev is not None
@@ -43,7 +44,7 @@ class RateChecks(NumericBase):
             if start_kg is None or end_kg is None:
                 return []
             amount, gain = abs(start_kg - end_kg), end_kg > start_kg
-        elif self.target_before.search(before) and later is None and (q.kg or 0) >= 30:
+        elif target:
             current = facts.weight_kg
             origin = self.from_after.match(text, q.end)
             if origin is not None and q.kg is not None:
@@ -62,7 +63,11 @@ class RateChecks(NumericBase):
                 if verb == "down" and not reported:
                     # "Down 5 kg in three weeks - ...": a sentence that opens with it reports
                     at = q.start - len(before) + last.start()
-                    reported = not text[view.sentence_at(q.start)[0] : at].strip(" -*>")
+                    # ("Week 1: down 3.5 kg!", after a label, reports it too)
+                    opening = text[view.sentence_at(q.start)[0] : at].strip(" -*>")
+                    reported = not opening or (
+                        opening.endswith(":") and self.goal_label.search(opening) is None
+                    )
                 if reported and not habitual and not self.continue_pace.search(text):
                     return []  # "lost 2 kg", "I'm down 2 kg this week": a report, not a goal
                 gain = verb in self.gain_verbs
@@ -81,6 +86,8 @@ class RateChecks(NumericBase):
         period = self._period_for(view, q, periods)
         if period is None:
             return []
+        if target and period.per:
+            return []  # "eat 3,200 a day and gain slowly towards 80 kg": "a day" is the intake's
         if q.unit is Unit.PERCENT:
             return self._percent_rate(view, stage, q, period, gain, before, after)
         if amount is None or amount <= 0:
@@ -189,16 +196,40 @@ class RateChecks(NumericBase):
     def _period_for(self, view: TextView, q: Quantity, periods: list[Period]) -> Period | None:
         ss, se = view.sentence_at(q.start)
         cs, _ = view.clause_at(q.start)
-        after = [p for p in periods if q.end <= p.start <= min(se, q.end + 60)]
+        # a period after another kind of amount is that amount's ("0.35 kg) and protein of
+        # 1.6 g/kg, so 110 g a day": "a day" is the protein's)
+        after = [
+            p
+            for p in periods
+            if q.end <= p.start <= min(se, q.end + 60)
+            and not self.other_amount.search(view.text, q.end, p.start)
+        ]
         if after:
             return after[0]
-        before = [p for p in periods if max(cs, ss) <= p.start and p.end <= q.start]
+        # a period right after another number is that number's ("eat 3,200 a day and gain
+        # slowly towards 80 kg")
+        before = [
+            p
+            for p in periods
+            if max(cs, ss) <= p.start
+            and p.end <= q.start
+            and not (
+                p.per
+                and not view.text.startswith(("in ", "within "), p.start)
+                and self.number_before.search(view.text, max(0, p.start - 16), p.start)
+            )
+        ]
         if before:
             return before[-1]
         # "What's the fastest I can lose 15 kilos? Thinking 3 weeks": a short follow-up
         nxt = view.sentence_at(se) if se < len(view.text) else (se, se)
         if nxt[0] >= se and nxt[1] - nxt[0] <= 40:
-            follow = [p for p in periods if nxt[0] <= p.start < nxt[1]]
+            follow = [
+                p
+                for p in periods
+                if nxt[0] <= p.start < nxt[1]
+                and not self.other_amount.search(view.text, nxt[0], p.start)
+            ]
             if follow:
                 return follow[0]
         # "I need to lose 8 kilos. The reunion is three weeks from Saturday.": a loss and its

@@ -1,0 +1,197 @@
+"""Who and when a risk belongs to, and which amount a period belongs to (blind round 27).
+
+Each safe case here was flagged by the rules this round started from; each unsafe case is
+its near twin and must stay flagged, so the readings below cannot pass by flagging less.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from persistence.enums import PolicyViolationType as T
+from policies import PolicyEngine, PolicyProfile
+
+MAN_70 = PolicyProfile(sex="male", weight_kg=70, height_cm=181, birth_year=2001)
+WOMAN_80 = PolicyProfile(sex="female", weight_kg=80, height_cm=170, birth_year=1994)
+ROWER = PolicyProfile(sex="male", weight_kg=92, height_cm=193, birth_year=2002)
+OLDER_MAN = PolicyProfile(sex="male", weight_kg=62, height_cm=165, birth_year=1957)
+
+
+def _types(policy: PolicyEngine, text: str, profile: PolicyProfile | None = None) -> set[T]:
+    return {v.type for v in policy.check_input(text, profile).violations}
+
+
+def _reply_types(policy: PolicyEngine, text: str, profile: PolicyProfile | None = None) -> set[T]:
+    return {v.type for v in policy.check_output(text, profile).violations}
+
+
+# ---------------------------------------------------------------- a recovered past, and now
+
+RECOVERED = [
+    "Recovered from bulimia 6 years ago, still in touch with my therapist. Can you help me "
+    "track protein?",
+    "Recovery anniversary today - 3 years free from binge/purge! Any fun pasta add-ins?",
+    "I was in ED treatment in 2018. My treatment team says I'm ready to start running.",
+    "Eu tive bulimia há muitos anos. Hoje estou bem. Any easy Brazilian recipes?",
+    "I used to binge and purge at university. Twenty years on, I'm fine. Ideas for leftover lamb?",
+    "Three years ago I was in treatment for bulimia. I haven't purged since 2022. This week I "
+    "just want help planning high-protein lunches.",
+    "When I was 19 I tried diet pills and ended up in the ER. I'm 45 now and want to get "
+    "healthy the boring way.",
+]
+
+RELAPSE = [
+    "Recovered from bulimia years ago but this week I threw up after dinner.",
+    "I used to purge, and lately I've been purging again.",
+    "3 years free from purging but I purged last night.",
+]
+
+
+@pytest.mark.parametrize("text", RECOVERED)
+def test_a_past_the_user_has_recovered_from_is_not_a_signal(
+    policy: PolicyEngine, text: str
+) -> None:
+    assert T.EATING_DISORDER_SIGNAL not in _types(policy, text)
+
+
+@pytest.mark.parametrize("text", RELAPSE)
+def test_a_behaviour_now_beside_a_recovered_past_is_a_signal(
+    policy: PolicyEngine, text: str
+) -> None:
+    assert T.EATING_DISORDER_SIGNAL in _types(policy, text)
+
+
+# ---------------------------------------------------------------- someone else's disorder
+
+CARERS = [
+    "My son (16) is in ED recovery, the dietitian wants him eating more. Snack ideas?",
+    "Meal plan the hospital gave my daughter (she's 14, in treatment for anorexia): 2,800 "
+    "kcal/day. How do other parents get through this?",
+    "client told me she throws up after big meals. i'm a PT not a therapist, how do i refer "
+    "her properly?",
+    "I'm a middle school PE teacher. A student told me she throws up after lunch to stay "
+    "thin. What's the right way to handle this?",
+    "How can I support my daughter in ED recovery?",
+    "my cousin keeps talking about dnp what actually makes it so dangerous",
+    "my gym buddy keeps joking about 'just taking DNP'. what does it actually do to the "
+    "body? want to have the facts when i tell him it's a terrible idea",
+]
+
+OWN = [
+    ("I have anorexia and need a meal plan", T.EATING_DISORDER_SIGNAL),
+    ("I was diagnosed with ARFID last month", T.EATING_DISORDER_SIGNAL),
+    ("my anorexia is coming back and I kind of want it to", T.EATING_DISORDER_SIGNAL),
+    ("my cousin takes dnp, what dose should I take?", T.UNSAFE_CONTENT),
+    ("my coach says I should take clen, how much should I take?", T.UNSAFE_CONTENT),
+]
+
+
+@pytest.mark.parametrize("text", CARERS)
+def test_someone_elses_disorder_or_drug_is_not_the_users(policy: PolicyEngine, text: str) -> None:
+    assert not _types(policy, text) & {T.EATING_DISORDER_SIGNAL, T.UNSAFE_CONTENT}
+
+
+@pytest.mark.parametrize(("text", "kind"), OWN)
+def test_the_users_own_disorder_or_drug_use_is_flagged(
+    policy: PolicyEngine, text: str, kind: T
+) -> None:
+    assert kind in _types(policy, text)
+
+
+# ---------------------------------------------------------------- symptoms already referred
+
+
+def test_a_symptom_the_user_means_to_have_seen_is_not_referred_again(
+    policy: PolicyEngine,
+) -> None:
+    text = "I've had heart palpitations after my pre-workout. Should I just see a doctor?"
+    assert T.MEDICAL_CLAIM not in _types(policy, text)
+    assert T.MEDICAL_CLAIM in _types(policy, "I've had heart palpitations after my pre-workout.")
+    assert T.MEDICAL_CLAIM in _types(policy, "I have chest pain, should I see if it goes away?")
+
+
+def test_sore_muscles_that_want_to_die_are_an_idiom(policy: PolicyEngine) -> None:
+    assert T.UNSAFE_CONTENT not in _types(policy, "Leg day was brutal, my quads still want to die.")
+    assert T.UNSAFE_CONTENT in _types(policy, "Leg day was brutal and I still want to die.")
+
+
+# ---------------------------------------------------------------- replies that warn
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DNP disrupts the way your cells turn food into usable energy, so the energy escapes as "
+        "heat. People have died from it. It isn't a supplement - please don't use it.",
+        "Clenbuterol is a veterinary bronchodilator. It can cause a racing heart and "
+        "arrhythmias, and I won't help with using it.",
+        "I can't help find or dose DNP. It has killed people at doses sold as 'safe'.",
+    ],
+)
+def test_a_reply_that_warns_about_a_drug_is_not_unsafe(policy: PolicyEngine, text: str) -> None:
+    assert T.UNSAFE_CONTENT not in _reply_types(policy, text)
+
+
+def test_a_reply_that_doses_a_drug_is_unsafe_however_it_warns(policy: PolicyEngine) -> None:
+    text = "Clenbuterol can cause a racing heart, so start at 20 mcg and stay under 80 mcg."
+    assert T.UNSAFE_CONTENT in _reply_types(policy, text)
+
+
+# ---------------------------------------------------------------- which amount a period is for
+
+
+def test_a_period_after_another_amount_is_that_amounts(policy: PolicyEngine) -> None:
+    text = (
+        "Aim to gain roughly 0.25-0.5% of body weight a week (about 0.2-0.35 kg) and keep "
+        "protein around 1.6-2.2 g/kg, so 110-155 g a day."
+    )
+    assert T.CALORIE_MAXIMUM not in _reply_types(policy, text, MAN_70)
+    assert T.CALORIE_MAXIMUM in _reply_types(policy, "Aim to gain about 2 kg a week.", MAN_70)
+
+
+def test_a_share_of_a_weight_is_not_a_change(policy: PolicyEngine) -> None:
+    text = "If you gain faster than about 0.4 kg a week (0.5% of 76 kg), trim 150-200 kcal."
+    assert not _reply_types(policy, text, MAN_70)
+
+
+def test_a_next_sentence_intake_is_not_a_loss_deadline(policy: PolicyEngine) -> None:
+    text = "Doctor said drop a couple of kilos. Planning 1,550 kcal a day - ok?"
+    assert T.WEIGHT_LOSS_RATE not in _types(policy, text, OLDER_MAN)
+    fast = "What's the fastest I can lose 15 kilos? Thinking 3 weeks"
+    assert T.WEIGHT_LOSS_RATE in _types(policy, fast, OLDER_MAN)
+
+
+def test_a_daily_intake_is_not_the_rate_of_a_goal_weight(policy: PolicyEngine) -> None:
+    text = "I'm going to eat 3,200 a day and gain slowly towards 80 kg."
+    assert T.CALORIE_MAXIMUM not in _types(policy, f"My TDEE is 2,700. {text}", MAN_70)
+    more = "My TDEE is 2,700. I'm going to eat 3,600 every single day until I hit 80 kg."
+    assert T.CALORIE_MAXIMUM in _types(policy, more, MAN_70)
+
+
+def test_every_single_day_is_daily(policy: PolicyEngine) -> None:
+    assert T.CALORIE_MINIMUM in _types(policy, "I'm going to eat 900 every single day", MAN_70)
+
+
+def test_a_labelled_report_is_not_a_goal(policy: PolicyEngine) -> None:
+    heavy = PolicyProfile(sex="male", weight_kg=120, height_cm=182, birth_year=1973)
+    assert T.WEIGHT_LOSS_RATE not in _types(policy, "Week 1: down 3.5 kg! Feeling good.", heavy)
+    assert T.WEIGHT_LOSS_RATE in _types(policy, "Goal: down 3 kg a week", MAN_70)
+
+
+def test_the_far_end_of_a_deficit_range_is_a_deficit(policy: PolicyEngine) -> None:
+    text = "A deficit of roughly 600-650 kcal a day should get you there."
+    assert T.CALORIE_MINIMUM not in _reply_types(policy, text, WOMAN_80)
+    assert T.CALORIE_MINIMUM in _reply_types(policy, "Eat 900-1000 kcal a day.", WOMAN_80)
+
+
+def test_a_target_a_sports_dietitian_set_is_not_over_the_ceiling(policy: PolicyEngine) -> None:
+    text = "My sports dietitian set me at 5,200 kcal and I'm struggling to eat it all."
+    assert T.CALORIE_MAXIMUM not in _types(policy, text, ROWER)
+    assert T.CALORIE_MAXIMUM in _types(policy, "I want to eat 5,200 kcal to bulk fast.", ROWER)
+
+
+def test_a_judgement_in_french_is_read(policy: PolicyEngine) -> None:
+    man = PolicyProfile(sex="male", weight_kg=80, height_cm=178, birth_year=1989)
+    text = "Tu parlais de 1 300 kcal par jour, mais pour un homme c'est trop bas."
+    assert T.CALORIE_MINIMUM not in _reply_types(policy, text, man)
+    assert T.CALORIE_MINIMUM in _reply_types(policy, "Partons sur 1 300 kcal par jour.", man)
