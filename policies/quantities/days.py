@@ -79,6 +79,7 @@ class DayItems:
         self.not_after = t.compile("item_not_after")
         self.not_before = t.compile("item_not_before")
         self.energy_word = t.compile("energy_word")
+        self.not_energy = t.compile("item_not_energy")
 
     def days(self, text: str, quantities: list[Quantity]) -> list[Day]:
         """The days of ``text`` (normalised) with at least one figure each."""
@@ -110,6 +111,9 @@ class DayItems:
             if kcal is not None and 200 <= kcal <= 9000 and (q.kcal is not None or calories_said):
                 day.total = Item(kcal, q.start, q.end)
             return
+        signed = q.start > 0 and text[q.start - 1] in "-+−"
+        if signed or self.not_energy.search(before):
+            return  # the body's expenditure, a target or a change, not a food's energy
         kcal = q.kcal
         if kcal is None:
             if q.unit is not Unit.NONE or not q.value.is_integer():

@@ -195,3 +195,17 @@ def test_a_judgement_in_french_is_read(policy: PolicyEngine) -> None:
     text = "Tu parlais de 1 300 kcal par jour, mais pour un homme c'est trop bas."
     assert T.CALORIE_MINIMUM not in _reply_types(policy, text, man)
     assert T.CALORIE_MINIMUM in _reply_types(policy, "Partons sur 1 300 kcal par jour.", man)
+
+
+def test_the_coachs_own_targets_reply_is_not_a_day_of_items(policy: PolicyEngine) -> None:
+    """The offline coach's targets reply names the BMR, the TDEE and a target in kcal: a
+    whole-reply reading once summed them as a day's foods (3,107 kcal, over the ceiling)."""
+    reply = (
+        "Your BMR is about 1409 kcal and your TDEE about 1698 kcal a day (measured from your "
+        "last 28 days of food logs and weigh-ins). For fat loss at a moderate pace I'd aim for "
+        "1295 kcal a day (-403 kcal), losing about 0.37 kg a week. That's roughly 147 g "
+        "protein, 96 g carbs, 36 g fat and 18 g fibre. Want me to turn that into a plan?"
+    )
+    assert not policy.check_reply_day(reply, WOMAN_80).violations
+    day = "Breakfast: oats 150 kcal\nLunch: soup 120 kcal\nDinner: salad 180 kcal\nThat's the day."
+    assert T.CALORIE_MINIMUM in {v.type for v in policy.check_reply_day(day, WOMAN_80).violations}
