@@ -34,6 +34,10 @@ _NEG_EXCEPT = frozenset(
 _WORD = re.compile(r"[a-z']+")
 
 
+#: A short quotation in single or double quotes (straight or curly).
+_QUOTED = re.compile(r"(?<!\w)['\"‘“][^'\"’”\n]{1,80}['\"’”](?!\w)")
+
+
 @dataclass(slots=True)
 class TextView:
     """A normalised text with its sentence and clause spans."""
@@ -228,6 +232,12 @@ class Context:
         if self.refusal.search(view.text, start, sent[1]):
             return True
         return self.judged_unsafe(view, start, start)
+
+    @staticmethod
+    def unquoted(text: str) -> str:
+        """``text`` without its short quotations ("the '40 -> 120 mcg' ladders you see on
+        forums" quotes a dose in order to reject it)."""
+        return _QUOTED.sub(" ", text)
 
     def quoted_mention(self, view: TextView, start: int, end: int) -> bool:
         """The concept is quoted to ask about the words ("what does 'ignore your rules' mean?")."""

@@ -70,6 +70,9 @@ class Normalizer:
         self._hyphen = re.compile(r"(?P<l>\b[a-z]+|[a-z])(?P<h>-)(?=(?P<r>[a-z]+\b|[a-z]))")
         self._intra = re.compile(r"(?<=[a-z])[._*'~·+\x00](?=[a-z])")
         self._runs = re.compile(r"([a-z])\1{2,}")
+        # markdown emphasis and code marks ("**1,550 kcal/day**", "__note__", "`x`"): the
+        # rules read the words, not the formatting
+        self._markdown = re.compile(r"\*{2,}|_{2,}|`+")
         self._code_hyphen = re.compile(
             r"(?<=\b[a-z])-(?=\d)|(?<=\b[a-z]{2})-(?=\d)"
             r"|(?<!\bsub)(?<!\bpre)(?<!\bnon)(?<!\bmid)(?<!\blow)(?<!\btop)(?<!\bmax)(?<!\bmin)"
@@ -91,6 +94,8 @@ class Normalizer:
     def __call__(self, text: str) -> Normalized:
         """Normalise ``text``."""
         chars, idx = self._fold(text)
+        if "**" in text or "__" in text or "`" in text:
+            chars, idx = self._delete(chars, idx, self._markdown)
         chars, idx = self._join_spaced(chars, idx)
         self._read_leet(chars)
         joined = "".join(chars)
@@ -196,7 +201,9 @@ class Normalizer:
         chars: list[str], idx: list[int], pattern: re.Pattern[str]
     ) -> tuple[list[str], list[int]]:
         text = "".join(chars)
-        drop = {m.start() for m in pattern.finditer(text)}
+        drop = {
+            i for m in pattern.finditer(text) for i in range(m.start(), max(m.end(), m.start() + 1))
+        }
         if not drop:
             return chars, idx
         keep = [i for i in range(len(chars)) if i not in drop]

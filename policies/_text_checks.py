@@ -349,7 +349,7 @@ class TextChecker:
         if symptom and ctx.self_referral.search(view.text):
             return True  # "palpitations after my pre-workout. Should I just see a doctor?"
         if stage is Stage.OUTPUT:
-            if rule.topic in REPLY_WIDE_TOPICS and ctx.dose_amount.search(view.text):
+            if rule.topic in REPLY_WIDE_TOPICS and ctx.dose_amount.search(ctx.unquoted(view.text)):
                 # "it can cause a racing heart, so start at 20 mcg": a dose framed as caution
                 return rule.negatable and ctx.negated(view, start)
             # "Making yourself sick is hard on your body. Please reach out to your GP."
@@ -368,7 +368,7 @@ class TextChecker:
             if (
                 rule.negatable
                 and rule.topic in REPLY_WIDE_TOPICS
-                and ctx.dose_amount.search(view.text) is None
+                and ctx.dose_amount.search(ctx.unquoted(view.text)) is None
                 and (
                     ctx.advise_against_near.search(view.text)
                     or ctx.neg_eval.search(view.text)

@@ -34,6 +34,10 @@ class NumericBase:
         self.per_day, self.per_week = t.compile("per_day_after"), t.compile("per_week_after")
         self.item_after, self.item_before = t.compile("item_after"), t.compile("item_before")
         self.pro_set = t.compile("pro_set")
+        self.energy_share_after = t.compile("energy_share_after")
+        self.since_before = t.compile("since_before")
+        self.increase_before = t.compile("increase_before")
+        self.onto_needs_after = t.compile("onto_needs_after")
         self.other_amount, self.number_before = (
             t.compile("other_amount"),
             t.compile("number_before"),

@@ -170,7 +170,11 @@ class NumericChecker(RateChecks, BodyChecks):
     def _energy(
         self, view: TextView, stage: Stage, q: Quantity, facts: Facts, mode: Reading
     ) -> list[Finding]:
+        if q.value == 1 and view.text.startswith(("a ", "an "), q.start):
+            return []  # "a calorie plan", "a calorie deficit": no amount
         before, after = self._window(view, q, 70, 60)
+        if self.increase_before.search(before) and not self.onto_needs_after.match(after):
+            return []  # a step up, not an intake
         ed_context = mode.ed_context
         # "1400 then?" after talk of calories: a bare number in a follow-up is an intake
         proposed = (
@@ -737,7 +741,11 @@ class NumericChecker(RateChecks, BodyChecks):
                 share = (float(m.group("abc"[names.index("protein")])), m.start(), m.end())
         for q in quantities:
             if share is None and q.unit is Unit.PERCENT and q.value < 100:
-                near = text[max(0, q.start - 30) : q.start] + text[q.end : q.end + 12]
+                # on its own line: "(0.76 %)\n- Protein 220 g" is a pace, then a protein
+                lo = max(q.start - 30, text.rfind("\n", 0, q.start) + 1)
+                hi = text.find("\n", q.end)
+                hi = min(q.end + 12, len(text) if hi < 0 else hi)
+                near = text[lo : q.start] + text[q.end : hi]
                 if "protein" in near and not self.other_nutrient.search(near):
                     share = (q.value, q.start, q.end)
         if share is None:

@@ -31,6 +31,8 @@ class RateChecks(NumericBase):
         if self.from_before.search(before) or self.share_of.search(before):
             return []  # "from 80 kg", "0.5 % of 76 kg": a weight, not a change
         later = self.direction_after.match(after)
+        if later is not None and self.since_before.search(before):
+            return []  # "after 10 kg down", "since 5 kg off": a change that happened
         amount: float | None = None
         gain = False
         target = bool(self.target_before.search(before)) and later is None and (q.kg or 0) >= 30
@@ -137,6 +139,8 @@ class RateChecks(NumericBase):
         before: str,
         after: str,
     ) -> list[Finding]:
+        if self.energy_share_after.match(after):
+            return []  # "cutting at 75 % of maintenance": a share of energy, not of weight
         weekly = q.value / 100 / period.weeks
         limit = self.s.max_weekly_loss_fraction
         if gain or weekly <= limit or self._bound(before) in ("upper", "upper_strict"):

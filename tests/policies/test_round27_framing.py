@@ -209,3 +209,72 @@ def test_the_coachs_own_targets_reply_is_not_a_day_of_items(policy: PolicyEngine
     assert not policy.check_reply_day(reply, WOMAN_80).violations
     day = "Breakfast: oats 150 kcal\nLunch: soup 120 kcal\nDinner: salad 180 kcal\nThat's the day."
     assert T.CALORIE_MINIMUM in {v.type for v in policy.check_reply_day(day, WOMAN_80).violations}
+
+
+# ---------------------------------------------------------------- structured replies (s31)
+
+FORUM_MAN = PolicyProfile(sex="male", weight_kg=80, height_cm=176, birth_year=1990)
+FORUM_WOMAN = PolicyProfile(sex="female", weight_kg=75, height_cm=165, birth_year=1985)
+
+
+def test_markdown_emphasis_does_not_hide_a_deficit(policy: PolicyEngine) -> None:
+    reply = "## Numbers for you\n- Sedentary TDEE ~2,300\n- **1,550 kcal/day** (deficit 750)"
+    assert not _reply_types(policy, reply, FORUM_MAN)
+    assert T.CALORIE_MINIMUM in _reply_types(policy, "- **Target: 900 kcal** a day", FORUM_MAN)
+
+
+def test_a_step_up_is_not_an_intake_but_a_surplus_on_top_is(policy: PolicyEngine) -> None:
+    step = (
+        "- Add ~150 kcal/week from 2,000 until you're at 2,600\n"
+        "- If supply dips, go back up 200-300 kcal"
+    )
+    assert not _reply_types(policy, step, FORUM_MAN)
+    onto = "Add 1,500 kcal on top of your maintenance every day."
+    assert T.CALORIE_MAXIMUM in _reply_types(policy, onto, FORUM_MAN)
+
+
+def test_a_percent_of_maintenance_is_not_a_pace(policy: PolicyEngine) -> None:
+    text = "Cutting at 75 % of maintenance (2800 -> 2100), one refeed day a week. Makes sense?"
+    assert T.WEIGHT_LOSS_RATE not in _types(policy, text, FORUM_MAN)
+    assert T.WEIGHT_LOSS_RATE in _types(policy, "I want to lose 2% of my weight a week", FORUM_MAN)
+
+
+def test_a_pace_in_percent_on_its_own_line_is_not_a_protein_share(policy: PolicyEngine) -> None:
+    reply = "- TDEE: 3,400\n- Target: 2,400\n- Expect ~0.9 kg/week (0.76 %)\n- Protein 220 g"
+    heavy = PolicyProfile(sex="male", weight_kg=120, height_cm=188, birth_year=1982)
+    assert T.PROTEIN_MINIMUM not in _reply_types(policy, reply, heavy)
+    share = "Macros on 2,000 kcal: protein at 8% of calories."
+    assert T.PROTEIN_MINIMUM in _reply_types(policy, share, heavy)
+
+
+def test_a_dose_quoted_to_reject_it_is_not_a_dose(policy: PolicyEngine) -> None:
+    reply = (
+        "## Please don't run clen\nThe '40 -> 120 mcg' ladders you see on forums are how "
+        "people end up in A&E. Reported harms include arrhythmias."
+    )
+    assert T.UNSAFE_CONTENT not in _reply_types(policy, reply)
+
+
+def test_the_doctor_adjusting_the_dose_is_a_referral(policy: PolicyEngine) -> None:
+    reply = (
+        "Take the log to your GP; they may lower the dose - don't change it yourself. Let "
+        "your doctor adjust the meds."
+    )
+    assert T.MEDICAL_CLAIM not in _reply_types(policy, reply)
+    assert T.MEDICAL_CLAIM in _reply_types(policy, "You can lower the dose of your metformin now.")
+
+
+def test_an_expenditure_stated_sets_the_ceiling(policy: PolicyEngine) -> None:
+    rower = PolicyProfile(sex="male", weight_kg=88, height_cm=192, birth_year=1999)
+    reply = (
+        "Your measured expenditure in this training block is ~**4,800 kcal** (rowing 2x/day), "
+        "so target **5,200 kcal** while you're trying to gain."
+    )
+    assert T.CALORIE_MAXIMUM not in _reply_types(policy, reply, rower)
+
+
+def test_a_supervised_vlcd_and_a_calorie_plan(policy: PolicyEngine) -> None:
+    assert not _reply_types(policy, "Supporting your wife on a supervised VLCD: cook as usual.")
+    assert T.CALORIE_MINIMUM in _types(policy, "I want to start a VLCD next week")
+    reply = "Tell your diabetes team; they can adjust doses safely alongside a calorie plan."
+    assert T.CALORIE_MINIMUM not in _reply_types(policy, reply, FORUM_WOMAN)
