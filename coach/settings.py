@@ -128,12 +128,12 @@ class CoachSettings(BaseSettings):
         default=30.0, ge=0, description="how long a replay waits for a running turn's events"
     )
     coach_event_log_flush_s: float = Field(
-        default=0.0,
+        default=0.05,
         ge=0,
         le=5,
         description="how long a turn's events may wait to be logged together (0: each is "
-        "written when it comes, batched only behind a write in flight); a terminal event is "
-        "always logged before the client gets it",
+        "written when it comes, batched only behind a write in flight); a replay sees them "
+        "that much later; a terminal event is always logged before the client gets it",
     )
 
     @field_validator(
