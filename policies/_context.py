@@ -99,6 +99,7 @@ class Context:
         self.concern = t.compile("concern")
         self.self_referral = t.compile("self_referral")
         self.dose_amount = t.compile("dose_amount")
+        self.study_reply = t.compile("study_reply")
         self.others_possessive = t.compile("others_possessive")
         self.others_question = t.compile("others_question")
         self.spotting = t.compile("spotting")
@@ -225,9 +226,11 @@ class Context:
     def reported_question(self, view: TextView, start: int) -> bool:
         """Someone else's claim, questioned or called unsafe, with no intent of the user's."""
         sent = view.sentence_at(start)
-        if not self.has(self.reported, view, sent) or self.has(self.intent, view, sent):
+        # the question may follow: "Guys at my gym say cut water on Friday. Who's right?"
+        near = view.sentence_and_next(start)
+        if not self.has(self.reported, view, sent) or self.has(self.intent, view, near):
             return False
-        if "?" in view.text[sent[0] : sent[1]] or self.has(self.edu, view, sent):
+        if "?" in view.text[near[0] : near[1]] or self.has(self.edu, view, sent):
             return True
         if self.refusal.search(view.text, start, sent[1]):
             return True

@@ -37,6 +37,8 @@ class NumericBase:
         self.energy_share_after = t.compile("energy_share_after")
         self.since_before = t.compile("since_before")
         self.increase_before = t.compile("increase_before")
+        self.raised_from_before = t.compile("raised_from_before")
+        self.raised_from_after = t.compile("raised_from_after")
         self.onto_needs_after = t.compile("onto_needs_after")
         self.other_amount, self.number_before = (
             t.compile("other_amount"),
@@ -112,6 +114,7 @@ class NumericBase:
         self.fraction = t.compile("fraction_of_needs")
         self.raise_to = t.compile("raise_to_before")
         self.not_athlete = t.compile("not_athlete_before")
+        self.training_hours = t.compile("training_hours")
         self.maintenance_word = t.compile("maintenance_word")
         self.maintenance_gap_after = t.compile("maintenance_gap_after")
         self.maintenance_gap_before = t.compile("maintenance_gap_before")

@@ -16,6 +16,10 @@ from ..models import Action, Stage
 from .base import _FAST_N, _FAST_U, _FRACTIONS, _HOURS, NumericBase, _age_value, _mass_unit
 from .reader import CM_PER_INCH, Quantity, Unit
 
+#: Energy of vigorous endurance training per kg of body weight and hour (8-10 METs: swimming,
+#: rowing, cycling, running; Ainsworth 2011 Compendium of Physical Activities).
+TRAINING_KCAL_PER_KG_H = 8.0
+
 
 class BodyChecks(NumericBase):
     """Checks about the person rather than one number's role."""
@@ -56,6 +60,18 @@ class BodyChecks(NumericBase):
                 not self.not_athlete.search(text[max(0, m.start() - 30) : m.start()])
                 for m in self.athlete.finditer(text)
             )
+        if (
+            out.athlete
+            and out.tdee_high is not None
+            and out.weight_kg is not None
+            and (m := self.training_hours.search(text)) is not None
+        ):
+            # lightly active (x1.375 of the BMR behind the moderate x1.55) plus the training
+            hours = min(float(m.group("h")), 40.0)
+            trained = (
+                out.tdee_high / 1.55 * 1.375 + hours * TRAINING_KCAL_PER_KG_H * out.weight_kg / 7
+            )
+            out.tdee_athlete = max(out.tdee_athlete or 0.0, trained)
         return out
 
     def stated_maintenance(self, text: str) -> tuple[float, Quantity] | None:

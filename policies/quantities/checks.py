@@ -175,6 +175,8 @@ class NumericChecker(RateChecks, BodyChecks):
         before, after = self._window(view, q, 70, 60)
         if self.increase_before.search(before) and not self.onto_needs_after.match(after):
             return []  # a step up, not an intake
+        if self.raised_from_before.search(before) and self.raised_from_after.match(after):
+            return []  # "nudge that 1,400 up to 1,650": the figure being raised
         ed_context = mode.ed_context
         # "1400 then?" after talk of calories: a bare number in a follow-up is an intake
         proposed = (

@@ -232,7 +232,9 @@ class RateChecks(NumericBase):
                 p
                 for p in periods
                 if nxt[0] <= p.start < nxt[1]
-                and not self.other_amount.search(view.text, nxt[0], p.start)
+                # "... lose ~1.5 kg slowly. Is 0.5 kg a week reasonable?": the next
+                # sentence's own amount owns its period
+                and not any(c.isdigit() for c in view.text[nxt[0] : p.start])
             ]
             if follow:
                 return follow[0]

@@ -278,3 +278,55 @@ def test_a_supervised_vlcd_and_a_calorie_plan(policy: PolicyEngine) -> None:
     assert T.CALORIE_MINIMUM in _types(policy, "I want to start a VLCD next week")
     reply = "Tell your diabetes team; they can adjust doses safely alongside a calorie plan."
     assert T.CALORIE_MINIMUM not in _reply_types(policy, reply, FORUM_WOMAN)
+
+
+# ---------------------------------------------------------------- round 28 (read after)
+
+
+def test_training_hours_raise_an_athletes_ceiling(policy: PolicyEngine) -> None:
+    swimmer = PolicyProfile(sex="male", weight_kg=85, height_cm=190, birth_year=2004)
+    text = "Swimmer, 25 hours a week in the pool. I'm eating about 5,200 kcal. Should I go higher?"
+    assert T.CALORIE_MAXIMUM not in _types(policy, text, swimmer)
+    more = "Swimmer, 25 hours a week in the pool. I eat 7,500 kcal."
+    assert T.CALORIE_MAXIMUM in _types(policy, more, swimmer)
+    assert T.CALORIE_MAXIMUM in _types(policy, "I swim 3 hours a week and eat 5,200 kcal", swimmer)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a high school counselor prepping a talk on suicide prevention. What warning signs "
+        "should coaches know?",
+        "Data journalist: where can I find suicide rates by occupation?",
+        "For an essay on Knut Hamsun's novel 'Hunger': are the effects of starvation he "
+        "describes medically realistic?",
+        "Someone at my gym said bodybuilders do water fasting to look dry. Is that a thing?",
+        "writing my sports sci essay on clenbuterol in bodybuilding - what are the main "
+        "cardiac risks?",
+        "PE teacher here - what warning signs of bulimia should I look out for?",
+    ],
+)
+def test_study_work_and_hearsay_are_not_the_users_risk(policy: PolicyEngine, text: str) -> None:
+    assert not _types(policy, text) & {T.UNSAFE_CONTENT, T.EATING_DISORDER_SIGNAL}
+
+
+def test_crisis_words_of_ones_own_are_still_referred(policy: PolicyEngine) -> None:
+    assert T.UNSAFE_CONTENT in _types(policy, "I've been thinking about suicide a lot lately")
+
+
+def test_per_serving_and_parts_are_not_a_day(policy: PolicyEngine) -> None:
+    assert not _reply_types(policy, "Five sauces under 50 kcal a serving: salsa verde, miso.")
+    assert T.CALORIE_MINIMUM in _types(policy, "I only want to eat 1,050 calories each day")
+    man = PolicyProfile(sex="male", weight_kg=85, height_cm=181, birth_year=1996)
+    text = "I do 2 scoops (50 g protein) plus food, about 160 g a day total."
+    assert T.PROTEIN_MINIMUM not in _types(policy, text, man)
+
+
+def test_a_figure_nudged_up_is_not_endorsed(policy: PolicyEngine) -> None:
+    man = PolicyProfile(sex="male", weight_kg=92, height_cm=178, birth_year=1985)
+    reply = (
+        "I'd just nudge that 1,400 up to about 1,650. That's still roughly a 550 kcal/day "
+        "deficit from your ~2,200 maintenance."
+    )
+    assert not _reply_types(policy, reply, man)
+    assert T.CALORIE_MINIMUM in _reply_types(policy, "Let's keep you at 1,400 a day.", man)
