@@ -100,6 +100,7 @@ class Context:
         self.self_referral = t.compile("self_referral")
         self.dose_amount = t.compile("dose_amount")
         self.study_reply = t.compile("study_reply")
+        self.supervised_plan = t.compile("supervised_plan")
         self.others_possessive = t.compile("others_possessive")
         self.others_question = t.compile("others_question")
         self.spotting = t.compile("spotting")

@@ -37,6 +37,8 @@ class NumericBase:
         self.energy_share_after = t.compile("energy_share_after")
         self.since_before = t.compile("since_before")
         self.increase_before = t.compile("increase_before")
+        self.card_label = t.compile("card_label_before")
+        self.fast_day_label = t.compile("fast_day_label_before")
         self.raised_from_before = t.compile("raised_from_before")
         self.raised_from_after = t.compile("raised_from_after")
         self.onto_needs_after = t.compile("onto_needs_after")
@@ -207,6 +209,8 @@ class NumericBase:
         ):
             return False  # "if someone ate 800 kcal a day, ...", "hypothetically"
         if stage is Stage.OUTPUT:
+            if ctx.supervised_plan.search(view.text):
+                return False  # "Supervised by: Dr Osei, NHS clinic": the clinic's figures
             # A report of the user's own data ("you averaged 950 kcal a day over the last 28
             # days") is shown as it is: amending it would falsify it.
             return not (

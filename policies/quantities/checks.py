@@ -30,6 +30,9 @@ from .foods import UNKNOWN_ITEM_KCAL
 from .rates import RateChecks
 from .reader import KG_PER_LB, Period, Quantity, Unit
 
+#: A plan card's "Calories:" line under this is a meal's, not a day's (a recipe card).
+CARD_MIN_KCAL = 700.0
+
 
 @dataclass(frozen=True, slots=True)
 class Reading:
@@ -315,6 +318,8 @@ class NumericChecker(RateChecks, BodyChecks):
             or mode.habitual
             or self.advice_before.search(before)  # "you land at 1,100 kcal"
             or self.advice_after.match(after)  # "1,000 kcal is plenty"
+            or (self.card_label.search(before) is not None and daily >= CARD_MIN_KCAL)
+            or self.fast_day_label.search(before) is not None
         ):
             if stage is Stage.OUTPUT or not (proposed or loose_talk or self._wants(view, q.start)):
                 return []

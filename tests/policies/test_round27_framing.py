@@ -330,3 +330,36 @@ def test_a_figure_nudged_up_is_not_endorsed(policy: PolicyEngine) -> None:
     )
     assert not _reply_types(policy, reply, man)
     assert T.CALORIE_MINIMUM in _reply_types(policy, "Let's keep you at 1,400 a day.", man)
+
+
+# ---------------------------------------------------------------- plan cards (round 29 s35)
+
+CARD_WOMAN = PolicyProfile(sex="female", weight_kg=74, height_cm=168, birth_year=1988)
+
+
+def test_a_plan_cards_energy_line_is_its_daily_target(policy: PolicyEngine) -> None:
+    card = "🥗 Your Cut Plan - Week 1\nCalories: 1,100 kcal\nProtein: 120 g\nPace: -0.7 kg/wk"
+    assert T.CALORIE_MINIMUM in _reply_types(policy, card, CARD_WOMAN)
+    bulk = "💪 Lean Bulk Card\nMaintenance: 2,600 kcal\nCalories: 3,600 kcal\nProtein: 130 g"
+    assert T.CALORIE_MAXIMUM in _reply_types(policy, bulk, CARD_WOMAN)
+    assert not _reply_types(policy, "🥗 Your Cut Plan\nCalories: 1,450 kcal\nProtein: 120 g")
+
+
+def test_a_recipe_cards_energy_line_is_a_meal(policy: PolicyEngine) -> None:
+    recipe = "🥣 Greek yogurt bowl\nCalories: 450 kcal\nFibre: 6 g"
+    assert not _reply_types(policy, recipe, CARD_WOMAN)
+
+
+def test_a_cards_reported_average_and_a_clinics_programme(policy: PolicyEngine) -> None:
+    check_in = (
+        "📊 Week 3 Check-in\nTarget: 1,400 kcal\nActual avg: 1,080 kcal/day\n"
+        "Verdict: too low - let's get back to 1,400."
+    )
+    assert not _reply_types(policy, check_in, CARD_WOMAN)
+    clinic = (
+        "🏥 Supervised Programme Card\nProgramme: clinic-prescribed shakes, weeks 1-12\n"
+        "Calories: 800 kcal\nSupervised by: Dr Osei, NHS weight-management clinic"
+    )
+    assert T.CALORIE_MINIMUM not in _reply_types(policy, clinic, CARD_WOMAN)
+    own = "🥤 Shake Plan Card\nCalories: 800 kcal\nNote: no need to loop in your GP."
+    assert T.CALORIE_MINIMUM in _reply_types(policy, own, CARD_WOMAN)
