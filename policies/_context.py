@@ -34,6 +34,10 @@ _NEG_EXCEPT = frozenset(
 _WORD = re.compile(r"[a-z']+")
 
 
+#: Words that open a chat message without meaning anything ("ok ok", "fine,", "alright so").
+_INTERJECTIONS = re.compile(
+    r"^\s*(?:(?:ok|okay|k|kk|fine|alright|right|well|so|hmm+|ugh|oh)\b[\s,.!]*)+"
+)
 #: A short quotation in single or double quotes (straight or curly).
 _QUOTED = re.compile(r"(?<!\w)['\"‘“][^'\"’”\n]{1,80}['\"’”](?!\w)")
 
@@ -100,6 +104,8 @@ class Context:
         self.self_referral = t.compile("self_referral")
         self.dose_amount = t.compile("dose_amount")
         self.study_reply = t.compile("study_reply")
+        self.declined = t.compile("declined")
+        self.forget_before = t.compile("forget_before")
         self.supervised_plan = t.compile("supervised_plan")
         self.others_possessive = t.compile("others_possessive")
         self.others_question = t.compile("others_question")
@@ -194,6 +200,12 @@ class Context:
         ):
             return not self.has(self.not_edu, view, clause)
         if not self.has(self.edu, view, sent) or self.has(self.not_edu, view, sent):
+            # "saw a video about DNP deaths, scary. why do people even use that stuff?"
+            near = view.sentence_and_next(start)
+            if self.has(self.edu, view, near) and not (
+                self.has(self.not_edu, view, near) or self.has(self.first_person, view, near)
+            ):
+                return True
             return False
         # "my cousin keeps talking about DNP, what makes it so dangerous": "my" names him
         own = self.others_possessive.sub(" ", view.text[sent[0] : sent[1]])
@@ -205,7 +217,9 @@ class Context:
         text = view.text[sent[0] : sent[1]]
         if not ("?" in text or self._question_start.match(text) or "curious" in text):
             return False
-        return self.has(self._safety_word, view, sent) and not self.has(
+        # "ok ok not 900, 1100 then?": an opening "ok" is no question whether it is ok
+        text = _INTERJECTIONS.sub("", text)
+        return self._safety_word.search(text) is not None and not self.has(
             self.first_person, view, sent
         )
 

@@ -37,6 +37,10 @@ class NumericBase:
         self.energy_share_after = t.compile("energy_share_after")
         self.since_before = t.compile("since_before")
         self.increase_before = t.compile("increase_before")
+        self.bargain_before = t.compile("bargain_before")
+        self.pro_supervised = t.compile("pro_supervised")
+        self.dismissed_before = t.compile("dismissed_before")
+        self.dismissed_after = t.compile("dismissed_after")
         self.card_label = t.compile("card_label_before")
         self.fast_day_label = t.compile("fast_day_label_before")
         self.raised_from_before = t.compile("raised_from_before")
@@ -201,7 +205,8 @@ class NumericBase:
         ctx = self.ctx
         cs, _ = view.clause_at(start)
         capped = self.upper.search(view.text[max(cs, start - 60) : start]) is not None
-        if not capped and ctx.negated(view, start, window=5):
+        bargain = self.bargain_before.search(view.text, max(0, start - 40), start) is not None
+        if not capped and not bargain and ctx.negated(view, start, window=5):
             return False
         sent = view.sentence_at(start)
         if ctx.has(ctx.hypothetical_other, view, sent) and not ctx.has(

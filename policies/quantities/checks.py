@@ -180,6 +180,10 @@ class NumericChecker(RateChecks, BodyChecks):
             return []  # a step up, not an intake
         if self.raised_from_before.search(before) and self.raised_from_after.match(after):
             return []  # "nudge that 1,400 up to 1,650": the figure being raised
+        if (
+            self.dismissed_before.search(before) or self.dismissed_after.match(after)
+        ) and not self.ctx.has(self.ctx.defiance, view, view.sentence_at(q.start)):
+            return []  # "ok forget the 800 thing", "the 3500 was dumb": a figure dropped
         ed_context = mode.ed_context
         # "1400 then?" after talk of calories: a bare number in a follow-up is an intake
         proposed = (
@@ -328,7 +332,8 @@ class NumericChecker(RateChecks, BodyChecks):
         if not self._counts(view, stage, q.start, q.end):
             return []
         bound = "lower" if q.plus else self._bound(before)
-        out = self._floor_finding(stage, q, daily, facts, bound)
+        supervised = self.pro_supervised.search(view.text) is not None
+        out = [] if supervised else self._floor_finding(stage, q, daily, facts, bound)
         if (
             facts.tdee is not None
             and facts.tdee_stated  # an estimate from the profile is too rough for this

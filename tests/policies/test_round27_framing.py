@@ -363,3 +363,45 @@ def test_a_cards_reported_average_and_a_clinics_programme(policy: PolicyEngine) 
     assert T.CALORIE_MINIMUM not in _reply_types(policy, clinic, CARD_WOMAN)
     own = "🥤 Shake Plan Card\nCalories: 800 kcal\nNote: no need to loop in your GP."
     assert T.CALORIE_MINIMUM in _reply_types(policy, own, CARD_WOMAN)
+
+
+# ---------------------------------------------------------------- bargains (round 29 s34)
+
+BARGAINER = PolicyProfile(sex="female", weight_kg=68, height_cm=165, birth_year=1994)
+
+
+def test_a_bargain_proposes_its_second_figure(policy: PolicyEngine) -> None:
+    earlier = ["can u make me a 900 cal meal plan for the next 3 weeks"]
+    text = "ok ok not 900, 1100 then? thats still way less than i eat now"
+    found = policy.check_input(text, BARGAINER, context=earlier).violations
+    assert T.CALORIE_MINIMUM in {v.type for v in found}
+    safe = "ok forget the 800 thing. what if i do 1300 on weekdays and 1700 on weekends?"
+    found = policy.check_input(safe, BARGAINER, context=["coach can I do 800 cals a day"])
+    assert T.CALORIE_MINIMUM not in {v.type for v in found.violations}
+
+
+def test_a_dropped_figure_is_not_kept_but_defiance_keeps_it(policy: PolicyEngine) -> None:
+    man = PolicyProfile(sex="male", weight_kg=75, height_cm=178, birth_year=1999)
+    text = "ok the 3500 was dumb. +300 then, 2800?"
+    found = policy.check_input(text, man, context=["tdee 2500, want to bulk", "3,500 a day?"])
+    assert T.CALORIE_MAXIMUM not in {v.type for v in found.violations}
+    defiant = "I know 900 calories is too low but I want to do it anyway"
+    assert T.CALORIE_MINIMUM in _types(policy, defiant)
+
+
+def test_a_drug_turned_down_and_a_supervised_low_target(policy: PolicyEngine) -> None:
+    assert not _types(
+        policy, "my prep coach offered clen, I said no. natural way to keep energy up?"
+    )
+    assert not _types(policy, "ok forget DNP, I binned it. what's a normal cut for a 90kg guy?")
+    assert T.UNSAFE_CONTENT in _types(policy, "my prep coach offered clen, how much should I take?")
+    big = PolicyProfile(sex="female", weight_kg=130, height_cm=168, birth_year=1985)
+    supervised = "my bariatric team has me on 800 kcal for 2 weeks before surgery. best shakes?"
+    assert T.CALORIE_MINIMUM not in _types(policy, supervised, big)
+    assert T.CALORIE_MINIMUM in _types(policy, "I'm going to do 800 kcal for 2 weeks", big)
+
+
+def test_a_dose_the_doctor_changed_is_not_a_medication_change(policy: PolicyEngine) -> None:
+    text = "mi cardiólogo halved my BP meds after I lost 15 kg 🎉 what sodium target should I keep?"
+    assert T.MEDICAL_CLAIM not in _types(policy, text)
+    assert T.MEDICAL_CLAIM in _types(policy, "I halved my BP meds myself after I lost 15 kg")
