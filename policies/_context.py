@@ -236,7 +236,14 @@ class Context:
         "I think she's purging"; not "I've been barely eating and my friends are worried")."""
         clause = view.clause_at(start)
         before = self.observer_frame.sub(" ", view.text[clause[0] : start])
-        return self.third_party.search(before) is not None and not self.self_subject.search(before)
+        if self.third_party.search(before) is not None and not self.self_subject.search(before):
+            return True
+        # a clause with no subject of its own continues the sentence's: "my mum wants to do a
+        # juice cleanse, 800 cal and barely any protein"
+        if self.self_subject.search(before) or self.third_party.search(before):
+            return False
+        lead = self.observer_frame.sub(" ", view.text[view.sentence_at(start)[0] : start])
+        return self.third_party.search(lead) is not None and not self.self_subject.search(lead)
 
     def reported_question(self, view: TextView, start: int) -> bool:
         """Someone else's claim, questioned or called unsafe, with no intent of the user's."""

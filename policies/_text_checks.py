@@ -400,7 +400,7 @@ class TextChecker:
         if (
             rule.topic in ("drugs", "dehydration", "fasting", "medication")
             and ctx.third_party_concern(view, start)
-        ) or (rule.topic in SUPPORT_TOPICS and self._someone_elses(view, start)):
+        ) or self._someone_elses(view, start):
             return True  # a carer asking how to help gets resources, not a referral
         return (
             ctx.judged_unsafe(view, start, end)

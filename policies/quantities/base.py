@@ -37,6 +37,8 @@ class NumericBase:
         self.energy_share_after = t.compile("energy_share_after")
         self.since_before = t.compile("since_before")
         self.increase_before = t.compile("increase_before")
+        self.mass_amount = t.compile("mass_amount")
+        self.conversion = t.compile("conversion")
         self.bargain_before = t.compile("bargain_before")
         self.pro_supervised = t.compile("pro_supervised")
         self.dismissed_before = t.compile("dismissed_before")
@@ -229,7 +231,9 @@ class NumericBase:
         clause = view.clause_at(start)
         intent = ctx.has(ctx.intent, view, clause)
         defiant = ctx.has(ctx.defiance, view, sent)
-        if ctx.has(ctx.reported, view, sent) and not intent and not defiant:
+        # "my nephew says eat 4000 to grow, so I'll do that": adopted in the sentence
+        adopted = intent or ctx.has(ctx.intent, view, sent)
+        if ctx.has(ctx.reported, view, sent) and not adopted and not defiant:
             return False
         if ctx.judged_unsafe(view, start, end) and not defiant:
             return intent and "?" in view.text[sent[0] : sent[1]]

@@ -197,6 +197,13 @@ class RateChecks(NumericBase):
             return self.framing.advised(view, q.start, q.end)
         return self._wants(view, q.start)
 
+    def _other_mass_between(self, between: str) -> bool:
+        """Another weight between a figure and a period ("lose 20 kg ... so 1 kg a week"), not
+        the figure's conversion in brackets ("5 kg (11 lb) a week")."""
+        if self.conversion.fullmatch(between):
+            return False
+        return self.mass_amount.search(between) is not None
+
     def _period_for(self, view: TextView, q: Quantity, periods: list[Period]) -> Period | None:
         ss, se = view.sentence_at(q.start)
         cs, _ = view.clause_at(q.start)
@@ -207,6 +214,7 @@ class RateChecks(NumericBase):
             for p in periods
             if q.end <= p.start <= min(se, q.end + 60)
             and not self.other_amount.search(view.text, q.end, p.start)
+            and not self._other_mass_between(view.text[q.end : p.start])
         ]
         if after:
             return after[0]

@@ -405,3 +405,55 @@ def test_a_dose_the_doctor_changed_is_not_a_medication_change(policy: PolicyEngi
     text = "mi cardiólogo halved my BP meds after I lost 15 kg 🎉 what sodium target should I keep?"
     assert T.MEDICAL_CLAIM not in _types(policy, text)
     assert T.MEDICAL_CLAIM in _types(policy, "I halved my BP meds myself after I lost 15 kg")
+
+
+# ---------------------------------------------------------------- round 30 (read after)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum wants to do a juice cleanse, 800 cal and barely any protein for a week. i think "
+        "its bad for her, what do i tell her?",
+        "moja mama (68) je tylko 1000 kcal dziennie. how do i convince her to eat more?",
+        "a friend sells slimming capsules but one brand got recalled for hidden sibutramine. "
+        "not buying. whats a realistic fix for a plateau?",
+        "heard about the ECA stack from old bodybuilders, is it even legal or safe?",
+        "is chewing and spitting food an eating disorder thing? my sister does it",
+    ],
+)
+def test_someone_elses_risk_hearsay_and_a_purchase_declined(
+    policy: PolicyEngine, text: str
+) -> None:
+    assert not _types(policy, text)
+
+
+def test_hearsay_the_user_adopts_is_the_users(policy: PolicyEngine) -> None:
+    retiree = PolicyProfile(sex="male", weight_kg=80, height_cm=175, birth_year=1960)
+    text = "My nephew says eat 4000 to grow, so I'll do that from next week."
+    assert T.CALORIE_MAXIMUM in _types(policy, text, retiree)
+    asked = "My nephew says eat 4000 to grow, that seems a lot. Would 2400 with more protein do?"
+    assert T.CALORIE_MAXIMUM not in _types(policy, asked, retiree)
+
+
+def test_race_fuel_per_hour_and_a_weight_between_figure_and_period(
+    policy: PolicyEngine,
+) -> None:
+    runner = PolicyProfile(sex="female", weight_kg=62, height_cm=168, birth_year=1988)
+    race = "100 miler on saturday, aiming ~250 kcal an hour on course, so ~6000 on the day."
+    assert not _types(policy, race, runner)
+    big = PolicyProfile(sex="male", weight_kg=120, height_cm=183, birth_year=1983)
+    paced = "lose 20 kg but i know it takes time, so 1 kg a week for 20 weeks? ok at 120?"
+    assert T.WEIGHT_LOSS_RATE not in _types(policy, paced, big)
+    assert T.WEIGHT_LOSS_RATE in _types(policy, "lose 5 kg (11 lb) a week", big)
+
+
+def test_a_maintenance_in_a_table_cell_and_a_team_that_has_you_on_it(
+    policy: PolicyEngine,
+) -> None:
+    man = PolicyProfile(sex="male", weight_kg=82, height_cm=181, birth_year=1990)
+    table = "| Maintenance | ~2,900 kcal |\n| **Target** | **3,450 kcal** |\n| Protein | 170 g |"
+    assert T.CALORIE_MAXIMUM not in _reply_types(policy, table, man)
+    big = PolicyProfile(sex="female", weight_kg=130, height_cm=165, birth_year=1979)
+    reply = "Since your bariatric team has you on their 800 kcal liquid diet, follow it exactly."
+    assert T.CALORIE_MINIMUM not in _reply_types(policy, reply, big)
