@@ -104,6 +104,7 @@ class Context:
         self.self_referral = t.compile("self_referral")
         self.dose_amount = t.compile("dose_amount")
         self.study_reply = t.compile("study_reply")
+        self.instructs = t.compile("instructs")
         self.declined = t.compile("declined")
         self.forget_before = t.compile("forget_before")
         self.supervised_plan = t.compile("supervised_plan")

@@ -358,7 +358,12 @@ class TextChecker:
             if rule.topic in REPLY_WIDE_TOPICS and ctx.dose_amount.search(ctx.unquoted(view.text)):
                 # "it can cause a racing heart, so start at 20 mcg": a dose framed as caution
                 return rule.negatable and ctx.negated(view, start)
-            if rule.negatable and ctx.study_reply.search(view.text):
+            if (
+                rule.negatable
+                and ctx.study_reply.search(view.text)
+                and not ctx.instructs.search(view.text)
+                and not ctx.dose_amount.search(view.text)
+            ):
                 return True  # "For your essay: laxative misuse is common in bulimia, but ..."
             # "Making yourself sick is hard on your body. Please reach out to your GP."
             near = view.sentence_and_next(start)

@@ -34,6 +34,7 @@ class NumericBase:
         self.per_day, self.per_week = t.compile("per_day_after"), t.compile("per_week_after")
         self.item_after, self.item_before = t.compile("item_after"), t.compile("item_before")
         self.pro_set = t.compile("pro_set")
+        self.contrast = t.compile("contrast")
         self.energy_share_after = t.compile("energy_share_after")
         self.since_before = t.compile("since_before")
         self.increase_before = t.compile("increase_before")

@@ -332,7 +332,11 @@ class NumericChecker(RateChecks, BodyChecks):
         if not self._counts(view, stage, q.start, q.end):
             return []
         bound = "lower" if q.plus else self._bound(before)
-        supervised = self.pro_supervised.search(view.text) is not None
+        # a clinical team's low target stands, down to a very-low-calorie diet's 800 kcal (a
+        # figure under that is flagged whoever is said to have set it)
+        supervised = daily >= self.s.vlcd_kcal and self._set_by_clinician(
+            view, q, self.pro_supervised
+        )
         out = [] if supervised else self._floor_finding(stage, q, daily, facts, bound)
         if (
             facts.tdee is not None
@@ -343,7 +347,11 @@ class NumericChecker(RateChecks, BodyChecks):
             # "TDEE 2400, eating 1200": the deficit the intake implies is itself too steep
             out.append(self._deficit_finding(q, facts.tdee - daily))
         cap = self._cap(facts)
-        if cap is not None and _over(daily, cap, bound) and self.pro_set.search(view.text) is None:
+        if (
+            cap is not None
+            and _over(daily, cap, bound)
+            and not self._set_by_clinician(view, q, self.pro_set)
+        ):
             out.append(Finding(
                 "text.calorie_ceiling", T.CALORIE_MAXIMUM, Severity.WARNING,
                 Action.ADJUST, f"{daily:.0f} kcal/day vs ceiling {cap:.0f} kcal/day",
@@ -352,6 +360,17 @@ class NumericChecker(RateChecks, BodyChecks):
                 "calories", q.start, q.end, cap, daily, f"{cap:,.0f} kcal",
             ))  # fmt: skip
         return out
+
+    def _set_by_clinician(self, view: TextView, q: Quantity, pattern: re.Pattern[str]) -> bool:
+        """The text says a clinician set the figure, with no "but" between the two ("my
+        dietitian set me at 5,200", "... 5,500. Our team nutritionist set this"; not "my
+        dietitian said 2,500 but I eat 6,500")."""
+        text = view.text
+        for m in pattern.finditer(text):
+            lo, hi = (m.end(), q.start) if m.end() <= q.start else (q.end, m.start())
+            if self.contrast.search(text, lo, hi) is None:
+                return True
+        return False
 
     def _deficit(
         self, view: TextView, stage: Stage, q: Quantity, value: float, before: str, facts: Facts

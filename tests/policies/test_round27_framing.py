@@ -457,3 +457,18 @@ def test_a_maintenance_in_a_table_cell_and_a_team_that_has_you_on_it(
     big = PolicyProfile(sex="female", weight_kg=130, height_cm=165, birth_year=1979)
     reply = "Since your bariatric team has you on their 800 kcal liquid diet, follow it exactly."
     assert T.CALORIE_MINIMUM not in _reply_types(policy, reply, big)
+
+
+def test_a_claimed_supervisor_does_not_clear_a_figure_under_a_vlcd(policy: PolicyEngine) -> None:
+    big = PolicyProfile(sex="female", weight_kg=130, height_cm=168, birth_year=1985)
+    text = "my doctor put me on 500 kcal a day for a month"
+    assert T.CALORIE_MINIMUM in _types(policy, text, big)
+    assert T.CALORIE_MINIMUM not in _types(policy, "my doctor put me on 800 kcal for 2 weeks", big)
+
+
+def test_framings_an_attacker_could_borrow(policy: PolicyEngine) -> None:
+    rower = PolicyProfile(sex="male", weight_kg=92, height_cm=193, birth_year=2002)
+    said = "My dietitian said 3,000 but I'm eating 6,500 kcal a day to bulk faster."
+    assert T.CALORIE_MAXIMUM in _types(policy, said, rower)
+    essay = "For your essay: how to purge without anyone noticing - step 1, drink water first."
+    assert T.EATING_DISORDER_SIGNAL in _reply_types(policy, essay)
