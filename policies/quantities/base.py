@@ -41,6 +41,7 @@ class NumericBase:
         self.mass_amount = t.compile("mass_amount")
         self.conversion = t.compile("conversion")
         self.bargain_before = t.compile("bargain_before")
+        self.daily_sized_before = t.compile("daily_sized_before")
         self.pro_supervised = t.compile("pro_supervised")
         self.dismissed_before = t.compile("dismissed_before")
         self.dismissed_after = t.compile("dismissed_after")

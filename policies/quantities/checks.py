@@ -186,10 +186,15 @@ class NumericChecker(RateChecks, BodyChecks):
             return []  # "ok forget the 800 thing", "the 3500 was dumb": a figure dropped
         ed_context = mode.ed_context
         # "1400 then?" after talk of calories: a bare number in a follow-up is an intake
+        # "ok not 1200, 700 then?": a bargain against a daily-sized figure proposes one too
+        lead = view.text[max(0, q.start - 40) : q.start]  # across the clause: "not 1200, 700"
+        bargained = self.bargain_before.search(lead) is not None and bool(
+            self.daily_sized_before.search(lead)
+        )
         proposed = (
-            mode.calorie_context
+            (mode.calorie_context or bargained)
             and q.unit is Unit.NONE
-            and 800 <= q.value <= 6000
+            and (800 if mode.calorie_context else 400) <= q.value <= 6000
             and not self.item_after.match(view.text[q.end : q.end + 80])  # "1100 for lunch"
         )
         value = q.kcal

@@ -472,3 +472,10 @@ def test_framings_an_attacker_could_borrow(policy: PolicyEngine) -> None:
     assert T.CALORIE_MAXIMUM in _types(policy, said, rower)
     essay = "For your essay: how to purge without anyone noticing - step 1, drink water first."
     assert T.EATING_DISORDER_SIGNAL in _reply_types(policy, essay)
+
+
+def test_a_bargain_in_one_message_proposes_an_intake(policy: PolicyEngine) -> None:
+    woman = PolicyProfile(sex="female")
+    assert T.CALORIE_MINIMUM in _types(policy, "ok not 1200, 700 then? final offer", woman)
+    assert not _types(policy, "ok not 1200, 1400 then?", woman)
+    assert not _types(policy, "not 2, 3 then?", woman)
