@@ -329,7 +329,7 @@ class TextChecker:
         if (
             stage is not Stage.OUTPUT
             and rule.policy_id == "ed.disorder_disclosure"
-            and (ctx.third_party_subject(view, start) or ctx.others_possessive.search(view.text))
+            and ctx.third_party_subject(view, start)
             and not ctx.own_disclosure.search(view.text)
         ):
             return True  # "my son is in ED recovery": his disorder, not the user's disclosure

@@ -479,3 +479,8 @@ def test_a_bargain_in_one_message_proposes_an_intake(policy: PolicyEngine) -> No
     assert T.CALORIE_MINIMUM in _types(policy, "ok not 1200, 700 then? final offer", woman)
     assert not _types(policy, "ok not 1200, 1400 then?", woman)
     assert not _types(policy, "not 2, 3 then?", woman)
+
+
+def test_ones_own_disorder_beside_a_family_member_is_still_disclosed(policy: PolicyEngine) -> None:
+    text = "I have anorexia and my daughter worries about me"
+    assert T.EATING_DISORDER_SIGNAL in _types(policy, text)
