@@ -34,14 +34,6 @@ _NEG_EXCEPT = frozenset(
 _WORD = re.compile(r"[a-z']+")
 
 
-#: Words that open a chat message without meaning anything ("ok ok", "fine,", "alright so").
-_INTERJECTIONS = re.compile(
-    r"^\s*(?:(?:ok|okay|k|kk|fine|alright|right|well|so|hmm+|ugh|oh)\b[\s,.!]*)+"
-)
-#: A short quotation in single or double quotes (straight or curly).
-_QUOTED = re.compile(r"(?<!\w)['\"‘“][^'\"’”\n]{1,80}['\"’”](?!\w)")
-
-
 @dataclass(slots=True)
 class TextView:
     """A normalised text with its sentence and clause spans."""
@@ -104,6 +96,8 @@ class Context:
         self.self_referral = t.compile("self_referral")
         self.dose_amount = t.compile("dose_amount")
         self.study_reply = t.compile("study_reply")
+        self._interjections = t.compile("interjections")
+        self._quotation = t.compile("quotation")
         self.instructs = t.compile("instructs")
         self.declined = t.compile("declined")
         self.forget_before = t.compile("forget_before")
@@ -219,7 +213,7 @@ class Context:
         if not ("?" in text or self._question_start.match(text) or "curious" in text):
             return False
         # "ok ok not 900, 1100 then?": an opening "ok" is no question whether it is ok
-        text = _INTERJECTIONS.sub("", text)
+        text = self._interjections.sub("", text)
         return self._safety_word.search(text) is not None and not self.has(
             self.first_person, view, sent
         )
@@ -259,11 +253,10 @@ class Context:
             return True
         return self.judged_unsafe(view, start, start)
 
-    @staticmethod
-    def unquoted(text: str) -> str:
+    def unquoted(self, text: str) -> str:
         """``text`` without its short quotations ("the '40 -> 120 mcg' ladders you see on
         forums" quotes a dose in order to reject it)."""
-        return _QUOTED.sub(" ", text)
+        return self._quotation.sub(" ", text)
 
     def quoted_mention(self, view: TextView, start: int, end: int) -> bool:
         """The concept is quoted to ask about the words ("what does 'ignore your rules' mean?")."""
@@ -283,7 +276,7 @@ class Context:
         if self.current_risk.search(text) is not None:
             return False
         # "lately", "this week": a relapse only when a behaviour is in the same sentence
-        for sentence in re.split(r"[.!?\n]+", text):
+        for sentence in self._sent_end.split(text):
             if self.current_time.search(sentence) and self.behaviour.search(sentence):
                 return False
         return True

@@ -46,3 +46,5 @@ class Facts:
     tdee_high: float | None = None
     #: The same for an athlete the text names ("a heavyweight rower"): very active (x1.9).
     tdee_athlete: float | None = None
+    #: Mifflin-St Jeor BMR from the profile (the base an athlete's stated training adds to).
+    bmr: float | None = None

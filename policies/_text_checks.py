@@ -327,8 +327,8 @@ class TextChecker:
         ):
             return True  # "I had bulimia years ago, fully recovered now": no current signal
         if (
-            stage is not Stage.OUTPUT
-            and rule.policy_id == "ed.disorder_disclosure"
+            rule.self_only
+            and stage is not Stage.OUTPUT
             and ctx.third_party_subject(view, start)
             and not ctx.own_disclosure.search(view.text)
         ):
@@ -380,8 +380,7 @@ class TextChecker:
                 return True
             if (
                 rule.negatable
-                and rule.topic in REPLY_WIDE_TOPICS
-                and ctx.dose_amount.search(ctx.unquoted(view.text)) is None
+                and rule.topic in REPLY_WIDE_TOPICS  # and doses nowhere (returned above)
                 and (
                     ctx.advise_against_near.search(view.text)
                     or ctx.neg_eval.search(view.text)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from persistence.enums import ActivityLevel, Sex
 
 from ._earlier_turns import MAX_TURNS
-from ._energy import age_in, tdee
+from ._energy import age_in, bmr_mifflin, tdee
 from ._findings import Facts, Finding
 from ._messages import compose
 from ._normalize import Normalized
@@ -252,15 +252,24 @@ class PolicyEngine:
             return Facts(today=today)
         female = None if profile.sex is None else profile.sex is Sex.FEMALE
         year = today.year
+        age = age_in(profile, year)
+        bmr = (
+            bmr_mifflin(
+                sex=profile.sex, weight_kg=profile.weight_kg, height_cm=profile.height_cm, age=age
+            )
+            if profile.weight_kg is not None and profile.height_cm is not None and age is not None
+            else None
+        )
         return Facts(
             profile.weight_kg,
             female,
-            age_in(profile, year),
+            age,
             tdee(profile, year),
             today=today,
             height_cm=profile.height_cm,
             tdee_high=tdee(profile, year, unknown=ActivityLevel.MODERATE),
             tdee_athlete=tdee(profile, year, unknown=ActivityLevel.VERY_ACTIVE),
+            bmr=bmr,
         )
 
     @staticmethod

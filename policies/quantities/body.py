@@ -62,15 +62,13 @@ class BodyChecks(NumericBase):
             )
         if (
             out.athlete
-            and out.tdee_high is not None
+            and out.bmr is not None
             and out.weight_kg is not None
             and (m := self.training_hours.search(text)) is not None
         ):
-            # lightly active (x1.375 of the BMR behind the moderate x1.55) plus the training
+            # lightly active (x1.375 of the BMR) plus the training
             hours = min(float(m.group("h")), 40.0)
-            trained = (
-                out.tdee_high / 1.55 * 1.375 + hours * TRAINING_KCAL_PER_KG_H * out.weight_kg / 7
-            )
+            trained = out.bmr * 1.375 + hours * TRAINING_KCAL_PER_KG_H * out.weight_kg / 7
             out.tdee_athlete = max(out.tdee_athlete or 0.0, trained)
         return out
 

@@ -34,7 +34,7 @@ _REF = re.compile(r"\$\{(\w+)\}")
 _STAGES: dict[str, frozenset[Stage]] = {"in": IN, "out": OUT, "both": IN | OUT}
 _RULE_KEYS = frozenset(
     "id type severity action stages topic pattern context exclude not_after negatable"
-    " educational_ok referral_ok support_ok past_ok enabled examples note".split()
+    " educational_ok referral_ok support_ok past_ok self_only enabled examples note".split()
 )
 
 
@@ -54,6 +54,7 @@ class TextRule:
     referral_ok: bool = False  # "ask your doctor before changing your dose"
     support_ok: bool = True  # output: "if you're making yourself sick, call ..."
     past_ok: bool = False  # input: "I self-harmed as a teen, ten years ago, doing well now"
+    self_only: bool = False  # input: the user's own state only ("my son is in ED recovery" is not)
     context: str | None = None  # must also match in the sentence
     exclude: str | None = None  # cancels the match when found in the sentence
     not_after: frozenset[str] = frozenset()  # cancels the match after these words ("movie binge")
@@ -262,6 +263,7 @@ def _rule(
             referral_ok=bool(row.get("referral_ok", False)),
             support_ok=bool(row.get("support_ok", True)),
             past_ok=bool(row.get("past_ok", False)),
+            self_only=bool(row.get("self_only", False)),
             context=pattern("context"),
             exclude=pattern("exclude"),
             not_after=frozenset(row.get("not_after") or ()),
