@@ -12,7 +12,11 @@ accepts a target the coach refused. The input check gets the last few user messa
 - a request to repeat or keep what was reported re-reads the earlier turns habitually, and
   an acceptance re-reads them as they were; their numeric and target findings then count for
   this message (with no span in it: the evidence quotes the earlier turn), unless the
-  follow-up steps back ("no, you're right") or states its own figure of the same kind.
+  follow-up steps back ("no, you're right") or states its own figure of the same kind;
+- a follow-up that changes an earlier figure ("ok half of that then", "add 500 to that",
+  "drop another 300", "double that", "meet in the middle") is read as the figure it makes:
+  half of an earlier 1,600 kcal is a plan of 800 kcal a day, 500 over a stated maintenance
+  of 2,100 is a target of 2,600.
 
 The patterns are data (``policies/rules/data/numeric.yaml``, "follow-ups"). The learned
 layer receives the same ``context`` (its seam is :meth:`TextChecker.findings`).
@@ -21,7 +25,8 @@ layer receives the same ``context`` (its seam is :meth:`TextChecker.findings`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from persistence.enums import PolicyViolationType as T
 
@@ -47,6 +52,29 @@ def _daily_sized(q: Quantity) -> bool:
     return q.unit is Unit.NONE and 800 <= q.value <= 5000
 
 
+Kind = Literal["energy", "pace", "protein"]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure of an earlier turn a relative follow-up can change."""
+
+    kind: Kind
+    value: float  # kcal a day, or the pace's mass a week, or grams of protein
+    unit: Unit
+    maintenance: bool = False  # a stated maintenance (a step up from it is a surplus)
+
+
+def _amount(raw: str) -> float | None:
+    """ "300", "1,200", "1.1k" as a number."""
+    raw = raw.replace(",", "").rstrip(".")
+    scale = 1000.0 if raw.endswith("k") else 1.0
+    try:
+        return float(raw.rstrip("k")) * scale
+    except ValueError:
+        return None
+
+
 @dataclass(slots=True)
 class FollowUp:
     """What the earlier turns add to one message."""
@@ -54,6 +82,9 @@ class FollowUp:
     facts: Facts
     reading: Reading
     findings: list[Finding]
+    #: The follow-up asks to go on with what an earlier turn said ("so I'll keep doing
+    #: that"): a behaviour the rules found there is this message's too (``TextChecker``).
+    continues: bool = False
 
 
 class EarlierTurns:
@@ -70,6 +101,12 @@ class EarlierTurns:
         self.retreat = t.compile("retreat")
         self.question = t.compile("question")
         self.calorie_talk = t.compile("calorie_talk")
+        self.half = t.compile("relative_half")
+        self.double = t.compile("relative_double")
+        self.step = t.compile("relative_amount")
+        self.down = t.compile("relative_down")
+        self.middle = t.compile("relative_middle")
+        self.intent = t.compile("relative_intent")
 
     def read(self, text: str, context: Sequence[str], facts: Facts, ed_context: bool) -> FollowUp:
         """Facts, reading mode and carried-over findings for ``text`` (normalised)."""
@@ -100,9 +137,100 @@ class EarlierTurns:
                 if carried:
                     findings.extend(carried)
                     break
+        continues = repeat and not self.retreat.search(text)
+        if not findings and not self.retreat.search(text):
+            findings.extend(self._relative(text, earlier, facts))
         if not findings and not self.retreat.search(text):
             findings.extend(self._joined_rate(text, earlier, facts))
-        return FollowUp(facts, reading, findings)
+        return FollowUp(facts, reading, findings, continues)
+
+    # -- a follow-up that changes an earlier figure ------------------------------------------
+    def _relative(self, text: str, earlier: list[str], facts: Facts) -> list[Finding]:
+        """ "ok half of that then", "add 500 to that", "meet in the middle": the figure the
+        change makes, checked as if the user had stated it (see the module docstring)."""
+        change = self._change(text)
+        if change is None:
+            return []
+        how, n, at = change
+        sentence_end = min((i for i in (text.find(c, at) for c in ".!?\n") if i >= 0), default=-1)
+        asked = sentence_end >= 0 and text[sentence_end] == "?"
+        if asked and not self.intent.search(text):
+            return []  # "what if I halve it?": a question, not a plan
+        figures = [f for turn in earlier for f in self._figures(turn)]
+        figures += self._figures(text[:at])
+        if how == "step":
+            figures = [f for f in figures if f.kind == "energy"]
+        if not figures:
+            return []
+        last = figures[-1]
+        if how == "middle":
+            same = [f for f in figures if f.kind == last.kind and not f.maintenance]
+            if len(same) < 2:
+                return []
+            value = (same[-1].value + same[-2].value) / 2
+            said = f"halfway between {same[-2].value:g} and {same[-1].value:g}"
+        elif how in ("half", "double"):
+            value = last.value * (0.5 if how == "half" else 2.0)
+            said = f"{how} of {last.value:g}"
+        else:
+            assert n is not None
+            if not 25 <= n <= 2500:
+                return []
+            value = last.value + n
+            said = f"{last.value:g} + {n:g}"
+            if self.down.search(text[max(0, at - 40) : at + 40]):
+                value, said = last.value - n, f"{last.value:g} - {n:g}"
+        return self._judge(last, value, said, facts)
+
+    def _change(self, text: str) -> tuple[str, float | None, int] | None:
+        """Which change the follow-up asks for, its amount and where it is said."""
+        for how, pattern in (("half", self.half), ("double", self.double), ("middle", self.middle)):
+            if m := pattern.search(text):
+                return how, None, m.start()
+        if m := self.step.search(text):
+            raw = next(g for g in m.groups() if g is not None)
+            amount = _amount(raw)
+            return ("step", amount, m.start()) if amount is not None else None
+        return None
+
+    def _figures(self, turn: str) -> list[Figure]:
+        """The figures of ``turn`` a change could refer to, in order."""
+        out: list[Figure] = []
+        stated = self.numeric.stated_maintenance(turn)
+        periods = [p for p in self.reader.periods(turn) if p.per]
+        protein = "protein" in turn
+        for q in self.reader.quantities(turn):
+            kcal = q.kcal if q.is_energy else (q.value if _daily_sized(q) else None)
+            if kcal is not None and 400 <= kcal <= 8000:
+                is_tdee = stated is not None and stated[1].start == q.start
+                out.append(Figure("energy", kcal, Unit.KCAL, maintenance=is_tdee))
+            elif q.is_mass and any(0 <= p.start - q.end <= 12 and p.weeks <= 1 for p in periods):
+                out.append(Figure("pace", q.value, q.unit))
+            elif q.unit is Unit.GRAM and protein and 5 <= q.value <= 400:
+                out.append(Figure("protein", q.value, Unit.GRAM))
+        return out
+
+    def _judge(self, base: Figure, value: float, said: str, facts: Facts) -> list[Finding]:
+        if value <= 0:
+            return []
+        if base.kind == "energy":
+            plan = f"I will eat {value:.0f} kcal a day."
+            if base.maintenance and not facts.tdee_stated:
+                facts = replace(facts, tdee=base.value, tdee_stated=True)
+        elif base.kind == "pace":
+            unit = {Unit.LB: "lb", Unit.STONE: "stone"}.get(base.unit, "kg")
+            plan = f"I want to lose {value:g} {unit} a week."
+        else:
+            plan = f"My plan is {value:.0f} g of protein a day."
+        found = [
+            f
+            for f in self.numeric.check(self.ctx.view(plan), Stage.INPUT, facts, Reading())
+            if f.type in _NUMERIC_TYPES
+        ]
+        for f in found:
+            f.evidence = f"with earlier messages, {said} is {value:g}: {f.evidence}"
+            f.start = f.end = -1
+        return found
 
     def _joined_rate(self, text: str, earlier: list[str], facts: Facts) -> list[Finding]:
         """A loss and its deadline split across turns ("want to be 60 for my bday" ... "bday

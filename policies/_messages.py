@@ -77,13 +77,11 @@ def compose(
 
 def amend(original: str, violations: list[Violation]) -> str:
     """Replace unsafe numbers in a reply with their safe values and say what changed."""
-    spans = sorted(
-        (v for v in violations if v.span is not None and v.suggestion is not None),
-        key=lambda v: v.span[0] if v.span else 0,
-        reverse=True,
-    )
+    # one replacement a span (a deficit is found as two types over the same figure)
+    by_span = {v.span: v for v in violations if v.span is not None and v.suggestion is not None}
+    spans = sorted(by_span.values(), key=lambda v: v.span[0] if v.span else 0, reverse=True)
     notes = " ".join(dict.fromkeys(v.explanation for v in violations))
-    if len(spans) < len(violations):
+    if any(v.span is None or v.suggestion is None for v in violations):
         return f"(Adjusted for safety.) {notes}"
     text = original
     for v in spans:

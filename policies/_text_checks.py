@@ -10,7 +10,7 @@ from typing import Final
 from persistence.enums import PolicyViolationType, Severity
 
 from ._context import Context, TextView
-from ._earlier_turns import EarlierTurns
+from ._earlier_turns import MAX_TURNS, EarlierTurns
 from ._ed_concepts import EdConcepts
 from ._ed_starvation import ProlongedStarvation
 from ._findings import Facts, Finding
@@ -19,6 +19,15 @@ from .models import Action, Stage
 from .quantities import NumberReader, NumericChecker, Reading
 from .rules import TextRule, load_table, text_rules
 from .settings import PolicySettings
+
+#: Behaviours a follow-up that goes on with them carries from an earlier turn.
+_CARRIED: Final = frozenset(
+    {
+        PolicyViolationType.EATING_DISORDER_SIGNAL,
+        PolicyViolationType.UNSAFE_CONTENT,
+        PolicyViolationType.MEDICAL_CLAIM,
+    }
+)
 
 _EXPLANATION = {
     "ed": "This may be a sign of an eating disorder.",
@@ -143,11 +152,34 @@ class TextChecker:
             follow = self.earlier.read(norm.text, context, facts, ed_context)
             facts, reading = follow.facts, follow.reading
             found.extend(follow.findings)
+            if follow.continues and not found:
+                found.extend(self._continued(context, stage))
         found.extend(self.numeric.check(view, stage, facts, reading))
         if stage is not Stage.OUTPUT:
             found.extend(self._body_image_with_restriction(view, found))
             found.extend(self._ed_concept(view, found))
         return norm, found
+
+    def _continued(self, context: Sequence[str], stage: Stage) -> list[Finding]:
+        """A behaviour the latest earlier turn disclosed (purging, skipping insulin, cutting),
+        carried to a follow-up that goes on with it ("so I'll keep doing that till summer");
+        the evidence quotes the earlier turn."""
+        for turn in reversed(context[-MAX_TURNS:]):
+            norm = self.normalize(turn)
+            view = self.ctx.view(norm.text)
+            carried: list[Finding] = []
+            for compiled in self.rules:
+                if stage not in compiled.rule.stages or compiled.rule.type not in _CARRIED:
+                    continue
+                finding = self._first_match(compiled, view, norm, stage)
+                if finding is not None:
+                    excerpt = norm.text[max(0, finding.start) : finding.end]
+                    finding.evidence = f'earlier message "{excerpt}": {finding.evidence}'
+                    finding.start = finding.end = -1
+                    carried.append(finding)
+            if carried:
+                return carried
+        return []
 
     def reply_day(self, text: str, facts: Facts) -> tuple[Normalized, list[Finding]]:
         """A whole reply's meals, items or foods, summed as a day (``NumericChecker._meal_day``,

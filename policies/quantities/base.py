@@ -298,8 +298,8 @@ class NumericBase:
 
 _FRACTIONS = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "a fifth": 0.2,
               "two thirds": 2 / 3}  # fmt: skip
-_FAST_N = ("n1", "n2", "n3", "n4", "n5", "n6")
-_FAST_U = ("u1", "u2", "u3", "u4", "u5", "u6")
+_FAST_N = ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8")
+_FAST_U = ("u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8")
 _HOURS = {"hour": 1.0, "hr": 1.0, "h": 1.0, "day": 24.0, "week": 168.0, "month": 730.0}
 _UNIT_WORD = {Unit.KG: "kg", Unit.LB: "lb", Unit.STONE: "stone"}
 _WORD_AGES = {"twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,

@@ -350,7 +350,7 @@ class NumericChecker(RateChecks, BodyChecks):
             and facts.tdee - daily > self.s.max_deficit_kcal
         ):
             # "TDEE 2400, eating 1200": the deficit the intake implies is itself too steep
-            out.append(self._deficit_finding(q, facts.tdee - daily))
+            out.extend(self._deficit_findings(q, facts.tdee - daily))
         cap = self._cap(facts)
         if (
             cap is not None
@@ -385,12 +385,19 @@ class NumericChecker(RateChecks, BodyChecks):
             view, stage, q.start, q.end
         ):
             return []
-        out = [self._deficit_finding(q, value)]
+        out = self._deficit_findings(q, value)
         relative = self.relative_after.match(view.text, q.end) is not None
         if relative and facts.tdee is not None and facts.tdee - value < self._floor(facts):
             # "1200 under my maintenance of 2400" as a man: the intake left is under the floor
             out.extend(self._floor_finding(stage, q, facts.tdee - value, facts))
         return out
+
+    def _deficit_findings(self, q: Quantity, value: float) -> list[Finding]:
+        """A daily deficit above the maximum is both a loss faster than is safe (a rate) and
+        an intake under what is safe for this person (the plan check's ``plan.max_deficit``
+        types it so): one finding of each type, the same span, explanation and suggestion."""
+        rate = self._deficit_finding(q, value)
+        return [rate, dataclasses.replace(rate, type=T.CALORIE_MINIMUM)]
 
     def _deficit_finding(self, q: Quantity, value: float) -> Finding:
         """A daily deficit above the maximum: a loss faster than is safe (a rate)."""
@@ -656,7 +663,7 @@ class NumericChecker(RateChecks, BodyChecks):
             and T.WEIGHT_LOSS_RATE not in have
             and facts.tdee - kcal > self.s.max_deficit_kcal
         ):
-            out.append(self._deficit_finding(span, facts.tdee - kcal))  # "maintenance 3,200"
+            out.extend(self._deficit_findings(span, facts.tdee - kcal))  # "maintenance 3,200"
         cap = self._cap(facts)
         if T.CALORIE_MAXIMUM not in have and cap is not None and kcal > cap:
             out.append(Finding(
