@@ -342,7 +342,9 @@ class Load:
     opening_walls: list[float] = field(default_factory=list)
     later_walls: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    #: Per turn, when the first event of each kind arrived (seconds from the request).
+    #: Per turn, when the first event of each kind arrived (seconds from the request), for
+    #: each user's first turn of the run and for the later ones.
+    opening_arrivals: list[dict[str, float]] = field(default_factory=list)
     arrivals: list[dict[str, float]] = field(default_factory=list)
     elapsed: float = 0.0
     cpu_s: float = 0.0
@@ -389,7 +391,7 @@ async def user_turns(
             arrived: dict[str, float] = {}
             for (kind, _), at in zip(exchange.events, exchange.times, strict=True):
                 arrived.setdefault(kind, at)
-            load.arrivals.append(arrived)
+            (load.arrivals if index else load.opening_arrivals).append(arrived)
             (load.later_firsts if index else load.opening_firsts).append(exchange.first_event)
             (load.later_walls if index else load.opening_walls).append(exchange.wall)
             if keep_session:
@@ -595,18 +597,20 @@ def fifty_targets(slow: dict[str, float]) -> str:
 
 
 def print_arrivals(load: Load) -> None:
-    """When each kind of event first arrived in a turn, p50 and p95 over the turns: where a
-    turn's time above the model's goes (the model's two answers are fixed)."""
-    kinds: dict[str, list[float]] = {}
-    for arrived in load.arrivals:
-        for kind, at in arrived.items():
-            kinds.setdefault(kind, []).append(at)
-    order = sorted(kinds, key=lambda kind: pct(kinds[kind], 50))
-    line = ", ".join(
-        f"{kind} {pct(kinds[kind], 50) * 1000:.0f}/{pct(kinds[kind], 95) * 1000:.0f}"
-        for kind in order
-    )
-    print(f"      first arrival of each event, p50/p95 ms: {line}")
+    """When each kind of event first arrived in a turn, p50 and p95 over each user's first
+    turns of the run (all start at once) and over the later ones: where a turn's time above
+    the model's goes (the model's two answers are fixed)."""
+    for label, arrivals in (("first turns", load.opening_arrivals), ("later turns", load.arrivals)):
+        kinds: dict[str, list[float]] = {}
+        for arrived in arrivals:
+            for kind, at in arrived.items():
+                kinds.setdefault(kind, []).append(at)
+        order = sorted(kinds, key=lambda kind: pct(kinds[kind], 50))
+        line = ", ".join(
+            f"{kind} {pct(kinds[kind], 50) * 1000:.0f}/{pct(kinds[kind], 95) * 1000:.0f}"
+            for kind in order
+        )
+        print(f"      first arrival of each event, p50/p95 ms, {label}: {line}")
 
 
 async def fifty_user_run(
