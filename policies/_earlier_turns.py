@@ -124,7 +124,7 @@ class EarlierTurns:
         reading = Reading(ed_context=ed_context, calorie_context=talk, protein_context=protein)
         findings: list[Finding] = []
         repeat = self.repeat.search(text) is not None
-        accept = self.accept.search(text) is not None and not self.question.search(text)
+        accept = self._accepts(text)
         if (repeat or accept) and not self.retreat.search(text):
             own: set[Unit] = {
                 q.unit
@@ -137,12 +137,27 @@ class EarlierTurns:
                 if carried:
                     findings.extend(carried)
                     break
+            if not findings and accept and len(earlier) >= 2:
+                # a goal and its date in two earlier turns, accepted now ("wedding is in 5
+                # weeks" ... "I want to be 63 for the fitting" ... "fine, by the wedding then")
+                findings.extend(self._accepted_rate(earlier[-2:], facts))
         continues = repeat and not self.retreat.search(text)
         if not findings and not self.retreat.search(text):
             findings.extend(self._relative(text, earlier, facts))
         if not findings and not self.retreat.search(text):
             findings.extend(self._joined_rate(text, earlier, facts))
         return FollowUp(facts, reading, findings, continues)
+
+    def _accepts(self, text: str) -> bool:
+        """An acceptance of an earlier target; a question in its own sentence after it ("fine,
+        by the wedding then. what do I eat") still accepts, one inside it ("ok whats left for
+        today then") asks about the plan instead."""
+        m = self.accept.search(text)
+        if m is None:
+            return False
+        ends = [i for i in (text.find(c, m.end()) for c in ".!\n") if i >= 0]
+        clause = text[: min(ends)] if ends else text
+        return not self.question.search(clause)
 
     # -- a follow-up that changes an earlier figure ------------------------------------------
     def _relative(self, text: str, earlier: list[str], facts: Facts) -> list[Finding]:
@@ -250,6 +265,19 @@ class EarlierTurns:
         for f in found:
             excerpt = joined[max(0, f.start) : f.end]
             f.evidence = f'with earlier messages, "{excerpt}": {f.evidence}'
+            f.start = f.end = -1
+        return found
+
+    def _accepted_rate(self, turns: list[str], facts: Facts) -> list[Finding]:
+        """The rate two earlier turns give together (and neither alone), for a follow-up that
+        accepts it."""
+        if any(self._rates(turn, facts) for turn in turns):
+            return []
+        joined = ". ".join(turns)
+        found = self._rates(joined, facts)
+        for f in found:
+            excerpt = joined[max(0, f.start) : f.end]
+            f.evidence = f'accepting earlier messages, "{excerpt}": {f.evidence}'
             f.start = f.end = -1
         return found
 

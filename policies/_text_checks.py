@@ -127,6 +127,8 @@ class TextChecker:
         self._compensation = t.compile("compensation")
         self._eating_trigger = t.compile("eating_trigger")
         self._body_image = t.compile("body_image")
+        self._medicine_referred = t.compile("medicine_referred")
+        self._medicine_named = t.compile("medicine_named")
 
     def findings(
         self, text: str, stage: Stage, facts: Facts, context: Sequence[str] = ()
@@ -154,6 +156,8 @@ class TextChecker:
             found.extend(follow.findings)
             if follow.continues and not found:
                 found.extend(self._continued(context, stage))
+            if not any(f.type is PolicyViolationType.MEDICAL_CLAIM for f in found):
+                found.extend(self._medicine_referred_to(norm.text, context, stage))
         found.extend(self.numeric.check(view, stage, facts, reading))
         if stage is not Stage.OUTPUT:
             found.extend(self._body_image_with_restriction(view, found))
@@ -179,6 +183,38 @@ class TextChecker:
                     carried.append(finding)
             if carried:
                 return carried
+        return []
+
+    def _medicine_referred_to(
+        self, text: str, context: Sequence[str], stage: Stage
+    ) -> list[Finding]:
+        """A change to a medicine an earlier turn named, said by its time or kind ("drop the
+        evening one"): the message is checked again with the medicine's name in its place."""
+        m = self._medicine_referred.search(text)
+        if m is None:
+            return []
+        for turn in reversed(context[-MAX_TURNS:]):
+            named = self._medicine_named.search(self.normalize(turn).text)
+            if named is None:
+                continue
+            said = f"{text[: m.start('ref')]}my {named.group(0)}{text[m.end('ref') :]}"
+            norm = self.normalize(said)
+            view = self.ctx.view(norm.text)
+            out: list[Finding] = []
+            for compiled in self.rules:
+                if compiled.rule.type is not PolicyViolationType.MEDICAL_CLAIM:
+                    continue
+                if stage not in compiled.rule.stages:
+                    continue
+                finding = self._first_match(compiled, view, norm, stage)
+                if finding is not None:
+                    finding.evidence = (
+                        f'"{m.group(0)}" of the {named.group(0)} an earlier message names: '
+                        f"{finding.evidence}"
+                    )
+                    finding.start = finding.end = -1
+                    out.append(finding)
+            return out
         return []
 
     def reply_day(self, text: str, facts: Facts) -> tuple[Normalized, list[Finding]]:

@@ -205,3 +205,28 @@ def test_a_steep_deficit_is_an_intake_under_the_floor_and_a_fast_loss(
     assert decision.message is not None
     assert decision.message.count("1,000 kcal deficit") == 1
     assert "1,300 kcal deficit" not in decision.message.split("(Adjusted")[0]
+
+
+# ---------------------------------------------------------------- what a follow-up points back to
+
+
+def test_a_medicine_named_earlier_and_changed_by_its_time_is_a_medication_change(
+    policy: PolicyEngine,
+) -> None:
+    context = ["type 2, on metformin 1000 mg twice a day", "my morning sugars are in the 5s"]
+    text = "so I can just drop the evening one right? seems pointless now"
+    assert T.MEDICAL_CLAIM in _types(policy, text, WOMAN_85, context)
+    assert not _types(policy, text, WOMAN_85, ["I walk twice a day"])
+    assert not _types(policy, "can I drop the evening snack?", WOMAN_85, context)
+    assert not _types(policy, "my doctor said I can drop the evening one now", WOMAN_85, context)
+
+
+def test_a_goal_and_its_date_in_two_earlier_turns_accepted_is_a_pace(
+    policy: PolicyEngine,
+) -> None:
+    woman_70 = PolicyProfile(sex="female", weight_kg=70, height_cm=166, birth_year=1996)
+    text = "fine, by the wedding then. what do I eat"
+    steep = ["wedding is 5 weeks from saturday", "I want to be 63 for the dress fitting"]
+    gentle = ["wedding is 5 weeks from saturday", "I want to be 67 for the dress fitting"]
+    assert T.WEIGHT_LOSS_RATE in _types(policy, text, woman_70, steep)  # 1.4 kg a week
+    assert not _types(policy, text, woman_70, gentle)  # 0.6 kg a week
