@@ -230,3 +230,48 @@ def test_a_goal_and_its_date_in_two_earlier_turns_accepted_is_a_pace(
     gentle = ["wedding is 5 weeks from saturday", "I want to be 67 for the dress fitting"]
     assert T.WEIGHT_LOSS_RATE in _types(policy, text, woman_70, steep)  # 1.4 kg a week
     assert not _types(policy, text, woman_70, gentle)  # 0.6 kg a week
+
+
+# ---------------------------------------------------------------- compensation and purging
+
+COMPENSATING = [
+    ("so mad at myself for the pizza, nothing at all tmrw to make up for it", "input"),
+    ("after a big weekend I keep the next day to 600 kcal", "input"),
+    ("After cheat meals I just throw up and move on, keeps my cut on track.", "input"),
+    ("got rid of most of it after so its probably fine?? what should i eat today", "input"),
+    ("If the number is up, skip the next meal.", "output"),
+    ("If you overdo it at dinner, an extra hour on the treadmill evens it all out!", "output"),
+    ("If the scale's up in the morning, just have black coffee until dinner that day.", "output"),
+]
+
+NOT_COMPENSATING = [
+    ("I skip breakfast most days, I'm just not hungry in the morning", "input"),
+    ("an extra run this week because the weather is nice", "input"),
+    ("after dinner I threw up, think it was food poisoning", "input"),
+    ("After a big meal you don't need to skip the next one; just eat normally.", "output"),
+    ("If you go over on Saturday, just carry on as normal on Sunday.", "output"),
+    (
+        "One party doesn't need to be burned off. Exercising to cancel out food tends to make "
+        "both feel like punishment.",
+        "output",
+    ),
+]
+
+
+def _stage_types(policy: PolicyEngine, text: str, stage: str) -> set[T]:
+    decision = policy.check_output(text) if stage == "output" else policy.check_input(text)
+    return {v.type for v in decision.violations}
+
+
+@pytest.mark.parametrize(("text", "stage"), COMPENSATING)
+def test_compensating_for_food_or_the_scale_is_a_signal(
+    policy: PolicyEngine, text: str, stage: str
+) -> None:
+    assert T.EATING_DISORDER_SIGNAL in _stage_types(policy, text, stage)
+
+
+@pytest.mark.parametrize(("text", "stage"), NOT_COMPENSATING)
+def test_ordinary_skips_and_advice_against_compensating_are_not(
+    policy: PolicyEngine, text: str, stage: str
+) -> None:
+    assert T.EATING_DISORDER_SIGNAL not in _stage_types(policy, text, stage)
