@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Final
 
 from .rules import load_table
 
@@ -31,6 +32,10 @@ _NEG_EXCEPT = frozenset(
     "know sure think care idea mind matter remember understand stop help control resist seem"
     " seems get realise realize feel like".split()
 )
+#: A condition's opening word, and the subjects that start the clause after it (without a
+#: comma): a negator inside the condition does not govern what follows.
+_CONDITIONAL_OPENERS: Final = frozenset({"if", "unless", "when", "because", "cause", "since"})
+_SUBJECTS: Final = frozenset({"i", "id", "ill", "im", "ive"})
 _WORD = re.compile(r"[a-z']+")
 
 
@@ -150,6 +155,8 @@ class Context:
         if self._neg_phrase.search(prefix):
             return True
         words = _WORD.findall(prefix)[-(window + 6) :]
+        first = _WORD.match(view.text, start)
+        opening = first.group(0) if first else ""
         for i, w in enumerate(words):
             if w not in _NEG_WORDS:
                 continue
@@ -165,6 +172,8 @@ class Context:
                 continue  # "no more than 900" is a bound, read by the numeric checks
 
             between = [x for x in words[i + 1 :] if x not in _FILLERS]
+            if _CONDITIONAL_OPENERS & set(words[:i]) and _SUBJECTS & {*between, opening}:
+                continue  # "if I can't lose it I'd rather ...": the negator is the condition's
             if len(between) < window:
                 return True
         return False
