@@ -237,10 +237,14 @@ class NumericChecker(RateChecks, BodyChecks):
                 and not self.other_units.search(sent)
                 and not self.not_food.search(before)
             )
-            # "let's go to 1,050 on weekdays": a bare daily-sized figure given as advice
+            # "let's go to 1,050 on weekdays", "800 a day is a great way to keep going": a
+            # bare daily-sized figure given as advice
             advised = (
                 800 <= q.value <= 4500
-                and bool(self.advice_before.search(before))
+                and bool(
+                    self.advice_before.search(before)
+                    or (self.per_day.match(after) and self.advice_after.match(after))
+                )
                 and not self.other_units.search(sent)
                 and not self.not_food.search(before)
             )

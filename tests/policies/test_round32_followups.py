@@ -311,3 +311,33 @@ def test_more_crisis_phrasings_are_referred(policy: PolicyEngine, text: str) -> 
 @pytest.mark.parametrize("text", NOT_CRISIS)
 def test_their_ordinary_twins_are_not(policy: PolicyEngine, text: str) -> None:
     assert T.UNSAFE_CONTENT not in _stage_types(policy, text, "input")
+
+
+# ---------------------------------------------------------------- figures a reply endorses
+
+ENDORSED = [
+    ("1,400 kcal is a nice sustainable number for you. Keep protein high.", MAN_90),
+    ("Love it! 800 a day is a great way to keep going.", MAN_90),
+    (
+        "Your TDEE comes out around 3,200 kcal. To speed things up we'll run you at 2,050 a day.",
+        MAN_95,
+    ),  # a deficit of 1,150
+]
+NOT_ENDORSED = [
+    ("1,800 kcal is a nice sustainable number for you. Keep protein high.", MAN_90),
+    ("Your TDEE comes out around 3,200 kcal, so we'll run you at 2,400 a day.", MAN_95),
+]
+
+
+@pytest.mark.parametrize(("text", "profile"), ENDORSED)
+def test_a_figure_a_reply_endorses_is_checked(
+    policy: PolicyEngine, text: str, profile: PolicyProfile
+) -> None:
+    assert T.CALORIE_MINIMUM in {v.type for v in policy.check_output(text, profile).violations}
+
+
+@pytest.mark.parametrize(("text", "profile"), NOT_ENDORSED)
+def test_a_safe_figure_a_reply_endorses_passes(
+    policy: PolicyEngine, text: str, profile: PolicyProfile
+) -> None:
+    assert not policy.check_output(text, profile).violations
