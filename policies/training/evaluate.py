@@ -133,6 +133,11 @@ def main() -> None:
     parser.add_argument("--rules-too", action="store_true", help="also the rules alone")
     parser.add_argument("--show", action="store_true", help="list misses and false alarms")
     parser.add_argument("--artifact", type=Path, default=None, help="default: the shipped one")
+    parser.add_argument(
+        "--default-too",
+        action="store_true",
+        help='also the default engine (the layer on users\' messages only, "input")',
+    )
     args = parser.parse_args()
     sets = (
         [(p.stem, _load(p)) for p in args.files]
@@ -145,6 +150,11 @@ def main() -> None:
         learned._classifier = clf
         learned._learned = LearnedLayer(clf.thresholds)
     engines = [("rules + classifier", learned)]
+    if args.default_too:
+        default = PolicyEngine(PolicySettings(classifier="input"))
+        if args.artifact is not None:
+            default._classifier, default._learned = learned._classifier, learned._learned
+        engines.append(("default (classifier on messages)", default))
     if args.rules_too:
         engines.append(("rules alone", PolicyEngine(PolicySettings(classifier=False))))
     for set_name, cases in sets:
