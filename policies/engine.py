@@ -7,8 +7,8 @@
 Regexes are compiled and the learned layer's ONNX session is loaded once, in the constructor
 (the session is shared by every engine of the process); checks are pure functions of their
 inputs (plus the clock, used only to turn ``birth_year`` into an age). The rules read the
-numbers; with ``POLICY_CLASSIFIER=1`` the classifier decides the semantic types
-(``classifier.layer``).
+numbers; the classifier decides the semantic types of users' messages by default, and of
+reply sentences too with ``POLICY_CLASSIFIER=all`` (``classifier.layer``).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class PolicyEngine:
         self._plans = PlanChecker(self.settings)
         self._memo: dict[tuple[Any, ...], Decision] = {}
         # The learned layer: one ONNX session per process, loaded here (never at import).
-        self._classifier = load_classifier() if self.settings.classifier else None
+        self._classifier = load_classifier() if self.settings.classifier != "off" else None
         self._learned = (
             LearnedLayer(self._classifier.thresholds) if self._classifier is not None else None
         )
@@ -172,7 +172,7 @@ class PolicyEngine:
         rule = self._text.cancelled(text, stage)
         if rule is not None:
             return f"rule {rule} cancelled by context"
-        if self._classifier is None:
+        if self._classifier is None or not self._reads(stage):
             return None
         (scores,) = self._scores([text], stage)
         for label in _SEMANTIC_LABELS:
@@ -298,12 +298,17 @@ class PolicyEngine:
             context,
         )
 
+    def _reads(self, stage: Stage) -> bool:
+        """Whether the learned layer reads texts of ``stage`` (``PolicySettings.classifier``):
+        users' messages with "input", every text with "all"."""
+        return self.settings.classifier == "all" or stage is not Stage.OUTPUT
+
     def _scores(
         self, texts: Sequence[str], stage: Stage, context: tuple[str, ...] = ()
     ) -> list[Scores]:
         """The classifier's scores for ``texts`` in one batched run (none when it is off);
         earlier user turns are read with each text."""
-        if self._classifier is None or not texts:
+        if self._classifier is None or not texts or not self._reads(stage):
             return []
         output = stage is Stage.OUTPUT
         return self._classifier.classify(texts, output=output, screen=output, context=context)
@@ -340,7 +345,7 @@ class PolicyEngine:
         """The rules' findings, combined with the classifier's (see ``classifier.layer``);
         the last item is the topic of supportive resources for an allowed mention."""
         norm, findings = self._text.findings(text, stage, facts, context)
-        if self._learned is None:
+        if self._learned is None or not self._reads(stage):
             support = None if findings else self._text.support_topic(norm, stage)
             return norm, findings, support
         if scores is None:

@@ -6,7 +6,9 @@ ones marked *policy choice* are ours, not published figures.
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,10 +17,27 @@ class PolicySettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="POLICY_", frozen=True, extra="ignore")
 
-    # The learned layer (policies.classifier). Off by default until a model meets the bar:
-    # the current one refers some plain coaching questions ("How long until I reach my
-    # goal?") and fails the coaching evals (docs/safety.md). POLICY_CLASSIFIER=1 turns it on.
-    classifier: bool = False
+    # The learned layer (policies.classifier), by stage: "input" (the default since round 6)
+    # reads users' messages, where it adds most on text nobody here had read (docs/safety.md,
+    # "Rounds 32-33 and round 6 training") for about a millisecond of CPU a turn; "all" also
+    # reads the coach's reply sentences (POLICY_CLASSIFIER=1 or all); "off" (0) runs the
+    # rules alone.
+    classifier: Literal["off", "input", "all"] = "input"
+
+    @field_validator("classifier", mode="before")
+    @classmethod
+    def _classifier_mode(cls, value: object) -> object:
+        """Booleans and their spellings: true/1/on/yes is "all", false/0/no is "off"."""
+        if isinstance(value, bool):
+            return "all" if value else "off"
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            if lowered in ("1", "true", "on", "yes"):
+                return "all"
+            if lowered in ("0", "false", "no", "none", ""):
+                return "off"
+            return lowered
+        return value
 
     # ACSM summary: at least 1200 kcal/day (women) / 1500 (men) without medical supervision.
     calorie_floor_female: float = Field(default=1200, gt=0)

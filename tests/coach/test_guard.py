@@ -20,6 +20,15 @@ from tests.coach.helpers import EngineFactory, ScriptedModel, build_policy, coll
 from tests.fakes.openai_server import FakeOpenAI, Reply
 
 GUARD = "openai-chat:guard"
+
+
+@pytest.fixture(autouse=True)
+def _rules_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard is asked about what the offline checks allow or are unsure of; these tests
+    fix that set with the rules alone (the learned layer refers some of these texts itself)."""
+    monkeypatch.setenv("POLICY_CLASSIFIER", "off")
+
+
 SOURCE = f"guard:{GUARD}"
 #: Allowed by the offline input check; a light passive death wish the guard reads.
 DARK = "honestly not sure there's much point in any of this anymore, how's my week looking?"

@@ -96,7 +96,7 @@ def test_plan_corpus_decisions_and_types_match_labels(policy: PolicyEngine) -> N
     assert wrong == []
 
 
-def test_cli_reproduces_engine_on_corpus(tmp_path: Path, policy: PolicyEngine) -> None:
+def test_cli_reproduces_engine_on_corpus(tmp_path: Path, default_policy: PolicyEngine) -> None:
     rows = [r for r in MESSAGES if r["stage"] == "input"][:80]
     path = tmp_path / "input.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
@@ -105,4 +105,4 @@ def test_cli_reproduces_engine_on_corpus(tmp_path: Path, policy: PolicyEngine) -
     out = [json.loads(line) for line in result.output.splitlines()]
     assert [o["id"] for o in out] == [r["id"] for r in rows]
     for row, printed in zip(rows, out, strict=True):
-        assert {v["type"] for v in printed["violations"]} == _predict(policy, row)
+        assert {v["type"] for v in printed["violations"]} == _predict(default_policy, row)

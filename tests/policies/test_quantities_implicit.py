@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from persistence.enums import PolicyViolationType as T
-from policies import PolicyEngine, PolicyProfile
+from policies import PolicyEngine, PolicyProfile, PolicySettings
 from policies._normalize import Normalizer
 from policies.quantities import NumberReader, Unit
 
@@ -19,7 +19,7 @@ APRIL_20 = dt.date(2026, 4, 20)
 
 @pytest.fixture(scope="module")
 def engine() -> PolicyEngine:
-    return PolicyEngine(today=lambda: APRIL_20)
+    return PolicyEngine(PolicySettings(classifier="off"), today=lambda: APRIL_20)
 
 
 def _types(engine: PolicyEngine, text: str, profile: PolicyProfile | None = None) -> set[T]:
