@@ -78,6 +78,28 @@ from persistence.synthetic import SyntheticConfig, generate_user, seed_synthetic
 FAKE_MODEL = "bench-gpt"
 TOOL_CALL = 'get_weight_trend={"days": 28}'
 QUESTION = "How am I doing this week?"
+#: With ``--varied``, each turn asks one of these with a number of its own, so no policy
+#: decision is reused from the engine's memo (a real user's messages differ).
+VARIED_QUESTIONS = (
+    "How am I doing this week?",
+    "Is my weight trend going the right way?",
+    "what does my week look like so far",
+    "am I on track for my goal or should I change something",
+    "how has my weight moved lately?",
+    "quick check: how is the trend looking",
+)
+_varied: list[int] = []
+
+
+def question() -> str:
+    """The message of the next turn: the same one, or with ``--varied`` a new one."""
+    if not _varied:
+        return QUESTION
+    _varied[0] += 1
+    n = _varied[0]
+    return f"{VARIED_QUESTIONS[n % len(VARIED_QUESTIONS)]} (check-in {n})"
+
+
 REPLY = (
     "Over the last four weeks your trend weight has moved down steadily, about half a "
     "kilogram a week, which is right on pace for your goal. Your logging has been "
@@ -376,7 +398,7 @@ async def user_turns(
     try:
         for index in range(turns):
             try:
-                exchange = await client.exchange(token, QUESTION, session)
+                exchange = await client.exchange(token, question(), session)
             except (RuntimeError, OSError, asyncio.IncompleteReadError) as exc:
                 load.errors.append(str(exc)[:120])
                 client.close()
@@ -678,6 +700,11 @@ def main() -> None:
     )
     parser.add_argument("--no-fifty", action="store_true", help="skip the 50-user run")
     parser.add_argument(
+        "--varied",
+        action="store_true",
+        help="every turn's message differs (no policy decision reused from the memo)",
+    )
+    parser.add_argument(
         "--fifty-only",
         action="store_true",
         help="only the 50-user run (--profile then samples it)",
@@ -687,8 +714,14 @@ def main() -> None:
         parser.error("--turns must be 10-2000")
     if args.client:
         os.environ["COACH_OPENAI_CLIENT"] = args.client
+    if args.varied:
+        _varied.append(0)
     client = os.environ.get("COACH_OPENAI_CLIENT", "lean (default)")
-    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; client {client}")
+    layer = os.environ.get("POLICY_CLASSIFIER", "input (default)")
+    print(
+        f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; client {client}; "
+        f"policy layer {layer}; messages {'varied' if args.varied else 'the same each turn'}"
+    )
     with bench_database(args.database_url) as url, tempfile.TemporaryDirectory() as tmp:
         coro = part_c(
             url,

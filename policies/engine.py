@@ -300,8 +300,9 @@ class PolicyEngine:
 
     def _reads(self, stage: Stage) -> bool:
         """Whether the learned layer reads texts of ``stage`` (``PolicySettings.classifier``):
-        users' messages with "input", every text with "all"."""
-        return self.settings.classifier == "all" or stage is not Stage.OUTPUT
+        users' messages with "input", every text (tool arguments and replies too) with
+        "all"."""
+        return self.settings.classifier == "all" or stage is Stage.INPUT
 
     def _scores(
         self, texts: Sequence[str], stage: Stage, context: tuple[str, ...] = ()
