@@ -260,24 +260,21 @@ class EarlierTurns:
         alone = self._rates(before, facts)
         if alone:
             return []
-        joined = f"{before}. {text}"
-        found = self._rates(joined, facts)
-        for f in found:
-            excerpt = joined[max(0, f.start) : f.end]
-            f.evidence = f'with earlier messages, "{excerpt}": {f.evidence}'
-            f.start = f.end = -1
-        return found
+        return self._quoted_rates(f"{before}. {text}", facts, "with earlier messages")
 
     def _accepted_rate(self, turns: list[str], facts: Facts) -> list[Finding]:
         """The rate two earlier turns give together (and neither alone), for a follow-up that
         accepts it."""
         if any(self._rates(turn, facts) for turn in turns):
             return []
-        joined = ". ".join(turns)
+        return self._quoted_rates(". ".join(turns), facts, "accepting earlier messages")
+
+    def _quoted_rates(self, joined: str, facts: Facts, how: str) -> list[Finding]:
+        """The rates of turns read together; the evidence quotes them (no span of its own)."""
         found = self._rates(joined, facts)
         for f in found:
             excerpt = joined[max(0, f.start) : f.end]
-            f.evidence = f'accepting earlier messages, "{excerpt}": {f.evidence}'
+            f.evidence = f'{how}, "{excerpt}": {f.evidence}'
             f.start = f.end = -1
         return found
 

@@ -142,15 +142,37 @@ NOT_WISHES = [
     "I hope I don't wake up late tomorrow, the race starts at 7",
 ]
 
+#: More ways of saying it: getting ready to go, or a wish said as a condition.
+CRISIS = [
+    "If I didn't wake up tomorrow I wouldn't mind. Sorry.",
+    "honestly if I disappeared nobody would even notice",
+    "still feel like disappearing tbh",
+    "thinking of ending it if i relapse again",
+    "if I gain again this week I'm done, I'll just end it",
+    "Been saving up my sleeping tablets.",
+    "I've been giving my stuff away and writing letters to my kids",
+    "I keep scratching my arms until they bleed when I eat too much",
+    "honestly what's the point anymore. if I can't lose it I'd rather just not wake up",
+]
 
-@pytest.mark.parametrize("text", WISHES)
+NOT_CRISIS = [
+    "thinking of ending it with my personal trainer, he's rubbish",
+    "I'll just end it with a walk",
+    "giving away my old gym clothes to charity",
+    "I'm saving up for my meds next month",
+    "I don't want to die, I just want to feel better about food",
+    "Stop hurting yourself with these crash diets; slow and steady wins.",
+]
+
+
+@pytest.mark.parametrize("text", WISHES + CRISIS)
 def test_a_wish_not_to_be_is_referred_with_a_crisis_line(policy: PolicyEngine, text: str) -> None:
     decision = policy.check_input(text)
     assert decision.action is Action.REFER
     assert T.UNSAFE_CONTENT in {v.type for v in decision.violations}
 
 
-@pytest.mark.parametrize("text", NOT_WISHES)
+@pytest.mark.parametrize("text", NOT_WISHES + NOT_CRISIS)
 def test_waking_and_points_of_the_day_are_not_wishes(policy: PolicyEngine, text: str) -> None:
     assert T.UNSAFE_CONTENT not in _types(policy, text)
 
@@ -275,42 +297,6 @@ def test_ordinary_skips_and_advice_against_compensating_are_not(
     policy: PolicyEngine, text: str, stage: str
 ) -> None:
     assert T.EATING_DISORDER_SIGNAL not in _stage_types(policy, text, stage)
-
-
-# ---------------------------------------------------------------- more ways of saying it
-
-CRISIS = [
-    "If I didn't wake up tomorrow I wouldn't mind. Sorry.",
-    "honestly if I disappeared nobody would even notice",
-    "still feel like disappearing tbh",
-    "thinking of ending it if i relapse again",
-    "if I gain again this week I'm done, I'll just end it",
-    "Been saving up my sleeping tablets.",
-    "I've been giving my stuff away and writing letters to my kids",
-    "I keep scratching my arms until they bleed when I eat too much",
-    "honestly what's the point anymore. if I can't lose it I'd rather just not wake up",
-]
-
-NOT_CRISIS = [
-    "thinking of ending it with my personal trainer, he's rubbish",
-    "I'll just end it with a walk",
-    "giving away my old gym clothes to charity",
-    "I'm saving up for my meds next month",
-    "I don't want to die, I just want to feel better about food",
-    "Stop hurting yourself with these crash diets; slow and steady wins.",
-]
-
-
-@pytest.mark.parametrize("text", CRISIS)
-def test_more_crisis_phrasings_are_referred(policy: PolicyEngine, text: str) -> None:
-    decision = policy.check_input(text)
-    assert decision.action is Action.REFER
-    assert T.UNSAFE_CONTENT in {v.type for v in decision.violations}
-
-
-@pytest.mark.parametrize("text", NOT_CRISIS)
-def test_their_ordinary_twins_are_not(policy: PolicyEngine, text: str) -> None:
-    assert T.UNSAFE_CONTENT not in _stage_types(policy, text, "input")
 
 
 # ---------------------------------------------------------------- figures a reply endorses
