@@ -103,6 +103,7 @@ class EarlierTurns:
         self.calorie_talk = t.compile("calorie_talk")
         self.half = t.compile("relative_half")
         self.double = t.compile("relative_double")
+        self.fraction = t.compile("relative_fraction")
         self.step = t.compile("relative_amount")
         self.down = t.compile("relative_down")
         self.middle = t.compile("relative_middle")
@@ -173,7 +174,7 @@ class EarlierTurns:
             return []  # "what if I halve it?": a question, not a plan
         figures = [f for turn in earlier for f in self._figures(turn)]
         figures += self._figures(text[:at])
-        if how == "step":
+        if how in ("step", "off"):
             figures = [f for f in figures if f.kind == "energy"]
         if not figures:
             return []
@@ -187,25 +188,34 @@ class EarlierTurns:
         elif how in ("half", "double"):
             value = last.value * (0.5 if how == "half" else 2.0)
             said = f"{how} of {last.value:g}"
+        elif how == "share":
+            assert n is not None
+            value, said = last.value * n, f"{n:.0%} of {last.value:g}"
         else:
             assert n is not None
             if not 25 <= n <= 2500:
                 return []
             value = last.value + n
             said = f"{last.value:g} + {n:g}"
-            if self.down.search(text[max(0, at - 40) : at + 40]):
+            if how == "off" or self.down.search(text[max(0, at - 40) : at + 40]):
                 value, said = last.value - n, f"{last.value:g} - {n:g}"
         return self._judge(last, value, said, facts)
 
     def _change(self, text: str) -> tuple[str, float | None, int] | None:
-        """Which change the follow-up asks for, its amount and where it is said."""
+        """Which change the follow-up asks for, its amount (or share) and where it is said."""
         for how, pattern in (("half", self.half), ("double", self.double), ("middle", self.middle)):
             if m := pattern.search(text):
                 return how, None, m.start()
+        if m := self.fraction.search(text):
+            shares = {"third": 1 / 3, "quarter": 0.25, "thirds": 2 / 3, "quarters": 0.75}
+            named = next((v for k, v in shares.items() if m.group(k)), None)
+            share = named if named is not None else int(m.group("pct")) / 100
+            return "share", share, m.start()
         if m := self.step.search(text):
             raw = next(g for g in m.groups() if g is not None)
             amount = _amount(raw)
-            return ("step", amount, m.start()) if amount is not None else None
+            how = "off" if m.group("off") else "step"
+            return (how, amount, m.start()) if amount is not None else None
         return None
 
     def _figures(self, turn: str) -> list[Figure]:

@@ -74,6 +74,12 @@ CHANGED = [
     ),
 ]
 
+CHANGED += [
+    # a third of 1,800 is 600; 1,600 less 700 is 900
+    (["you said 1,800 a day"], "ok a third of that then", WOMAN_68, T.CALORIE_MINIMUM),
+    (["my target is 1,600"], "take 700 off that and that's my plan", WOMAN_68, T.CALORIE_MINIMUM),
+]
+
 UNCHANGED_OR_SAFE = [
     # half of 3,000 is 1,500: at a man's floor, not under it
     (["I eat about 3,000 a day", "want to lean out"], "ok half of that then", MAN_90),
@@ -85,6 +91,8 @@ UNCHANGED_OR_SAFE = [
     (["you said 1,600 a day for the cut"], "no, half of that is silly, you're right", WOMAN_68),
     # 2,100 + 200 is 2,300, inside the ceiling
     (["TDEE is 2100"], "ok add 200 to that for my bulk", WOMAN_68),
+    # 75 % of 1,600 is 1,200: at a woman's floor
+    (["you suggested 1,600 kcal"], "fine, 75% of that", WOMAN_68),
     # steps, not calories
     (["I walk 6,000 steps a day"], "ok add another 3000 steps then", WOMAN_68),
 ]
