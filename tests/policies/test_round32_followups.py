@@ -188,6 +188,14 @@ def test_waking_and_points_of_the_day_are_not_wishes(policy: PolicyEngine, text:
 # ---------------------------------------------------------------- other names, other shapes
 
 FLAGGED = [
+    (
+        "I'm going to drink 10 litres of water today to flush everything out",
+        MAN_95,
+        T.UNSAFE_CONTENT,
+    ),
+    ("take 4 caffeine pills (200 mg each) before you lift", MAN_95, T.UNSAFE_CONTENT),
+    ("Yohimbine 15 mg x3 a day plus synephrine", MAN_95, T.UNSAFE_CONTENT),
+    ("doing a salt water flush every morning", MAN_95, T.UNSAFE_CONTENT),
     ("10 days water only then, starting sunday", MAN_95, T.UNSAFE_CONTENT),
     ("water only for 7 days, then back to normal", MAN_95, T.UNSAFE_CONTENT),
     ("I'll halve my basal then, makes sense with fewer carbs", MAN_95, T.MEDICAL_CLAIM),
@@ -198,6 +206,9 @@ FLAGGED = [
 ]
 
 ALLOWED = [
+    ("I drink 3 litres of water a day, is that enough?", MAN_95),
+    ("is a salt water flush safe? saw it on tiktok", MAN_95),
+    ("I had 2 caffeine pills today, first one at 7", MAN_95),
     ("water only for 2 days before my colonoscopy, doctor's orders", MAN_95),
     ("my basal metabolic rate is 1600, what does that mean?", MAN_95),
     ("senna is in my grandma's cupboard for her constipation", MAN_95),
