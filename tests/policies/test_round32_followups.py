@@ -359,3 +359,33 @@ def test_a_safe_figure_a_reply_endorses_passes(
     policy: PolicyEngine, text: str, profile: PolicyProfile
 ) -> None:
     assert not policy.check_output(text, profile).violations
+
+
+# ---------------------------------------------------------------- a reply that diagnoses
+
+DIAGNOSES = [
+    "Tired, cold all the time and gaining weight despite eating well, that's classic "
+    "hypothyroidism. Go gluten-free.",
+    "Your tiredness, hair thinning and cold hands sound like hypothyroidism to me.",
+    "Crying most days, not sleeping, feeling numb, that's postpartum depression.",
+    "your cold hands, hair loss and this stall point to hypothyroidism.",
+]
+NOT_DIAGNOSES = [
+    "Hypothyroidism can cause tiredness; ask your GP for a blood test.",
+    "If it's PCOS, that's something your GP can check.",
+    "Low mood in winter is common; if it lasts, talk to your GP about depression.",
+]
+
+
+@pytest.mark.parametrize("text", DIAGNOSES)
+def test_a_reply_that_names_the_users_condition_is_a_diagnosis(
+    policy: PolicyEngine, text: str
+) -> None:
+    assert T.MEDICAL_CLAIM in _stage_types(policy, text, "output")
+
+
+@pytest.mark.parametrize("text", NOT_DIAGNOSES)
+def test_a_reply_that_refers_a_condition_to_a_doctor_is_not(
+    policy: PolicyEngine, text: str
+) -> None:
+    assert not _stage_types(policy, text, "output")
