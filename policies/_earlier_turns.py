@@ -24,6 +24,7 @@ layer receives the same ``context`` (its seam is :meth:`TextChecker.findings`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -53,6 +54,21 @@ def _daily_sized(q: Quantity) -> bool:
 
 
 Kind = Literal["energy", "pace", "protein"]
+
+#: A meal named before an energy ("my lunch was 1,000 calories", "dinner came to 900"), or
+#: after a figure in its clause ("30 g protein at breakfast"): one meal's, not a day's.
+_MEAL_BEFORE = re.compile(
+    r"\b(?:breakfast|lunch|dinner|supper|snack|meal|pizza|burger|takeaway|dessert)\b"
+    r"[^.!?\n,;]{0,20}$"
+)
+_MEAL_AFTER = re.compile(
+    r"^[^.!?\n,;]{0,25}\b(?:at|for|with|in|per)\s+(?:breakfast|lunch|dinner|supper|a\s+snack"
+    r"|(?:each|every|a|one|that|this)\s+meal|the\s+meal|meal)\b"
+)
+#: A follow-up about one meal ("double that at lunch"): no day's figure.
+_ONE_MEAL = re.compile(
+    r"\b(?:at|for|with|per)\s+(?:breakfast|lunch|dinner|supper|a\s+snack|(?:each|every|a|one)\s+meal)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +181,8 @@ class EarlierTurns:
         """ "ok half of that then", "add 500 to that", "meet in the middle": the figure the
         change makes, checked as if the user had stated it (see the module docstring)."""
         change = self._change(text)
-        if change is None:
-            return []
+        if change is None or _ONE_MEAL.search(text):
+            return []  # "double that at lunch": a meal, not a day
         how, n, at = change
         sentence_end = min((i for i in (text.find(c, at) for c in ".!?\n") if i >= 0), default=-1)
         asked = sentence_end >= 0 and text[sentence_end] == "?"
@@ -226,6 +242,8 @@ class EarlierTurns:
         protein = "protein" in turn
         for q in self.reader.quantities(turn):
             kcal = q.kcal if q.is_energy else (q.value if _daily_sized(q) else None)
+            if (kcal is not None or q.unit is Unit.GRAM) and self._one_item(turn, q):
+                continue  # "a 1,200 kcal pizza", "30 g at breakfast": half of it is no day
             if kcal is not None and 400 <= kcal <= 8000:
                 is_tdee = stated is not None and stated[1].start == q.start
                 out.append(Figure("energy", kcal, Unit.KCAL, maintenance=is_tdee))
@@ -234,6 +252,16 @@ class EarlierTurns:
             elif q.unit is Unit.GRAM and protein and 5 <= q.value <= 400:
                 out.append(Figure("protein", q.value, Unit.GRAM))
         return out
+
+    def _one_item(self, turn: str, q: Quantity) -> bool:
+        """An energy or protein of one meal, food or serving, not of a day."""
+        after = turn[q.end : q.end + 80]
+        before = turn[max(0, q.start - 40) : q.start]
+        return bool(
+            self.numeric.item_after.match(after)
+            or _MEAL_BEFORE.search(before)
+            or _MEAL_AFTER.match(after)
+        )
 
     def _judge(self, base: Figure, value: float, said: str, facts: Facts) -> list[Finding]:
         if value <= 0:

@@ -91,6 +91,10 @@ UNCHANGED_OR_SAFE = [
     (["you said 1,600 a day for the cut"], "no, half of that is silly, you're right", WOMAN_68),
     # 2,100 + 200 is 2,300, inside the ceiling
     (["TDEE is 2100"], "ok add 200 to that for my bulk", WOMAN_68),
+    # half of one meal is no day's intake
+    (["had a 1,200 kcal pizza last night lol"], "ok I'll have half of that tomorrow", WOMAN_68),
+    (["my lunch was 1,000 calories"], "ok half of that then", WOMAN_68),
+    (["I had 30g protein at breakfast"], "double that at lunch then", MAN_90),
     # 75 % of 1,600 is 1,200: at a woman's floor
     (["you suggested 1,600 kcal"], "fine, 75% of that", WOMAN_68),
     # steps, not calories
