@@ -257,11 +257,8 @@ class EarlierTurns:
         """An energy or protein of one meal, food or serving, not of a day."""
         after = turn[q.end : q.end + 80]
         before = turn[max(0, q.start - 40) : q.start]
-        return bool(
-            self.numeric.item_after.match(after)
-            or _MEAL_BEFORE.search(before)
-            or _MEAL_AFTER.match(after)
-        )
+        item = q.unit is not Unit.GRAM and self.numeric.item_after.match(after)  # not "of protein"
+        return bool(item or _MEAL_BEFORE.search(before) or _MEAL_AFTER.match(after))
 
     def _judge(self, base: Figure, value: float, said: str, facts: Facts) -> list[Finding]:
         if value <= 0:
