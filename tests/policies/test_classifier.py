@@ -313,7 +313,7 @@ def test_learned_layer_detects_more_than_the_rules_on_the_test_split(
 ) -> None:
     learned, rules = split_figures["learned"], split_figures["rules"]
     # On the split with rounds 11-30 and the targeted cases folded in the rules alone reach
-    # 0.687, the round-6 layer on top of them 0.732 (docs/safety.md): the layer must keep
+    # 0.690, the round-6 layer on top of them 0.733 (docs/safety.md): the layer must keep
     # adding a clear margin.
     assert learned["detection"] >= rules["detection"] + 0.04
     for t in ("medical_claim", "unsafe_content"):
