@@ -35,6 +35,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import itertools
 import os
 import random
 import signal
@@ -88,15 +89,15 @@ VARIED_QUESTIONS = (
     "how has my weight moved lately?",
     "quick check: how is the trend looking",
 )
-_varied: list[int] = []
+#: The running number of ``--varied`` turns (``None``: every turn asks ``QUESTION``).
+_turn_numbers: Iterator[int] | None = None
 
 
 def question() -> str:
     """The message of the next turn: the same one, or with ``--varied`` a new one."""
-    if not _varied:
+    if _turn_numbers is None:
         return QUESTION
-    _varied[0] += 1
-    n = _varied[0]
+    n = next(_turn_numbers)
     return f"{VARIED_QUESTIONS[n % len(VARIED_QUESTIONS)]} (check-in {n})"
 
 
@@ -715,7 +716,8 @@ def main() -> None:
     if args.client:
         os.environ["COACH_OPENAI_CLIENT"] = args.client
     if args.varied:
-        _varied.append(0)
+        global _turn_numbers
+        _turn_numbers = itertools.count(1)
     client = os.environ.get("COACH_OPENAI_CLIENT", "lean (default)")
     layer = os.environ.get("POLICY_CLASSIFIER", "input (default)")
     print(

@@ -24,7 +24,6 @@ layer receives the same ``context`` (its seam is :meth:`TextChecker.findings`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -36,6 +35,7 @@ from ._findings import Facts, Finding
 from ._normalize import Normalizer
 from .models import Stage
 from .quantities import NumberReader, NumericChecker, Quantity, Reading, Unit
+from .quantities.base import fraction_value
 from .rules import load_table
 
 #: How many earlier user messages are read.
@@ -54,21 +54,6 @@ def _daily_sized(q: Quantity) -> bool:
 
 
 Kind = Literal["energy", "pace", "protein"]
-
-#: A meal named before an energy ("my lunch was 1,000 calories", "dinner came to 900"), or
-#: after a figure in its clause ("30 g protein at breakfast"): one meal's, not a day's.
-_MEAL_BEFORE = re.compile(
-    r"\b(?:breakfast|lunch|dinner|supper|snack|meal|pizza|burger|takeaway|dessert)\b"
-    r"[^.!?\n,;]{0,20}$"
-)
-_MEAL_AFTER = re.compile(
-    r"^[^.!?\n,;]{0,25}\b(?:at|for|with|in|per)\s+(?:breakfast|lunch|dinner|supper|a\s+snack"
-    r"|(?:each|every|a|one|that|this)\s+meal|the\s+meal|meal)\b"
-)
-#: A follow-up about one meal ("double that at lunch"): no day's figure.
-_ONE_MEAL = re.compile(
-    r"\b(?:at|for|with|per)\s+(?:breakfast|lunch|dinner|supper|a\s+snack|(?:each|every|a|one)\s+meal)\b"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +105,9 @@ class EarlierTurns:
         self.half = t.compile("relative_half")
         self.double = t.compile("relative_double")
         self.fraction = t.compile("relative_fraction")
+        self.meal_before = t.compile("meal_before")
+        self.meal_after = t.compile("meal_after")
+        self.one_meal = t.compile("one_meal")
         self.step = t.compile("relative_amount")
         self.down = t.compile("relative_down")
         self.middle = t.compile("relative_middle")
@@ -181,7 +169,7 @@ class EarlierTurns:
         """ "ok half of that then", "add 500 to that", "meet in the middle": the figure the
         change makes, checked as if the user had stated it (see the module docstring)."""
         change = self._change(text)
-        if change is None or _ONE_MEAL.search(text):
+        if change is None or self.one_meal.search(text):
             return []  # "double that at lunch": a meal, not a day
         how, n, at = change
         sentence_end = min((i for i in (text.find(c, at) for c in ".!?\n") if i >= 0), default=-1)
@@ -223,10 +211,7 @@ class EarlierTurns:
             if m := pattern.search(text):
                 return how, None, m.start()
         if m := self.fraction.search(text):
-            shares = {"third": 1 / 3, "quarter": 0.25, "thirds": 2 / 3, "quarters": 0.75}
-            named = next((v for k, v in shares.items() if m.group(k)), None)
-            share = named if named is not None else int(m.group("pct")) / 100
-            return "share", share, m.start()
+            return "share", fraction_value(m.group("f")), m.start()
         if m := self.step.search(text):
             raw = next(g for g in m.groups() if g is not None)
             amount = _amount(raw)
@@ -258,7 +243,7 @@ class EarlierTurns:
         after = turn[q.end : q.end + 80]
         before = turn[max(0, q.start - 40) : q.start]
         item = q.unit is not Unit.GRAM and self.numeric.item_after.match(after)  # not "of protein"
-        return bool(item or _MEAL_BEFORE.search(before) or _MEAL_AFTER.match(after))
+        return bool(item or self.meal_before.search(before) or self.meal_after.match(after))
 
     def _judge(self, base: Figure, value: float, said: str, facts: Facts) -> list[Finding]:
         if value <= 0:
@@ -277,10 +262,7 @@ class EarlierTurns:
             for f in self.numeric.check(self.ctx.view(plan), Stage.INPUT, facts, Reading())
             if f.type in _NUMERIC_TYPES
         ]
-        for f in found:
-            f.evidence = f"with earlier messages, {said} is {value:g}: {f.evidence}"
-            f.start = f.end = -1
-        return found
+        return [f.read_elsewhere(f"with earlier messages, {said} is {value:g}") for f in found]
 
     def _joined_rate(self, text: str, earlier: list[str], facts: Facts) -> list[Finding]:
         """A loss and its deadline split across turns ("want to be 60 for my bday" ... "bday
@@ -306,12 +288,7 @@ class EarlierTurns:
 
     def _quoted_rates(self, joined: str, facts: Facts, how: str) -> list[Finding]:
         """The rates of turns read together; the evidence quotes them (no span of its own)."""
-        found = self._rates(joined, facts)
-        for f in found:
-            excerpt = joined[max(0, f.start) : f.end]
-            f.evidence = f'{how}, "{excerpt}": {f.evidence}'
-            f.start = f.end = -1
-        return found
+        return [f.read_elsewhere(f"{how},", joined) for f in self._rates(joined, facts)]
 
     def _rates(self, text: str, facts: Facts) -> list[Finding]:
         view = self.ctx.view(text)
@@ -329,10 +306,7 @@ class EarlierTurns:
                 continue
             if own and self._same_kind(turn[f.start : f.end], own):
                 continue  # the follow-up states its own figure: that one is judged
-            excerpt = turn[max(0, f.start) : f.end]
-            f.evidence = f'earlier message "{excerpt}": {f.evidence}'
-            f.start = f.end = -1
-            out.append(f)
+            out.append(f.read_elsewhere("earlier message", turn))
         return out
 
     def _same_kind(self, span: str, own: set[Unit]) -> bool:

@@ -28,6 +28,16 @@ class Finding:
     suggestion: str | None = None  # safe text to put in place of the span (output stage)
     note: str | None = None  # what the learned layer said of a rule finding it kept
 
+    def read_elsewhere(self, source: str, said: str | None = None) -> Finding:
+        """This finding as one of a text it was not found in (an earlier turn, a figure the
+        follow-up implies): the evidence says where (``source``, then what was matched there,
+        read from ``said`` when given) and the span, which indexes that other text, is
+        dropped."""
+        excerpt = f' "{said[max(0, self.start) : self.end]}"' if said is not None else ""
+        self.evidence = f"{source}{excerpt}: {self.evidence}"
+        self.start = self.end = -1
+        return self
+
 
 @dataclass(slots=True)
 class Facts:

@@ -29,6 +29,8 @@ _CARRIED: Final = frozenset(
     }
 )
 
+_MEDICAL: Final = frozenset({PolicyViolationType.MEDICAL_CLAIM})
+
 _EXPLANATION = {
     "ed": "This may be a sign of an eating disorder.",
     "crisis": "This sounds like you may be thinking about harming yourself.",
@@ -140,13 +142,7 @@ class TextChecker:
         """
         norm = self.normalize(text)
         view = self.ctx.view(norm.text)
-        found: list[Finding] = []
-        for compiled in self.rules:
-            if stage not in compiled.rule.stages:
-                continue
-            finding = self._first_match(compiled, view, norm, stage)
-            if finding is not None:
-                found.append(finding)
+        found = self._rule_findings(norm, view, stage)
         facts = self.numeric.complete_facts(norm.text, facts)
         ed_context = any(f.type is PolicyViolationType.EATING_DISORDER_SIGNAL for f in found)
         reading = Reading(ed_context=ed_context)
@@ -164,25 +160,34 @@ class TextChecker:
             found.extend(self._ed_concept(view, found))
         return norm, found
 
+    def _rule_findings(
+        self,
+        norm: Normalized,
+        view: TextView,
+        stage: Stage,
+        types: frozenset[PolicyViolationType] | None = None,
+    ) -> list[Finding]:
+        """The first match of each lexical rule of ``stage`` (of ``types`` only, if given)."""
+        found: list[Finding] = []
+        for compiled in self.rules:
+            if stage not in compiled.rule.stages:
+                continue
+            if types is not None and compiled.rule.type not in types:
+                continue
+            finding = self._first_match(compiled, view, norm, stage)
+            if finding is not None:
+                found.append(finding)
+        return found
+
     def _continued(self, context: Sequence[str], stage: Stage) -> list[Finding]:
         """A behaviour the latest earlier turn disclosed (purging, skipping insulin, cutting),
         carried to a follow-up that goes on with it ("so I'll keep doing that till summer");
         the evidence quotes the earlier turn."""
         for turn in reversed(context[-MAX_TURNS:]):
             norm = self.normalize(turn)
-            view = self.ctx.view(norm.text)
-            carried: list[Finding] = []
-            for compiled in self.rules:
-                if stage not in compiled.rule.stages or compiled.rule.type not in _CARRIED:
-                    continue
-                finding = self._first_match(compiled, view, norm, stage)
-                if finding is not None:
-                    excerpt = norm.text[max(0, finding.start) : finding.end]
-                    finding.evidence = f'earlier message "{excerpt}": {finding.evidence}'
-                    finding.start = finding.end = -1
-                    carried.append(finding)
+            carried = self._rule_findings(norm, self.ctx.view(norm.text), stage, _CARRIED)
             if carried:
-                return carried
+                return [f.read_elsewhere("earlier message", norm.text) for f in carried]
         return []
 
     def _medicine_referred_to(
@@ -197,24 +202,12 @@ class TextChecker:
             named = self._medicine_named.search(self.normalize(turn).text)
             if named is None:
                 continue
-            said = f"{text[: m.start('ref')]}my {named.group(0)}{text[m.end('ref') :]}"
-            norm = self.normalize(said)
-            view = self.ctx.view(norm.text)
-            out: list[Finding] = []
-            for compiled in self.rules:
-                if compiled.rule.type is not PolicyViolationType.MEDICAL_CLAIM:
-                    continue
-                if stage not in compiled.rule.stages:
-                    continue
-                finding = self._first_match(compiled, view, norm, stage)
-                if finding is not None:
-                    finding.evidence = (
-                        f'"{m.group(0)}" of the {named.group(0)} an earlier message names: '
-                        f"{finding.evidence}"
-                    )
-                    finding.start = finding.end = -1
-                    out.append(finding)
-            return out
+            norm = self.normalize(
+                f"{text[: m.start('ref')]}my {named.group(0)}{text[m.end('ref') :]}"
+            )
+            found = self._rule_findings(norm, self.ctx.view(norm.text), stage, _MEDICAL)
+            source = f'"{m.group(0)}" of the {named.group(0)} an earlier message names'
+            return [f.read_elsewhere(source) for f in found]
         return []
 
     def reply_day(self, text: str, facts: Facts) -> tuple[Normalized, list[Finding]]:

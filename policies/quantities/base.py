@@ -297,7 +297,15 @@ class NumericBase:
 
 
 _FRACTIONS = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "a fifth": 0.2,
-              "two thirds": 2 / 3}  # fmt: skip
+              "two thirds": 2 / 3, "three quarters": 0.75}  # fmt: skip
+
+
+def fraction_value(raw: str) -> float:
+    """A share in words or percent: "a third", "one quarter", "75 %", "20 percent"."""
+    named = _FRACTIONS.get(raw.replace("one ", "a "))
+    return named if named is not None else float(re.sub(r"\D", "", raw)) / 100
+
+
 _FAST_N = ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8")
 _FAST_U = ("u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8")
 _HOURS = {"hour": 1.0, "hr": 1.0, "h": 1.0, "day": 24.0, "week": 168.0, "month": 730.0}

@@ -13,7 +13,7 @@ from .._context import TextView
 from .._energy import bmi as bmi_of
 from .._findings import Facts, Finding
 from ..models import Action, Stage
-from .base import _FAST_N, _FAST_U, _FRACTIONS, _HOURS, NumericBase, _age_value, _mass_unit
+from .base import _FAST_N, _FAST_U, _HOURS, NumericBase, _age_value, _mass_unit, fraction_value
 from .reader import CM_PER_INCH, Quantity, Unit
 
 #: Energy of vigorous endurance training per kg of body weight and hour (8-10 METs: swimming,
@@ -103,9 +103,7 @@ class BodyChecks(NumericBase):
                 continue
             if stage is not Stage.OUTPUT and not self._wants(view, m.start()):
                 continue
-            f = _FRACTIONS.get(m.group("f").replace("one ", "a "))
-            if f is None:
-                f = float(re.sub(r"\D", "", m.group("f"))) / 100
+            f = fraction_value(m.group("f"))
             needs_raw = m.group("n1") or m.group("n2")
             needs = float(needs_raw) if needs_raw else facts.tdee
             floor = self._floor(facts)
