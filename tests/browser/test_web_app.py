@@ -98,6 +98,9 @@ def test_reload_keeps_the_tab_signed_in_by_refreshing_and_retries_a_401(
     page = browse.page
     register(page)
     send(page, "hello coach")
+    # The page lists its sessions again once a turn ends; that listing must be done before
+    # the 401 below is armed, or it takes the 401 (and the refresh) before the reload.
+    expect(page.locator(".session-list a")).to_have_count(1)
     refreshed: list[Request] = []
     page.on("request", lambda r: refreshed.append(r) if r.url.endswith("/auth/refresh") else None)
     # The next session listing answers 401 once, as for an expired access token.
