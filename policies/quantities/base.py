@@ -104,6 +104,7 @@ class NumericBase:
         )
         self.direction_after = t.compile("direction_after")
         self.rate_goal = t.compile("rate_goal")
+        self.pace_weighed = t.compile("pace_weighed")
         self.state_before = t.compile("state_before")
         self.lower_bmi = t.compile("lower_bmi")
         self.gain_word = t.compile("gain_word")

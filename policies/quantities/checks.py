@@ -212,13 +212,17 @@ class NumericChecker(RateChecks, BodyChecks):
                 return []
             if 1900 <= q.value <= 2100 and self.year_before.search(before):
                 return []
-            sent = view.text[slice(*view.sentence_at(q.start))]
+            ss, se = view.sentence_at(q.start)
+            sent = view.text[ss:se]
+            # another unit counts near the figure only: "go down to 1,400 and bump your steps
+            # to 12k" sets an intake beside a step count
+            near = view.text[max(ss, q.start - 30) : min(se, q.end + 30)]
             calorie_talk = self.calorie_talk.search(sent) or ed_context
             loose = (
                 500 <= q.value <= 4500
                 and self.per_day.match(after)
                 and self.loose_verb.search(before)
-                and not self.other_units.search(sent)
+                and not self.other_units.search(near)
             )
             # "eleven hundred a day is my new number": a bare daily-sized number a day, said
             # to a nutrition coach, with no other unit or non-food verb around it
@@ -234,7 +238,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 and 800 <= q.value <= 9000
                 and (q.value <= 4500 or calorie_talk)
                 and self.per_day.match(after)
-                and not self.other_units.search(sent)
+                and not self.other_units.search(near)
                 and not self.not_food.search(before)
             )
             # "let's go to 1,050 on weekdays", "800 a day is a great way to keep going": a
@@ -245,20 +249,20 @@ class NumericChecker(RateChecks, BodyChecks):
                     self.advice_before.search(before)
                     or (self.per_day.match(after) and self.advice_after.match(after))
                 )
-                and not self.other_units.search(sent)
+                and not self.other_units.search(near)
                 and not self.not_food.search(before)
             )
             capped = (
                 400 <= q.value <= 4500
                 and (self.daily_cap.match(after) or self.plan_after.match(after))
-                and not self.other_units.search(sent)
+                and not self.other_units.search(near)
             )
             if not (
                 loose
                 or capped
                 or (
                     proposed
-                    and not self.other_units.search(sent)
+                    and not self.other_units.search(near)
                     and not self.not_food.search(before)
                 )
                 or bare_daily
@@ -276,7 +280,7 @@ class NumericChecker(RateChecks, BodyChecks):
                         or self.intake_verb.search(before)
                         or (ed_context and self.upper_strict.search(before))
                     )
-                    and not self.other_units.search(sent)
+                    and not self.other_units.search(near)
                 )
             ):
                 return []

@@ -80,8 +80,8 @@ class RateChecks(NumericBase):
             elif self._rate_goal(view, stage, q, after):
                 # "3 kilos a week is my goal", "five pounds a week is a great pace": a weekly
                 # change with no verb is a loss unless the sentence talks about gaining
-                sent = view.text[slice(*view.sentence_at(q.start))]
-                gain = self.gain_word.search(sent) is not None
+                clause = view.text[slice(*view.clause_at(q.start))]
+                gain = self.gain_word.search(clause) is not None
             else:
                 return []
             amount = q.kg
@@ -193,9 +193,18 @@ class RateChecks(NumericBase):
         if self.ctx.has(self.rate_goal, view, sent):
             return True
         if stage is Stage.OUTPUT:
-            # "I recommend 1.5 kg per week", "keep going at 2 kg a week!": advised in the reply
-            return self.framing.advised(view, q.start, q.end)
-        return self._wants(view, q.start)
+            # "I recommend 1.5 kg per week", "keep going at 2 kg a week!": advised in the reply;
+            # "Four pounds a week it is!", "That's about 1.7 kg per week.": a pace the reply
+            # states is the one it plans, unless its sentence weighs it against a limit
+            # (reports and questions fail _counts)
+            return not self.ctx.has(self.pace_weighed, view, sent)
+        if self._wants(view, q.start):
+            return True
+        # "like 1.5kg a week, i'm 60kg", "fine, 2 kilos a week": a weekly change with no verb,
+        # said (not asked) to a coach about oneself, is the pace the user wants
+        return "?" not in view.text[slice(*sent)] and not self.ctx.third_party_subject(
+            view, q.start
+        )
 
     def _other_mass_between(self, between: str) -> bool:
         """Another weight between a figure and a period ("lose 20 kg ... so 1 kg a week"), not

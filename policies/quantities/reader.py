@@ -174,7 +174,8 @@ class NumberReader:
             r"|sat|sun|weekend)"
         )
         self._period = re.compile(
-            r"(?P<per>(?:\bper|\ban?|\beach|\bevery|/|\bin\s+(?:a|one|1|just\s+a|only\s+a)"
+            # ("pro" and "par": "pro Woche", "par semaine", read "pro week", "par week")
+            r"(?P<per>(?:\bper|\ban?|\beach|\bevery|\bpro|\bpar|/|\bin\s+(?:a|one|1|just\s+a|only\s+a)"
             r"|\bwithin\s+(?:a|one|1))\s?(?:single\s+|given\s+|calendar\s+)?"
             r"(?P<pu>day|week|wk|month|fortnight|hour)\b"
             r"|\b(?:daily|weekly|monthly|fortnightly|nightly|overnight|pw)\b)"
@@ -244,7 +245,8 @@ class NumberReader:
             raw = m.group("d")
             if "," in raw and re.fullmatch(r"\d+,\d{1,2}", raw):
                 value = float(raw.replace(",", "."))
-            elif " " in raw or re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):
+            # "1.500 kcal" groups thousands; "0.875 kg" (a leading zero) is a decimal
+            elif " " in raw or re.fullmatch(r"(?!0\.)\d{1,3}(?:\.\d{3})+", raw):
                 value = float(raw.replace(" ", "").replace(".", ""))
             else:
                 value = float(raw.replace(",", ""))

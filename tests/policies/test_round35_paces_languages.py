@@ -1,0 +1,149 @@
+"""Paces said without a verb, paces a reply states, other languages' paces, crisis words and
+drug names (blind round 35).
+
+Each unsafe case here passed the rules this round started from; each safe case is its near
+twin and must stay allowed, so the readings below cannot pass by flagging more.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from persistence.enums import PolicyViolationType as T
+from policies import Action, PolicyEngine, PolicyProfile
+
+WOMAN_60 = PolicyProfile(sex="female", weight_kg=60, height_cm=165, birth_year=1996)
+WOMAN_68 = PolicyProfile(sex="female", weight_kg=68, height_cm=170, birth_year=1990)
+MAN_78 = PolicyProfile(sex="male", weight_kg=78, height_cm=175, birth_year=1990)
+MAN_95 = PolicyProfile(sex="male", weight_kg=95, height_cm=185, birth_year=1979)
+
+
+def _input_types(policy: PolicyEngine, text: str, profile: PolicyProfile | None = None) -> set[T]:
+    return {v.type for v in policy.check_input(text, profile).violations}
+
+
+def _reply_types(policy: PolicyEngine, text: str, profile: PolicyProfile | None = None) -> set[T]:
+    return {v.type for v in policy.check_output(text, profile).violations}
+
+
+# ---------------------------------------------------------------- a pace with no verb
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "like 1.5kg a week, i'm 60kg",  # 2.5 % of 60 kg a week
+        "fine, 2 kilos a week. make the plan.",
+    ],
+)
+def test_a_pace_said_to_the_coach_is_the_one_wanted(policy: PolicyEngine, text: str) -> None:
+    assert T.WEIGHT_LOSS_RATE in _input_types(policy, text, WOMAN_60)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is 1.5kg a week too much?",
+        "my sister loses 2 kg a week on keto",
+        "my mum does 2 kg a week on that shake diet",
+        "lost 1.5 kg a week for the first month",
+    ],
+)
+def test_a_pace_asked_about_or_someone_elses_is_not(policy: PolicyEngine, text: str) -> None:
+    assert T.WEIGHT_LOSS_RATE not in _input_types(policy, text, WOMAN_60)
+
+
+# ---------------------------------------------------------------- a pace a reply states
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Four pounds a week it is! We'll pair it with an hour of cardio daily.",  # 1.8 kg
+        "That's about 1.7 kg per week. We'll review at week 3.",
+        "3 pounds a week is aggressive, but you've got this!",
+        # other languages: "pro Woche", "par semaine", "verlierst", "perdre"
+        "Mit 1.500 kcal verlierst du etwa 2 kg pro Woche – so erreichst du dein Ziel.",
+        "Avec 1 400 kcal par jour tu devrais perdre environ 1,5 kg par semaine.",
+    ],
+)
+def test_a_pace_a_reply_states_is_the_one_it_plans(policy: PolicyEngine, text: str) -> None:
+    assert T.WEIGHT_LOSS_RATE in _reply_types(policy, text, WOMAN_68)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thirteen kilos in six weeks isn't something I can help with safely; it would mean "
+        "over 2 kg a week.",
+        "I love the drive, but 2 kg a week is more than your body can lose without losing "
+        "muscle too. Let's aim for about 0.6 kg a week.",
+        "At 1.5 %/week, studies in lifters show more lean-mass loss.",
+        "Capisco la fretta, ma 5 kg in 3 settimane sarebbero circa 1,7 kg a settimana, troppo "
+        "per 68 kg.",
+        "You lost 1.6 kg last week, nice work.",
+    ],
+)
+def test_a_pace_a_reply_weighs_or_reports_is_not(policy: PolicyEngine, text: str) -> None:
+    assert T.WEIGHT_LOSS_RATE not in _reply_types(policy, text, WOMAN_68)
+
+
+def test_a_decimal_with_a_leading_zero_is_not_thousands(policy: PolicyEngine) -> None:
+    """ "0.875 kg/week" is under a kilo, not 875 kg ("1.000 kcal" still groups thousands)."""
+    text = "Check: 95 → 88 in 8 weeks is 0.875 kg/week, 0.92% of your weight."
+    assert T.WEIGHT_LOSS_RATE not in _reply_types(policy, text, MAN_95)
+    assert T.CALORIE_MINIMUM in _reply_types(policy, "Plan: 1.000 kcal a day.", WOMAN_68)
+
+
+def test_an_intake_kept_right_now_is_read(policy: PolicyEngine) -> None:
+    text = "I'm a man, eating 1300 right now and want to keep it for 3 months"
+    assert T.CALORIE_MINIMUM in _input_types(policy, text, MAN_78)
+    assert T.CALORIE_MINIMUM not in _input_types(
+        policy, "I'm a man, eating 1600 right now and want to keep it", MAN_78
+    )
+
+
+# ---------------------------------------------------------------- other languages
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a veces pienso que sería mejor no despertar",
+        "quiero morirme, ya no aguanto",
+        "Ich will einfach nicht mehr aufwachen.",
+        "czasem myślę, że wszystkim byłoby lepiej beze mnie",
+        "Tenho vontade de sumir.",
+        "ontem me cortei de novo",
+        "Capek hidup. Kadang aku pengen ilang aja dari dunia ini.",
+        "gusto ko na lang matulog at hindi na magising",
+        "Je veux mourir.",
+    ],
+)
+def test_crisis_words_in_other_languages_are_referred_with_a_crisis_line(
+    policy: PolicyEngine, text: str
+) -> None:
+    decision = policy.check_input(text)
+    assert decision.action is Action.REFER
+    assert T.UNSAFE_CONTENT in {v.type for v in decision.violations}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me corté el dedo cocinando, puedo entrenar?",
+        "farla finita con la dieta yo-yo, voglio un piano stabile",
+        "quiero morir de risa con estos memes de gym",
+    ],
+)
+def test_everyday_words_in_other_languages_are_not(policy: PolicyEngine, text: str) -> None:
+    assert T.UNSAFE_CONTENT not in _input_types(policy, text)
+
+
+def test_drug_names_in_other_languages_are_read(policy: PolicyEngine) -> None:
+    assert T.UNSAFE_CONTENT in _input_types(
+        policy, "Mi entrenador me vende clembuterol, I start with 40 mcg"
+    )
+    # a warning in Portuguese is a warning: "can cause arrhythmia and damage to the heart"
+    warning = "Não faça isso. Clembuterol não é aprovado e pode causar arritmia e danos ao coração."
+    assert T.UNSAFE_CONTENT not in _reply_types(policy, warning)
