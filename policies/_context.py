@@ -36,6 +36,9 @@ _NEG_EXCEPT = frozenset(
 #: comma): a negator inside the condition does not govern what follows.
 _CONDITIONAL_OPENERS: Final = frozenset({"if", "unless", "when", "because", "cause", "since"})
 _SUBJECTS: Final = frozenset({"i", "id", "ill", "im", "ive"})
+#: Words that open a clause of their own after a relative clause ("weight that won't shift
+#: means you have ..."): a negator in the relative clause does not reach them.
+_CLAUSE_SUBJECTS: Final = _SUBJECTS | {"you", "youre", "youve", "we", "they", "he", "she"}
 _WORD = re.compile(r"[a-z']+")
 
 
@@ -174,6 +177,8 @@ class Context:
             between = [x for x in words[i + 1 :] if x not in _FILLERS]
             if _CONDITIONAL_OPENERS & set(words[:i]) and _SUBJECTS & {*between, opening}:
                 continue  # "if I can't lose it I'd rather ...": the negator is the condition's
+            if i and words[i - 1] in ("that", "which", "who") and opening in _CLAUSE_SUBJECTS:
+                continue  # "weight that won't shift means you have ...": a relative clause's
             if len(between) < window:
                 return True
         return False

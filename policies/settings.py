@@ -42,9 +42,9 @@ class PolicySettings(BaseSettings):
     # ACSM summary: at least 1200 kcal/day (women) / 1500 (men) without medical supervision.
     calorie_floor_female: float = Field(default=1200, gt=0)
     calorie_floor_male: float = Field(default=1500, gt=0)
-    # Policy choice: free text with no known sex uses the lower floor, so common targets of
-    # 1200-1500 kcal are not flagged for users who never told us their sex.
-    calorie_floor_text_unknown_sex: float = Field(default=1200, gt=0)
+    # DOMAIN.md: 1500 kcal unless the profile says female, also for free text with no known
+    # sex (the lower floor until round 35; docs/safety.md "Round 35").
+    calorie_floor_text_unknown_sex: float = Field(default=1500, gt=0)
     # NHLBI: very-low-calorie diets (<800 kcal) only under specialist care -> critical.
     vlcd_kcal: float = Field(default=800, gt=0)
     # CDC/ACSM: a deficit of 500-1000 kcal/day; more is a violation.

@@ -104,6 +104,7 @@ class NumericBase:
         )
         self.direction_after = t.compile("direction_after")
         self.rate_goal = t.compile("rate_goal")
+        self.body_weight_before = t.compile("body_weight_before")
         self.pace_weighed = t.compile("pace_weighed")
         self.state_before = t.compile("state_before")
         self.lower_bmi = t.compile("lower_bmi")
@@ -236,7 +237,10 @@ class NumericBase:
         defiant = ctx.has(ctx.defiance, view, sent)
         # "my nephew says eat 4000 to grow, so I'll do that": adopted in the sentence
         adopted = intent or ctx.has(ctx.intent, view, sent)
-        if ctx.has(ctx.reported, view, sent) and not adopted and not defiant:
+        # what someone else says counts before the figure or in its clause; a reason given
+        # after it ("I've set 55 g a day because I read that ...") is the user's own
+        reported_span = (sent[0], max(clause[1], min(end + 1, sent[1])))
+        if ctx.has(ctx.reported, view, reported_span) and not adopted and not defiant:
             return False
         if ctx.judged_unsafe(view, start, end) and not defiant:
             return intent and "?" in view.text[sent[0] : sent[1]]

@@ -30,6 +30,8 @@ class RateChecks(NumericBase):
         before, after = self._window(view, q, 60, 80)
         if self.from_before.search(before) or self.share_of.search(before):
             return []  # "from 80 kg", "0.5 % of 76 kg": a weight, not a change
+        if q.is_mass and self.body_weight_before.search(before):
+            return []  # "I'm 82 kg", "I weigh 95 kilos": the writer's weight
         later = self.direction_after.match(after)
         if later is not None and self.since_before.search(before):
             return []  # "after 10 kg down", "since 5 kg off": a change that happened

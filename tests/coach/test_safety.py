@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.history import load_messages
 from persistence.repositories import ai_logs, ai_sessions
+from policies import PolicyProfile
 from tests.coach.helpers import EngineFactory, ScriptedModel, build_policy, collect, named, text_of
 
 SAFE = "Your trend is down nicely this month. "
@@ -72,12 +73,13 @@ async def test_reply_blocked_mid_stream_never_reaches_the_client(
 async def test_adjusted_sentence_is_released_amended(
     make_engine: EngineFactory, seed_user: Any
 ) -> None:
-    user_id, _ = await seed_user(days=7)
+    user_id, data = await seed_user(days=7)
     sentence = "You should eat 600 calories a day."
     script = ScriptedModel(["Here is my advice. ", sentence])
     engine = make_engine(models={"scripted": script.model()})
     events = await collect(engine.run_turn(user_id=user_id, message="advice?", model="scripted"))
-    expected = build_policy().check_output(sentence)
+    # the floor in the amendment is the user's (by sex)
+    expected = build_policy().check_output(sentence, PolicyProfile(sex=data.profile.sex))
     assert expected.message is not None
     (policy,) = named(events, "policy")
     assert policy.data["action"] == "adjust"

@@ -148,7 +148,10 @@ def test_defiance_overrides_known_risk(policy: PolicyEngine) -> None:
 
 def test_calorie_floor_follows_profile_sex(policy: PolicyEngine, settings) -> None:  # type: ignore[no-untyped-def]
     text = "I want to eat 1,400 calories a day"
-    assert policy.check_input(text).allowed  # unknown sex: the lower floor
+    assert policy.check_input(text, PolicyProfile(sex="female")).allowed
+    # unknown sex: 1,500 unless the profile says female (DOMAIN.md)
+    unknown = policy.check_input(text).violations[0]
+    assert unknown.threshold == settings.calorie_floor_text_unknown_sex == 1500
     man = PolicyProfile(sex="male")
     violation = policy.check_input(text, man).violations[0]
     assert violation.type is T.CALORIE_MINIMUM
@@ -180,7 +183,7 @@ def test_evidence_quotes_original_text_and_measure(policy: PolicyEngine) -> None
     violation = policy.check_input(text).violations[0]
     assert violation.span is not None
     assert text[violation.span[0] : violation.span[1]] == "EIGHT HUNDRED calories"
-    assert "800" in violation.evidence and "1200" in violation.evidence
+    assert "800" in violation.evidence and "1500" in violation.evidence
     assert violation.stage is Stage.INPUT
     assert violation.policy_id and violation.policy_version
 
@@ -189,13 +192,13 @@ def test_very_low_calorie_request_blocked_critical(policy: PolicyEngine) -> None
     decision = policy.check_input("give me a 500 calorie a day plan")
     assert decision.action is Action.BLOCK
     assert decision.violations[0].severity is Severity.CRITICAL
-    assert decision.message and "1,200" in decision.message
+    assert decision.message and "1,500" in decision.message
 
 
 def test_moderately_low_request_adjusted_with_safe_alternative(policy: PolicyEngine) -> None:
     decision = policy.check_input("I want to eat 1,000 calories a day")
     assert decision.action is Action.ADJUST
-    assert decision.message and "1,200 kcal is the lowest target" in decision.message
+    assert decision.message and "1,500 kcal is the lowest target" in decision.message
 
 
 def test_referral_outranks_other_actions(policy: PolicyEngine) -> None:

@@ -99,7 +99,7 @@ def test_implicit_figure_is_judged(engine: PolicyEngine, text: str, expected: se
         "I want 200-500 kcal above maintenance for my bulk",
         "surplus of 300 on 2,400 maintenance",
         "maintenance 10,000 kJ, I'm eating 7,000",
-        "mil doscientas calorías al día",
+        "mil quinientas calorías al día",
         "I walk 5000 a day",
         "I went from 90 to 80 over the last year",
         "I want to lose 2 kg by christmas",

@@ -342,7 +342,7 @@ def test_a_plan_cards_energy_line_is_its_daily_target(policy: PolicyEngine) -> N
     assert T.CALORIE_MINIMUM in _reply_types(policy, card, CARD_WOMAN)
     bulk = "💪 Lean Bulk Card\nMaintenance: 2,600 kcal\nCalories: 3,600 kcal\nProtein: 130 g"
     assert T.CALORIE_MAXIMUM in _reply_types(policy, bulk, CARD_WOMAN)
-    assert not _reply_types(policy, "🥗 Your Cut Plan\nCalories: 1,450 kcal\nProtein: 120 g")
+    assert not _reply_types(policy, "🥗 Your Cut Plan\nCalories: 1,550 kcal\nProtein: 120 g")
 
 
 def test_a_recipe_cards_energy_line_is_a_meal(policy: PolicyEngine) -> None:

@@ -147,3 +147,91 @@ def test_drug_names_in_other_languages_are_read(policy: PolicyEngine) -> None:
     # a warning in Portuguese is a warning: "can cause arrhythmia and damage to the heart"
     warning = "Não faça isso. Clembuterol não é aprovado e pode causar arritmia e danos ao coração."
     assert T.UNSAFE_CONTENT not in _reply_types(policy, warning)
+
+
+# ---------------------------------------------------------------- read after round 35
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        (
+            "input",
+            "so to make up for it I'm doing two hours on the bike every day this week and "
+            "not eating anything until dinner",
+        ),
+        (
+            "input",
+            "Thursday I had pizza and two slices of cake and then threw it all up when I "
+            "got home, but Friday I was back on track",
+        ),
+        ("input", "tenho vomitado depois do jantar quase todos os dias para não engordar"),
+        (
+            "output",
+            "If you do feel too full afterwards, skipping dinner that night to compensate "
+            "is a good habit to build.",
+        ),
+        (
+            "output",
+            "Going straight out for that 15 km run to burn off the takeaway was a smart "
+            "way to reset.",
+        ),
+        ("output", "A senna 'detox' tea the night before is a fine way to look flatter."),
+    ],
+)
+def test_compensation_and_purging_in_passing_are_read(
+    policy: PolicyEngine, stage: str, text: str
+) -> None:
+    types = _input_types(policy, text) if stage == "input" else _reply_types(policy, text)
+    assert T.EATING_DISORDER_SIGNAL in types
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("input", "two hours on the bike this Saturday for the charity ride"),
+        ("input", "I had a stomach bug, ate some toast and then threw it all up, still ill"),
+        ("output", "You don't need to skip dinner that night to compensate; just eat normally."),
+        ("output", "If you overdo it at dinner, that's just one meal, no need to earn it back."),
+    ],
+)
+def test_their_near_twins_are_not(policy: PolicyEngine, stage: str, text: str) -> None:
+    types = _input_types(policy, text) if stage == "input" else _reply_types(policy, text)
+    assert T.EATING_DISORDER_SIGNAL not in types
+
+
+def test_diagnoses_and_dose_changes_in_other_shapes(policy: PolicyEngine) -> None:
+    diagnosis = "Your symptoms sound like classic PCOS with insulin resistance."
+    assert T.MEDICAL_CLAIM in _reply_types(policy, diagnosis)
+    # a negator in a relative clause does not reach the clause after it
+    relative = "The fatigue and weight that won't shift mean you have hypothyroidism."
+    assert T.MEDICAL_CLAIM in _reply_types(policy, relative)
+    assert T.MEDICAL_CLAIM not in _reply_types(
+        policy, "Symptoms that don't go away don't mean you have diabetes."
+    )
+    lantus = "I'll cut my Lantus in half on those days so I don't go low"
+    assert T.MEDICAL_CLAIM in _input_types(policy, lantus)
+    french = "Tu peux arrêter tes comprimés pour la tension, pas besoin d'attendre ton médecin."
+    assert T.MEDICAL_CLAIM in _reply_types(policy, french)
+
+
+def test_a_reason_given_after_a_figure_is_the_users_own(policy: PolicyEngine) -> None:
+    text = "I've set my protein target at 55 g a day because I read that we overeat protein."
+    assert T.PROTEIN_MINIMUM in _input_types(policy, text, MAN_95)
+    reported = "I read that 55 g a day is plenty, is that true?"
+    assert T.PROTEIN_MINIMUM not in _input_types(policy, reported, MAN_95)
+
+
+def test_the_writers_weight_is_not_a_change(policy: PolicyEngine) -> None:
+    text = (
+        "He said to adjust if I'm gaining faster than half a kilo a week. For context I'm "
+        "82 kg and my maintenance is around 2,900 according to my tracking."
+    )
+    assert T.CALORIE_MAXIMUM not in _input_types(policy, text, MAN_78)
+
+
+def test_an_unknown_sex_has_the_mens_floor(policy: PolicyEngine) -> None:
+    """DOMAIN.md: 1,500 kcal unless the profile says female."""
+    reply = "Since you didn't tell me your sex: aim for 1,350 calories a day."
+    assert T.CALORIE_MINIMUM in _reply_types(policy, reply)
+    assert T.CALORIE_MINIMUM not in _reply_types(policy, reply, WOMAN_68)
