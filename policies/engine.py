@@ -352,8 +352,14 @@ class PolicyEngine:
         if scores is None:
             scores = self._scores([text], stage, context)[0]
         reader = self._text.numeric.reader
+        assert self._classifier is not None  # the layer comes with its classifier
         outcome = self._learned.combine(
-            norm.text, stage, findings, scores, lambda: read_types(reader.quantities(norm.text))
+            norm.text,
+            stage,
+            findings,
+            scores,
+            lambda: read_types(reader.quantities(norm.text)),
+            readable=self._classifier.readable_share(text),
         )
         support = outcome.support
         if support is None and not outcome.findings:

@@ -64,3 +64,30 @@ def test_an_unknown_mode_is_refused() -> None:
 def test_the_rules_alone_load_no_model() -> None:
     engine = PolicyEngine(PolicySettings(classifier="off"))
     assert engine._classifier is None
+
+
+#: Crisis words the rules read in another language, which the encoder (trained on English)
+#: cannot: its low scores must not veto them.
+FOREIGN_CRISIS = [
+    "a veces pienso que sería mejor no despertar",
+    "Capek hidup. Kadang aku pengen ilang aja dari dunia ini.",
+]
+
+
+@pytest.mark.parametrize("text", FOREIGN_CRISIS)
+def test_the_layer_does_not_veto_what_it_cannot_read(
+    default_policy: PolicyEngine, text: str
+) -> None:
+    classifier = default_policy._classifier
+    assert classifier is not None and classifier.readable_share(text) < 0.6
+    decision = default_policy.check_input(text)
+    assert decision.action is Action.REFER
+    assert T.UNSAFE_CONTENT in {v.type for v in decision.violations}
+
+
+def test_english_text_is_readable(default_policy: PolicyEngine) -> None:
+    classifier = default_policy._classifier
+    assert classifier is not None
+    assert classifier.readable_share("I want to lose weight before my sister's wedding") > 0.9
+    # a safe idiom in another language stays allowed
+    assert default_policy.check_input("me corté el dedo cocinando, puedo entrenar?").allowed
