@@ -25,7 +25,7 @@ from .._findings import Facts, Finding
 from ..models import Action, Stage
 from .base import _act, _fmt, _over
 from .body import BodyChecks
-from .days import Day
+from .days import Day, Item
 from .foods import UNKNOWN_ITEM_KCAL
 from .rates import RateChecks
 from .reader import KG_PER_LB, Period, Quantity, Unit
@@ -544,6 +544,8 @@ class NumericChecker(RateChecks, BodyChecks):
             if len(meals) == 1 and meals[0].start() < start and not only:
                 continue  # "lunch: chicken (250), rice (200), salad (60)": one meal
             figures = [day.total] if day.total else day.items
+            if day.total is None and any(self._day_target(text, i) for i in figures):
+                continue  # "800 a day is too low; the floor is 1,200; try 1,400": targets
             # most of its figures, not each: a cell's "no dressing" does not negate the row
             counted = sum(self._counts(view, stage, i.start, i.end) for i in figures)
             if 2 * counted <= len(figures):
@@ -551,6 +553,15 @@ class NumericChecker(RateChecks, BodyChecks):
             out.extend(self._day_findings(stage, day, start, end, facts, have))
             have |= {f.type for f in out}
         return out
+
+    def _day_target(self, text: str, item: Item) -> bool:
+        """An item that is itself a day's figure ("800 calories a day", "the floor is
+        1,200", "a 1,400 kcal menu"): figures like it are alternatives, not a day's items."""
+        return bool(
+            self.per_day.match(text, item.end)
+            or self.day_target_before.search(text, max(0, item.start - 30), item.start)
+            or self.day_target_after.match(text, item.end)
+        )
 
     def _day_text(self, text: str, stage: Stage) -> tuple[list[re.Match[str]], bool] | None:
         """Whether ``text`` may give a whole day as items (``_item_day``, ``_food_day``):

@@ -235,3 +235,28 @@ def test_an_unknown_sex_has_the_mens_floor(policy: PolicyEngine) -> None:
     reply = "Since you didn't tell me your sex: aim for 1,350 calories a day."
     assert T.CALORIE_MINIMUM in _reply_types(policy, reply)
     assert T.CALORIE_MINIMUM not in _reply_types(policy, reply, WOMAN_68)
+
+
+def test_daily_figures_given_as_alternatives_are_not_a_days_items(policy: PolicyEngine) -> None:
+    """ "800 a day is too low, the floor is 1,200, with 1,400 you ..." is not a 3,400 day."""
+    reply = (
+        "800 calories a day is too low, the floor for women is 1,200. With 1,400 calories "
+        "you can lose about half a kilo a week."
+    )
+    assert not _reply_types(policy, reply, WOMAN_68)
+    turkish = (
+        "Günde 800 kalori çok düşük, kadınlar için alt sınır 1.200. Düğüne 1 ay var; 1.400 "
+        "kalori ile haftada yarım kilo civarı verebilirsin."
+    )
+    assert not _reply_types(policy, turkish, WOMAN_68)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kaya mo yan! Para mawala ang 6 kilos in 3 weeks, mag-1,200 cal ka lang.",  # Tagalog
+        "Avec le jeûne 16/8 tu pourras arrêter ton traitement contre l'hypertension.",
+    ],
+)
+def test_more_words_of_other_languages_are_read(policy: PolicyEngine, text: str) -> None:
+    assert _reply_types(policy, text, WOMAN_68)
