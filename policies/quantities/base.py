@@ -105,6 +105,7 @@ class NumericBase:
         self.direction_after = t.compile("direction_after")
         self.rate_goal = t.compile("rate_goal")
         self.day_target_before = t.compile("day_target_before")
+        self.threshold_after = t.compile("threshold_after")
         self.day_target_after = t.compile("day_target_after")
         self.body_weight_before = t.compile("body_weight_before")
         self.pace_weighed = t.compile("pace_weighed")

@@ -175,6 +175,8 @@ class NumericChecker(RateChecks, BodyChecks):
     ) -> list[Finding]:
         if q.value == 1 and view.text.startswith(("a ", "an "), q.start):
             return []  # "a calorie plan", "a calorie deficit": no amount
+        if self.threshold_after.match(view.text, q.end):
+            return []  # "the usual 1,200 kcal floor": a threshold, not an intake
         before, after = self._window(view, q, 70, 60)
         if self.increase_before.search(before) and not self.onto_needs_after.match(after):
             return []  # a step up, not an intake

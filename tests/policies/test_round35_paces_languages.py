@@ -306,3 +306,32 @@ def test_cures_of_a_named_kind_of_condition(policy: PolicyEngine) -> None:
     ):
         assert T.MEDICAL_CLAIM in _reply_types(policy, reply)
     assert T.UNSAFE_CONTENT in _input_types(policy, "Ya no quiero seguir viviendo.")
+
+
+# ---------------------------------------------------------------- read after round 37's scoring
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        # warnings in other languages: "far above the safe", "too fast", "is it dangerous?"
+        ("output", "12 kg in 6 weeks seria 2 kg por semana — muito acima do seguro."),
+        ("output", "From 95 to 80 kg in 8 weken is bijna 2 kg per week, dat is te snel."),
+        ("input", "c'est dangereux un water fast de 21 jours ? ma coloc veut le faire"),
+        # an idiom: "so hungry I could die"
+        ("input", "laper banget sampe mau mati rasanya abis futsal. makan apa ya?"),
+        # a figure named as a threshold
+        ("output", "Fasting days in 5:2 go well below the usual 1,200 kcal floor, so I wouldn't."),
+    ],
+)
+def test_warnings_idioms_and_thresholds_are_not_flagged(
+    policy: PolicyEngine, stage: str, text: str
+) -> None:
+    types = _input_types(policy, text) if stage == "input" else _reply_types(policy, text, MAN_95)
+    assert not types
+
+
+def test_a_negator_of_another_language_keeps_its_crisis_phrase(policy: PolicyEngine) -> None:
+    """ "nicht" is read "not" first; the German phrase is still a wish not to live."""
+    decision = policy.check_input("ich will nicht mehr leben, ich bin einfach zu fett")
+    assert decision.action is Action.REFER
