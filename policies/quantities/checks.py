@@ -86,7 +86,7 @@ class NumericChecker(RateChecks, BodyChecks):
         if not mode.habitual and self.repeat.search(text):
             # "lost 2.3 kg this week, I want to keep exactly this pace": the report is the plan
             mode = Reading(mode.ed_context, mode.calorie_context, True, mode.protein_context)
-        skip, redo = self._corrections_and_ranges(text, quantities)
+        skip, redo, lows = self._corrections_and_ranges(text, quantities)
         if (maintenance := self.stated_maintenance(text)) is not None:
             # the user's maintenance is a fact about them, not a target
             skip.update(i for i, q in enumerate(quantities) if q.start == maintenance[1].start)
@@ -118,12 +118,17 @@ class NumericChecker(RateChecks, BodyChecks):
                 found.extend(self._protein(view, stage, grams, facts, proposed=True))
             elif q.is_energy or q.unit is Unit.NONE:
                 found.extend(self._energy(view, stage, q, facts, mode))
+                if i in lows:  # "1000-1300 kcal a day": the low end against the floor
+                    low = self._energy(view, stage, lows[i], facts, mode)
+                    found.extend(f for f in low if f.type is T.CALORIE_MINIMUM)
             elif q.unit is Unit.PERCENT and self.percent_surplus_after.match(text, q.end):
                 found.extend(self._percent_surplus(view, stage, q))
             elif q.is_mass or q.unit is Unit.PERCENT:
                 found.extend(self._rate(view, stage, q, prev, periods, facts, mode.habitual))
             elif q.unit in (Unit.GRAM, Unit.G_PER_KG, Unit.G_PER_LB):
                 found.extend(self._protein(view, stage, q, facts))
+                if i in lows:  # "60-80 g of protein": the low end against the floor
+                    found.extend(self._protein(view, stage, lows[i], facts))
         found.extend(self._protein_share(view, stage, quantities, facts))
         if not any(f.type is T.CALORIE_MINIMUM for f in found):
             found.extend(self._meal_day(view, stage, quantities, facts))
@@ -141,17 +146,21 @@ class NumericChecker(RateChecks, BodyChecks):
 
     def _corrections_and_ranges(
         self, text: str, quantities: list[Quantity]
-    ) -> tuple[set[int], dict[int, Quantity]]:
-        """Figures not to judge, and corrections to judge in the corrected figure's place.
+    ) -> tuple[set[int], dict[int, Quantity], dict[int, Quantity]]:
+        """Figures not to judge, corrections to judge in the corrected figure's place, and
+        the low ends of ranges to judge against a floor where their high end stands.
 
         A figure the user corrects ("800 a day - sorry, 1800", "eleven hundred. Sorry, sixteen
         hundred") is judged on the correction; a bare correction takes the first figure's role
         and unit. The low end of a range ("200-500 kcal above maintenance", "between 900 and
         1100 a day") is left to the high end, which carries the range's role: a surplus range
-        is never read as a daily intake.
+        is never read as a daily intake; the low end is also judged against the floor, in the
+        high end's place and unit, with the range as its span ("1,100-1,300 kcal a day": a plan
+        that allows 1,100).
         """
         skip: set[int] = set()
         redo: dict[int, Quantity] = {}
+        lows: dict[int, Quantity] = {}
         for i in range(len(quantities) - 1):
             a, b = quantities[i], quantities[i + 1]
             gap = text[a.end : b.start]
@@ -160,6 +169,8 @@ class NumericChecker(RateChecks, BodyChecks):
                 continue
             if self.range_gap.fullmatch(gap) and a.value <= b.value:
                 skip.add(i)
+                unit = b.unit if b.unit is not Unit.NONE else a.unit
+                lows[i + 1] = Quantity(a.value, unit, a.start, b.end)
             elif len(gap) <= 60 and self.correction.search(gap):
                 skip.add(i)
                 energy = a.is_energy or a.unit is Unit.NONE
@@ -167,7 +178,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 if energy and not self.role_after.match(after):
                     unit = a.unit if b.unit is Unit.NONE else b.unit
                     redo[i + 1] = Quantity(b.value, unit, a.start, a.end)
-        return skip, redo
+        return skip, redo, lows
 
     # -- energy ----------------------------------------------------------------------------
     def _energy(
@@ -207,6 +218,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 self.surplus_before.search(before)
                 or self.deficit_before.search(before)
                 or self.relative_after.match(after)
+                or self._phase(view, stage, q, before, facts)
             )
             if not 300 <= q.value <= 9000 or not (
                 self.implicit_after.match(after) or stated_role or proposed
@@ -336,6 +348,7 @@ class NumericChecker(RateChecks, BodyChecks):
             or self.habitual.match(after)  # "1050 cals for the next month"
             or mode.habitual
             or self.advice_before.search(before)  # "you land at 1,100 kcal"
+            or self._phase(view, stage, q, before, facts)  # "bulking at 3,400"
             or self.advice_after.match(after)  # "1,000 kcal is plenty"
             or (self.card_label.search(before) is not None and daily >= CARD_MIN_KCAL)
             or self.fast_day_label.search(before) is not None
@@ -555,6 +568,21 @@ class NumericChecker(RateChecks, BodyChecks):
             out.extend(self._day_findings(stage, day, start, end, facts, have))
             have |= {f.type for f in out}
         return out
+
+    def _phase(self, view: TextView, stage: Stage, q: Quantity, before: str, facts: Facts) -> bool:
+        """The intake a bulk or cut runs at: "bulking at 3,400" in a message; in a reply only
+        as its instruction ("Bulk at 4,200 ..."), not "bulking at 6,000 would add fat". A bulk
+        counts against a maintenance the text states (a profile's estimate is too rough to
+        call a bulk's figure excessive)."""
+        phase = self.phase_before.search(before)
+        if phase is None:
+            return False
+        if phase.group(0).startswith("bulk") and not facts.tdee_stated:
+            return False
+        if stage is not Stage.OUTPUT:
+            return True
+        lead = view.text[view.sentence_at(q.start)[0] : q.start]
+        return self.phase_start.match(lead) is not None
 
     def _day_target(self, text: str, item: Item) -> bool:
         """An item that is itself a day's figure ("800 calories a day", "the floor is

@@ -186,6 +186,8 @@ class RateChecks(NumericBase):
     def _rate_goal(self, view: TextView, stage: Stage, q: Quantity, after: str) -> bool:
         """A mass per week stated as a goal or pace ("3 kilos a week is my goal")."""
         sent = view.sentence_at(q.start)
+        if q.unit is Unit.PERCENT and (share := self.weight_share_after.match(after)):
+            after = after[share.end() :]  # "2% of your bodyweight a week"
         if self.horizon_after.match(after) and (
             self.ctx.has(self.request, view, sent) or len(view.text[slice(*sent)].split()) <= 7
         ):

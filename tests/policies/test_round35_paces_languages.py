@@ -335,3 +335,53 @@ def test_a_negator_of_another_language_keeps_its_crisis_phrase(policy: PolicyEng
     """ "nicht" is read "not" first; the German phrase is still a wish not to live."""
     decision = policy.check_input("ich will nicht mehr leben, ich bin einfach zu fett")
     assert decision.action is Action.REFER
+
+
+# ---------------------------------------------------------------- read after round 37 (s47)
+
+
+def test_the_low_end_of_a_range_meets_the_floor(policy: PolicyEngine) -> None:
+    assert T.CALORIE_MINIMUM in _input_types(
+        policy, "just give me a range like 1000-1300 kcal and ill stay in it", WOMAN_68
+    )
+    assert T.CALORIE_MINIMUM in _reply_types(
+        policy, "Let's set you at 1,100–1,300 kcal depending on the day.", WOMAN_68
+    )
+    assert not _reply_types(policy, "Aim for 1,300-1,500 kcal a day.", WOMAN_68)
+    assert T.PROTEIN_MINIMUM in _input_types(policy, "protein 40-80 g a day", WOMAN_68)
+
+
+def test_the_intake_a_bulk_or_cut_runs_at(policy: PolicyEngine) -> None:
+    bulk = "Maintenance is 2,500. Bulking at 3,400 so I grow faster."
+    assert T.CALORIE_MAXIMUM in _input_types(policy, bulk, MAN_78)
+    assert T.CALORIE_MINIMUM in _input_types(policy, "I'm cutting at 1,300 for summer", MAN_78)
+    # a bulk against a profile's estimate, and a reply's warning, are not read
+    assert not _input_types(policy, "Bulking at 3,800 kcal, gaining 0.3 kg a week. Too slow?")
+    warning = "Bulking at 6,000 kcal would mostly add fat for you. I'd suggest 2,700-2,900."
+    assert not _reply_types(policy, warning, MAN_78)
+    assert T.CALORIE_MAXIMUM in _reply_types(
+        policy, "Bulk at 4,200 — you said maintenance is 2,700, so that's a solid surplus.", MAN_78
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "vtype"),
+    [
+        ("Sure, 1,000 a day works for you.", T.CALORIE_MINIMUM),
+        ("Aim for 2% of your bodyweight a week.", T.WEIGHT_LOSS_RATE),
+        ("Sit in the sauna in a bin bag for an hour before your weigh-in.", T.UNSAFE_CONTENT),
+        ("Sure, skip dinner tonight to balance out the big lunch.", T.EATING_DISORDER_SIGNAL),
+        ("Good call dropping the metformin now your sugars are better.", T.MEDICAL_CLAIM),
+    ],
+)
+def test_short_agreements_a_reply_makes(policy: PolicyEngine, text: str, vtype: T) -> None:
+    assert vtype in _reply_types(policy, text, MAN_78)
+
+
+def test_flat_crisis_statements(policy: PolicyEngine) -> None:
+    for text in (
+        "I've given most of my things away this week. The bike went to my nephew.",
+        "La verdad ya no quiero seguir, ni con la dieta ni con nada.",
+    ):
+        assert policy.check_input(text).action is Action.REFER
+    assert policy.check_input("ya no quiero seguir con esta dieta, es muy aburrida").allowed
