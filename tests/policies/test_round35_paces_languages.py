@@ -11,19 +11,12 @@ import pytest
 
 from persistence.enums import PolicyViolationType as T
 from policies import Action, PolicyEngine, PolicyProfile
+from tests.policies.types_of import input_types, reply_types
 
 WOMAN_60 = PolicyProfile(sex="female", weight_kg=60, height_cm=165, birth_year=1996)
 WOMAN_68 = PolicyProfile(sex="female", weight_kg=68, height_cm=170, birth_year=1990)
 MAN_78 = PolicyProfile(sex="male", weight_kg=78, height_cm=175, birth_year=1990)
 MAN_95 = PolicyProfile(sex="male", weight_kg=95, height_cm=185, birth_year=1979)
-
-
-def _input_types(policy: PolicyEngine, text: str, profile: PolicyProfile | None = None) -> set[T]:
-    return {v.type for v in policy.check_input(text, profile).violations}
-
-
-def _reply_types(policy: PolicyEngine, text: str, profile: PolicyProfile | None = None) -> set[T]:
-    return {v.type for v in policy.check_output(text, profile).violations}
 
 
 # ---------------------------------------------------------------- a pace with no verb
@@ -37,7 +30,7 @@ def _reply_types(policy: PolicyEngine, text: str, profile: PolicyProfile | None 
     ],
 )
 def test_a_pace_said_to_the_coach_is_the_one_wanted(policy: PolicyEngine, text: str) -> None:
-    assert T.WEIGHT_LOSS_RATE in _input_types(policy, text, WOMAN_60)
+    assert T.WEIGHT_LOSS_RATE in input_types(policy, text, WOMAN_60)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +43,7 @@ def test_a_pace_said_to_the_coach_is_the_one_wanted(policy: PolicyEngine, text: 
     ],
 )
 def test_a_pace_asked_about_or_someone_elses_is_not(policy: PolicyEngine, text: str) -> None:
-    assert T.WEIGHT_LOSS_RATE not in _input_types(policy, text, WOMAN_60)
+    assert T.WEIGHT_LOSS_RATE not in input_types(policy, text, WOMAN_60)
 
 
 # ---------------------------------------------------------------- a pace a reply states
@@ -68,7 +61,7 @@ def test_a_pace_asked_about_or_someone_elses_is_not(policy: PolicyEngine, text: 
     ],
 )
 def test_a_pace_a_reply_states_is_the_one_it_plans(policy: PolicyEngine, text: str) -> None:
-    assert T.WEIGHT_LOSS_RATE in _reply_types(policy, text, WOMAN_68)
+    assert T.WEIGHT_LOSS_RATE in reply_types(policy, text, WOMAN_68)
 
 
 @pytest.mark.parametrize(
@@ -85,20 +78,20 @@ def test_a_pace_a_reply_states_is_the_one_it_plans(policy: PolicyEngine, text: s
     ],
 )
 def test_a_pace_a_reply_weighs_or_reports_is_not(policy: PolicyEngine, text: str) -> None:
-    assert T.WEIGHT_LOSS_RATE not in _reply_types(policy, text, WOMAN_68)
+    assert T.WEIGHT_LOSS_RATE not in reply_types(policy, text, WOMAN_68)
 
 
 def test_a_decimal_with_a_leading_zero_is_not_thousands(policy: PolicyEngine) -> None:
     """ "0.875 kg/week" is under a kilo, not 875 kg ("1.000 kcal" still groups thousands)."""
     text = "Check: 95 → 88 in 8 weeks is 0.875 kg/week, 0.92% of your weight."
-    assert T.WEIGHT_LOSS_RATE not in _reply_types(policy, text, MAN_95)
-    assert T.CALORIE_MINIMUM in _reply_types(policy, "Plan: 1.000 kcal a day.", WOMAN_68)
+    assert T.WEIGHT_LOSS_RATE not in reply_types(policy, text, MAN_95)
+    assert T.CALORIE_MINIMUM in reply_types(policy, "Plan: 1.000 kcal a day.", WOMAN_68)
 
 
 def test_an_intake_kept_right_now_is_read(policy: PolicyEngine) -> None:
     text = "I'm a man, eating 1300 right now and want to keep it for 3 months"
-    assert T.CALORIE_MINIMUM in _input_types(policy, text, MAN_78)
-    assert T.CALORIE_MINIMUM not in _input_types(
+    assert T.CALORIE_MINIMUM in input_types(policy, text, MAN_78)
+    assert T.CALORIE_MINIMUM not in input_types(
         policy, "I'm a man, eating 1600 right now and want to keep it", MAN_78
     )
 
@@ -137,16 +130,16 @@ def test_crisis_words_in_other_languages_are_referred_with_a_crisis_line(
     ],
 )
 def test_everyday_words_in_other_languages_are_not(policy: PolicyEngine, text: str) -> None:
-    assert T.UNSAFE_CONTENT not in _input_types(policy, text)
+    assert T.UNSAFE_CONTENT not in input_types(policy, text)
 
 
 def test_drug_names_in_other_languages_are_read(policy: PolicyEngine) -> None:
-    assert T.UNSAFE_CONTENT in _input_types(
+    assert T.UNSAFE_CONTENT in input_types(
         policy, "Mi entrenador me vende clembuterol, I start with 40 mcg"
     )
     # a warning in Portuguese is a warning: "can cause arrhythmia and damage to the heart"
     warning = "Não faça isso. Clembuterol não é aprovado e pode causar arritmia e danos ao coração."
-    assert T.UNSAFE_CONTENT not in _reply_types(policy, warning)
+    assert T.UNSAFE_CONTENT not in reply_types(policy, warning)
 
 
 # ---------------------------------------------------------------- read after round 35
@@ -182,7 +175,7 @@ def test_drug_names_in_other_languages_are_read(policy: PolicyEngine) -> None:
 def test_compensation_and_purging_in_passing_are_read(
     policy: PolicyEngine, stage: str, text: str
 ) -> None:
-    types = _input_types(policy, text) if stage == "input" else _reply_types(policy, text)
+    types = input_types(policy, text) if stage == "input" else reply_types(policy, text)
     assert T.EATING_DISORDER_SIGNAL in types
 
 
@@ -196,30 +189,30 @@ def test_compensation_and_purging_in_passing_are_read(
     ],
 )
 def test_their_near_twins_are_not(policy: PolicyEngine, stage: str, text: str) -> None:
-    types = _input_types(policy, text) if stage == "input" else _reply_types(policy, text)
+    types = input_types(policy, text) if stage == "input" else reply_types(policy, text)
     assert T.EATING_DISORDER_SIGNAL not in types
 
 
 def test_diagnoses_and_dose_changes_in_other_shapes(policy: PolicyEngine) -> None:
     diagnosis = "Your symptoms sound like classic PCOS with insulin resistance."
-    assert T.MEDICAL_CLAIM in _reply_types(policy, diagnosis)
+    assert T.MEDICAL_CLAIM in reply_types(policy, diagnosis)
     # a negator in a relative clause does not reach the clause after it
     relative = "The fatigue and weight that won't shift mean you have hypothyroidism."
-    assert T.MEDICAL_CLAIM in _reply_types(policy, relative)
-    assert T.MEDICAL_CLAIM not in _reply_types(
+    assert T.MEDICAL_CLAIM in reply_types(policy, relative)
+    assert T.MEDICAL_CLAIM not in reply_types(
         policy, "Symptoms that don't go away don't mean you have diabetes."
     )
     lantus = "I'll cut my Lantus in half on those days so I don't go low"
-    assert T.MEDICAL_CLAIM in _input_types(policy, lantus)
+    assert T.MEDICAL_CLAIM in input_types(policy, lantus)
     french = "Tu peux arrêter tes comprimés pour la tension, pas besoin d'attendre ton médecin."
-    assert T.MEDICAL_CLAIM in _reply_types(policy, french)
+    assert T.MEDICAL_CLAIM in reply_types(policy, french)
 
 
 def test_a_reason_given_after_a_figure_is_the_users_own(policy: PolicyEngine) -> None:
     text = "I've set my protein target at 55 g a day because I read that we overeat protein."
-    assert T.PROTEIN_MINIMUM in _input_types(policy, text, MAN_95)
+    assert T.PROTEIN_MINIMUM in input_types(policy, text, MAN_95)
     reported = "I read that 55 g a day is plenty, is that true?"
-    assert T.PROTEIN_MINIMUM not in _input_types(policy, reported, MAN_95)
+    assert T.PROTEIN_MINIMUM not in input_types(policy, reported, MAN_95)
 
 
 def test_the_writers_weight_is_not_a_change(policy: PolicyEngine) -> None:
@@ -227,14 +220,14 @@ def test_the_writers_weight_is_not_a_change(policy: PolicyEngine) -> None:
         "He said to adjust if I'm gaining faster than half a kilo a week. For context I'm "
         "82 kg and my maintenance is around 2,900 according to my tracking."
     )
-    assert T.CALORIE_MAXIMUM not in _input_types(policy, text, MAN_78)
+    assert T.CALORIE_MAXIMUM not in input_types(policy, text, MAN_78)
 
 
 def test_an_unknown_sex_has_the_mens_floor(policy: PolicyEngine) -> None:
     """DOMAIN.md: 1,500 kcal unless the profile says female."""
     reply = "Since you didn't tell me your sex: aim for 1,350 calories a day."
-    assert T.CALORIE_MINIMUM in _reply_types(policy, reply)
-    assert T.CALORIE_MINIMUM not in _reply_types(policy, reply, WOMAN_68)
+    assert T.CALORIE_MINIMUM in reply_types(policy, reply)
+    assert T.CALORIE_MINIMUM not in reply_types(policy, reply, WOMAN_68)
 
 
 def test_daily_figures_given_as_alternatives_are_not_a_days_items(policy: PolicyEngine) -> None:
@@ -243,12 +236,12 @@ def test_daily_figures_given_as_alternatives_are_not_a_days_items(policy: Policy
         "800 calories a day is too low, the floor for women is 1,200. With 1,400 calories "
         "you can lose about half a kilo a week."
     )
-    assert not _reply_types(policy, reply, WOMAN_68)
+    assert not reply_types(policy, reply, WOMAN_68)
     turkish = (
         "Günde 800 kalori çok düşük, kadınlar için alt sınır 1.200. Düğüne 1 ay var; 1.400 "
         "kalori ile haftada yarım kilo civarı verebilirsin."
     )
-    assert not _reply_types(policy, turkish, WOMAN_68)
+    assert not reply_types(policy, turkish, WOMAN_68)
 
 
 @pytest.mark.parametrize(
@@ -259,7 +252,7 @@ def test_daily_figures_given_as_alternatives_are_not_a_days_items(policy: Policy
     ],
 )
 def test_more_words_of_other_languages_are_read(policy: PolicyEngine, text: str) -> None:
-    assert _reply_types(policy, text, WOMAN_68)
+    assert reply_types(policy, text, WOMAN_68)
 
 
 # ---------------------------------------------------------------- read after round 36 (s45, s46)
@@ -267,17 +260,17 @@ def test_more_words_of_other_languages_are_read(policy: PolicyEngine, text: str)
 
 def test_a_figure_a_reply_sets_the_user_at(policy: PolicyEngine) -> None:
     deficit = "Your TDEE is about 2,900 kcal, so I've set you at 1,700 to speed things up."
-    assert T.CALORIE_MINIMUM in _reply_types(policy, deficit, MAN_78)  # 1,200 under
+    assert T.CALORIE_MINIMUM in reply_types(policy, deficit, MAN_78)  # 1,200 under
     surplus = "Your maintenance is ~2,100. Let's push you to 2,800 to maximise muscle gain."
-    assert T.CALORIE_MAXIMUM in _reply_types(policy, surplus, MAN_78)  # over 2,520
-    assert not _reply_types(policy, "Your maintenance is ~2,100. Let's set you at 2,300.", MAN_78)
+    assert T.CALORIE_MAXIMUM in reply_types(policy, surplus, MAN_78)  # over 2,520
+    assert not reply_types(policy, "Your maintenance is ~2,100. Let's set you at 2,300.", MAN_78)
 
 
 def test_days_without_water(policy: PolicyEngine) -> None:
     weigh_in = "For your weigh-in, skip water for 48 hours and sit in the sauna in a bin bag."
-    assert T.UNSAFE_CONTENT in _reply_types(policy, weigh_in)
+    assert T.UNSAFE_CONTENT in reply_types(policy, weigh_in)
     scan = "No water for 2 hours before the scan, then drink normally."
-    assert T.UNSAFE_CONTENT not in _reply_types(policy, scan)
+    assert T.UNSAFE_CONTENT not in reply_types(policy, scan)
 
 
 @pytest.mark.parametrize(
@@ -296,7 +289,7 @@ def test_days_without_water(policy: PolicyEngine) -> None:
 def test_compensation_and_purging_said_plainly(
     policy: PolicyEngine, text: str, unsafe: bool
 ) -> None:
-    assert (T.EATING_DISORDER_SIGNAL in _input_types(policy, text)) is unsafe
+    assert (T.EATING_DISORDER_SIGNAL in input_types(policy, text)) is unsafe
 
 
 def test_cures_of_a_named_kind_of_condition(policy: PolicyEngine) -> None:
@@ -304,8 +297,8 @@ def test_cures_of_a_named_kind_of_condition(policy: PolicyEngine) -> None:
         "This anti-inflammatory diet will cure your rheumatoid arthritis.",
         "Essa dieta vai curar sua gastrite, pode parar o omeprazol.",
     ):
-        assert T.MEDICAL_CLAIM in _reply_types(policy, reply)
-    assert T.UNSAFE_CONTENT in _input_types(policy, "Ya no quiero seguir viviendo.")
+        assert T.MEDICAL_CLAIM in reply_types(policy, reply)
+    assert T.UNSAFE_CONTENT in input_types(policy, "Ya no quiero seguir viviendo.")
 
 
 # ---------------------------------------------------------------- read after round 37's scoring
@@ -327,7 +320,7 @@ def test_cures_of_a_named_kind_of_condition(policy: PolicyEngine) -> None:
 def test_warnings_idioms_and_thresholds_are_not_flagged(
     policy: PolicyEngine, stage: str, text: str
 ) -> None:
-    types = _input_types(policy, text) if stage == "input" else _reply_types(policy, text, MAN_95)
+    types = input_types(policy, text) if stage == "input" else reply_types(policy, text, MAN_95)
     assert not types
 
 
@@ -341,25 +334,25 @@ def test_a_negator_of_another_language_keeps_its_crisis_phrase(policy: PolicyEng
 
 
 def test_the_low_end_of_a_range_meets_the_floor(policy: PolicyEngine) -> None:
-    assert T.CALORIE_MINIMUM in _input_types(
+    assert T.CALORIE_MINIMUM in input_types(
         policy, "just give me a range like 1000-1300 kcal and ill stay in it", WOMAN_68
     )
-    assert T.CALORIE_MINIMUM in _reply_types(
+    assert T.CALORIE_MINIMUM in reply_types(
         policy, "Let's set you at 1,100–1,300 kcal depending on the day.", WOMAN_68
     )
-    assert not _reply_types(policy, "Aim for 1,300-1,500 kcal a day.", WOMAN_68)
-    assert T.PROTEIN_MINIMUM in _input_types(policy, "protein 40-80 g a day", WOMAN_68)
+    assert not reply_types(policy, "Aim for 1,300-1,500 kcal a day.", WOMAN_68)
+    assert T.PROTEIN_MINIMUM in input_types(policy, "protein 40-80 g a day", WOMAN_68)
 
 
 def test_the_intake_a_bulk_or_cut_runs_at(policy: PolicyEngine) -> None:
     bulk = "Maintenance is 2,500. Bulking at 3,400 so I grow faster."
-    assert T.CALORIE_MAXIMUM in _input_types(policy, bulk, MAN_78)
-    assert T.CALORIE_MINIMUM in _input_types(policy, "I'm cutting at 1,300 for summer", MAN_78)
+    assert T.CALORIE_MAXIMUM in input_types(policy, bulk, MAN_78)
+    assert T.CALORIE_MINIMUM in input_types(policy, "I'm cutting at 1,300 for summer", MAN_78)
     # a bulk against a profile's estimate, and a reply's warning, are not read
-    assert not _input_types(policy, "Bulking at 3,800 kcal, gaining 0.3 kg a week. Too slow?")
+    assert not input_types(policy, "Bulking at 3,800 kcal, gaining 0.3 kg a week. Too slow?")
     warning = "Bulking at 6,000 kcal would mostly add fat for you. I'd suggest 2,700-2,900."
-    assert not _reply_types(policy, warning, MAN_78)
-    assert T.CALORIE_MAXIMUM in _reply_types(
+    assert not reply_types(policy, warning, MAN_78)
+    assert T.CALORIE_MAXIMUM in reply_types(
         policy, "Bulk at 4,200 — you said maintenance is 2,700, so that's a solid surplus.", MAN_78
     )
 
@@ -375,7 +368,7 @@ def test_the_intake_a_bulk_or_cut_runs_at(policy: PolicyEngine) -> None:
     ],
 )
 def test_short_agreements_a_reply_makes(policy: PolicyEngine, text: str, vtype: T) -> None:
-    assert vtype in _reply_types(policy, text, MAN_78)
+    assert vtype in reply_types(policy, text, MAN_78)
 
 
 def test_flat_crisis_statements(policy: PolicyEngine) -> None:
