@@ -895,7 +895,9 @@ class NumericChecker(RateChecks, BodyChecks):
                 return []
             if self.past_intake.search(before) and not self.habitual.match(after):
                 return []
-            if not (self.per_day.match(re.sub(r"^\s*(?:of\s+)?protein", "", after))
+            rest = re.sub(r"^\s*(?:of\s+)?protein", "", after)
+            if not (self.per_day.match(rest)
+                    or self.advice_after.match(rest)  # "50 g of protein is plenty for you"
                     or self.intake_before.search(before)
                     or self.protein_before.search(before)
                     or self.total_on_line.search(before)
