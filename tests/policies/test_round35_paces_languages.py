@@ -445,3 +445,11 @@ def test_their_safe_twins(policy: PolicyEngine) -> None:
     assert T.MEDICAL_CLAIM not in reply_types(policy, gp)
     assert not reply_types(policy, "Drink two litres of water through the day.")
     assert not input_types(policy, "I punched my personal best on the rower today")
+
+
+def test_a_plan_said_with_lets_go_and_fast_days(policy: PolicyEngine) -> None:
+    text = "1,000 kcal and 40 g protein until I'm 60 kg — four weeks, let's go."
+    assert {T.CALORIE_MINIMUM, T.PROTEIN_MINIMUM} <= input_types(policy, text, WOMAN_68)
+    five_two = "Starting 5:2 next week, 500 cal on Mondays and Thursdays and normal the rest."
+    assert T.CALORIE_MINIMUM in input_types(policy, five_two, WOMAN_68)
+    assert not input_types(policy, "is 1,000 kcal ok? let's go for a walk first", WOMAN_68)
