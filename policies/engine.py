@@ -359,7 +359,8 @@ class PolicyEngine:
             findings,
             scores,
             lambda: read_types(reader.quantities(norm.text)),
-            readable=self._classifier.readable_share(text),
+            # only rule findings can stand unconfirmed: no findings, no need to measure
+            readable=self._classifier.readable_share(text) if findings else 1.0,
         )
         support = outcome.support
         if support is None and not outcome.findings:

@@ -198,6 +198,7 @@ class NumericChecker(RateChecks, BodyChecks):
         ) and not self.ctx.has(self.ctx.defiance, view, view.sentence_at(q.start)):
             return []  # "ok forget the 800 thing", "the 3500 was dumb": a figure dropped
         ed_context = mode.ed_context
+        phase = self._phase(view, stage, q, before, facts)  # "bulking at 3,400"
         # "1400 then?" after talk of calories: a bare number in a follow-up is an intake
         # "ok not 1200, 700 then?": a bargain against a daily-sized figure proposes one too
         lead = view.text[max(0, q.start - 40) : q.start]  # across the clause: "not 1200, 700"
@@ -218,7 +219,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 self.surplus_before.search(before)
                 or self.deficit_before.search(before)
                 or self.relative_after.match(after)
-                or self._phase(view, stage, q, before, facts)
+                or phase
             )
             if not 300 <= q.value <= 9000 or not (
                 self.implicit_after.match(after) or stated_role or proposed
@@ -348,7 +349,7 @@ class NumericChecker(RateChecks, BodyChecks):
             or self.habitual.match(after)  # "1050 cals for the next month"
             or mode.habitual
             or self.advice_before.search(before)  # "you land at 1,100 kcal"
-            or self._phase(view, stage, q, before, facts)  # "bulking at 3,400"
+            or phase  # "bulking at 3,400"
             or self.advice_after.match(after)  # "1,000 kcal is plenty"
             or (self.card_label.search(before) is not None and daily >= CARD_MIN_KCAL)
             or self.fast_day_label.search(before) is not None
