@@ -305,14 +305,22 @@ class PolicyEngine:
         return self.settings.classifier == "all" or stage is Stage.INPUT
 
     def _scores(
-        self, texts: Sequence[str], stage: Stage, context: tuple[str, ...] = ()
+        self,
+        texts: Sequence[str],
+        stage: Stage,
+        context: tuple[str, ...] = (),
+        *,
+        screen: bool = False,
     ) -> list[Scores]:
         """The classifier's scores for ``texts`` in one batched run (none when it is off);
-        earlier user turns are read with each text."""
+        earlier user turns are read with each text. Reply sentences always pass the
+        classifier's gate first, other texts with ``screen``."""
         if self._classifier is None or not texts or not self._reads(stage):
             return []
         output = stage is Stage.OUTPUT
-        return self._classifier.classify(texts, output=output, screen=output, context=context)
+        return self._classifier.classify(
+            texts, output=output, screen=output or screen, context=context
+        )
 
     def _check_text(
         self,
@@ -350,7 +358,10 @@ class PolicyEngine:
             support = None if findings else self._text.support_topic(norm, stage)
             return norm, findings, support
         if scores is None:
-            scores = self._scores([text], stage, context)[0]
+            # Without rule findings the layer can only add one, and the gate knows the texts
+            # it would not flag: they skip the encoder. With findings it always reads (it
+            # may confirm or veto them).
+            scores = self._scores([text], stage, context, screen=not findings)[0]
         reader = self._text.numeric.reader
         assert self._classifier is not None  # the layer comes with its classifier
         outcome = self._learned.combine(

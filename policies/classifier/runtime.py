@@ -9,12 +9,17 @@ Texts are tokenised without padding; several texts (a reply's sentences, the win
 long message) go through the model in one run, padded to the longest. A text longer than the
 model's window is read as overlapping windows, and a message of several sentences is also
 read sentence by sentence (in the same run); each label takes its highest score over them,
-so a risk buried after a long food log or a benign opening is still seen.
+so a risk buried after a long food log or a benign opening is still seen. A sentence alone
+has lost who it is about, so its scores count only when the whole text (the "about" head) is
+the writer's own: "My roommate throws up after dinner. I'm worried." is not read as "I'm
+worried" plus a purge.
 
-Reply sentences can first pass a *gate* (``gate.npy``): a logistic model over the sentence's
-token ids and token bigrams, a few microseconds, calibrated so that every validation case the
-encoder might flag passes it. Sentences under its threshold skip the encoder (their scores
-are zero), which is most of an ordinary reply.
+Reply sentences, and users' messages the rules found nothing in, can first pass a *gate*
+(``gate.npy``): a logistic model over the text's token ids and token bigrams, a few
+microseconds, calibrated so that every validation case the encoder might flag passes it.
+Texts under its threshold skip the encoder (their scores are zero), which is most of an
+ordinary reply and many everyday questions. A message is gated together with the user's
+previous one, so a follow-up to a risky message is still read.
 """
 
 from __future__ import annotations
@@ -39,6 +44,9 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 #: Tokens shared by two neighbouring windows of a long text.
 WINDOW_OVERLAP = 32
+#: "About" classes of a text that is the writer's own (not someone else's, a story or a
+#: question for learning): only then do its sentences' own scores count.
+OWN = frozenset({"self", "none"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +108,16 @@ class SafetyClassifier:
     ) -> list[Scores]:
         """Scores for each text (one batched run); ``output`` marks the coach's reply text,
         ``context`` holds earlier user turns read together with every text; with ``screen``
-        the gate decides first which texts the encoder reads (the rest score zero)."""
+        the gate decides first which texts the encoder reads (the rest score zero), reading
+        each with the last earlier turn."""
         if not texts:
             return []
         prefix = self._output_prefix if output else ""
         ctx = " ".join(context).strip()
-        read = [i for i, t in enumerate(texts) if not screen or self.passes_gate(prefix + t)]
+        before = f"{context[-1].strip()} " if context else ""
+        read = [
+            i for i, t in enumerate(texts) if not screen or self.passes_gate(before + prefix + t)
+        ]
         windows: list[list[int]] = []
         owner: list[int] = []
         whole: list[bool] = []
@@ -127,8 +139,11 @@ class SafetyClassifier:
         own, full = np.array(owner), np.array(whole)
         for i in read:
             rows = own == i
-            lab = labels[rows].max(axis=0)
             abo = about[rows & full].mean(axis=0)
+            # A sentence read alone has lost who it is about ("I'm worried.", "she eats 900"):
+            # what only a sentence reaches counts when the whole text is the writer's own.
+            own_text = self.about[int(abo.argmax())] in OWN
+            lab = labels[rows if own_text else rows & full].max(axis=0)
             result[i] = Scores(
                 dict(zip(self.labels, lab.tolist(), strict=True)),
                 dict(zip(self.about, abo.tolist(), strict=True)),
