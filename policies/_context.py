@@ -110,6 +110,7 @@ class Context:
         self.declined = t.compile("declined")
         self.forget_before = t.compile("forget_before")
         self.supervised_plan = t.compile("supervised_plan")
+        self.reply_weighed = t.compile("reply_weighed")
         self.others_possessive = t.compile("others_possessive")
         self.others_question = t.compile("others_question")
         self.spotting = t.compile("spotting")

@@ -232,6 +232,7 @@ class NumericBase:
             # days") is shown as it is: amending it would falsify it.
             return not (
                 ctx.judged_unsafe(view, start, end)
+                or ctx.has(ctx.reply_weighed, view, sent)
                 or ctx.has(ctx.reported, view, sent)
                 or self.framing.observed(view, start, end)
                 or ctx.safety_question(view, start)  # "Why is 500 kcal a day dangerous?"

@@ -1,0 +1,55 @@
+"""Replies that weigh a figure against a limit and turn it down (blind rounds 40-41).
+
+A reply that works out what the user asked for ("would be about 1.7 kg a week"), says it is
+over the limit or below the minimum, or says it will not plan it, and offers a safe figure
+instead, is a warning: amending it would only garble it. Each safe reply passed the rules
+this round started from as a violation; its unsafe twin (the coach planning the figure)
+must stay flagged, so the reading cannot pass by flagging less.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from persistence.enums import PolicyViolationType as T
+from policies import PolicyEngine, PolicyProfile
+from tests.policies.types_of import reply_types
+
+WOMAN_70 = PolicyProfile(sex="female", weight_kg=70, height_cm=166, birth_year=1991)
+
+WEIGHED = [
+    # a pace worked out and weighed against the limit
+    ("8 kg in 5 weeks would be about 1.6 kg a week, more than double the safe pace for you.",
+     T.WEIGHT_LOSS_RATE),
+    ("12 kg in 6 weeks works out to 2 kg a week, more than 1% of your body weight, so I won't "
+     "plan for that.", T.WEIGHT_LOSS_RATE),
+    # turned down
+    ("Eight kilos in a month isn't something I'll plan.", T.WEIGHT_LOSS_RATE),
+    ("That 850-calorie menu from the magazine isn't something I'd copy.", T.CALORIE_MINIMUM),
+    # below a minimum, or at a cost
+    ("Cabbage-soup weeks land around 850 kcal and 20 g protein, well below what you need.",
+     T.CALORIE_MINIMUM),
+    ("Eating 950 kcal a day is below the 1,200 kcal minimum for women.", T.CALORIE_MINIMUM),
+    ("Eating around 1,100 for weeks tends to cost muscle and energy.", T.CALORIE_MINIMUM),
+]  # fmt: skip
+
+PLANNED = [
+    ("Let's do 1.6 kg a week for the first month.", T.WEIGHT_LOSS_RATE),
+    ("Eight kilos in a month it is, I'll build the plan.", T.WEIGHT_LOSS_RATE),
+    ("I've set you at 850 kcal a day to start.", T.CALORIE_MINIMUM),
+    ("Your target is 950 kcal a day from Monday.", T.CALORIE_MINIMUM),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), WEIGHED)
+def test_a_reply_that_weighs_a_figure_against_a_limit_is_a_warning(
+    policy: PolicyEngine, text: str, kind: T
+) -> None:
+    assert kind not in reply_types(policy, text, WOMAN_70)
+
+
+@pytest.mark.parametrize(("text", "kind"), PLANNED)
+def test_a_reply_that_plans_the_figure_is_still_flagged(
+    policy: PolicyEngine, text: str, kind: T
+) -> None:
+    assert kind in reply_types(policy, text, WOMAN_70)
