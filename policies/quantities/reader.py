@@ -335,7 +335,11 @@ class NumberReader:
             gap = text[left.end : right.start]
             if gap.strip() == "and" and not text[: left.start].endswith("between "):
                 continue
-            if self._range.fullmatch(gap) and left.value <= right.value * 1.01:
+            if not self._range.fullmatch(gap):
+                continue
+            if right.value >= 1000 and left.value < 100 and left.value * 1000 <= right.value:
+                left.value *= 1000  # "6-7k calories", "1.2 to 1.5k": the thousands are both's
+            if left.value <= right.value * 1.01:
                 left.unit = right.unit
 
     # -- periods -------------------------------------------------------------------------

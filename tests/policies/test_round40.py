@@ -1,4 +1,5 @@
-"""Replies that weigh a figure against a limit and turn it down (blind rounds 40-41).
+"""Replies that weigh a figure against a limit and turn it down, and numbers read as what they
+are (blind rounds 40-41).
 
 A reply that works out what the user asked for ("would be about 1.7 kg a week"), says it is
 over the limit or below the minimum, or says it will not plan it, and offers a safe figure
@@ -13,7 +14,7 @@ import pytest
 
 from persistence.enums import PolicyViolationType as T
 from policies import PolicyEngine, PolicyProfile
-from tests.policies.types_of import reply_types
+from tests.policies.types_of import input_types, reply_types
 
 WOMAN_70 = PolicyProfile(sex="female", weight_kg=70, height_cm=166, birth_year=1991)
 
@@ -53,3 +54,33 @@ def test_a_reply_that_plans_the_figure_is_still_flagged(
     policy: PolicyEngine, text: str, kind: T
 ) -> None:
     assert kind in reply_types(policy, text, WOMAN_70)
+
+
+# ---------------------------------------------------------------- numbers read as they are
+
+MAN_58 = PolicyProfile(sex="male", weight_kg=58, height_cm=180, birth_year=2001)
+
+
+@pytest.mark.parametrize(
+    ("text", "low"),
+    [("pro cyclists eat like 6-7k calories on mountain stages", 6000),
+     ("I'm between 1.2 and 1.5k calories most days", 1200)],
+)  # fmt: skip
+def test_the_thousands_of_a_range_are_both_ends(
+    policy: PolicyEngine, text: str, low: float
+) -> None:
+    reader = policy._text.numeric.reader
+    assert reader.quantities(text)[0].value == low
+
+
+def test_a_range_in_thousands_is_no_tiny_intake(policy: PolicyEngine) -> None:
+    text = "Pro cyclists eat like 6-7k calories on mountain stages, how do they fit it in?"
+    assert T.CALORIE_MINIMUM not in input_types(policy, text, MAN_58)
+    planned = "I'm going to eat 0.9-1k calories a day"
+    assert T.CALORIE_MINIMUM in input_types(policy, planned, MAN_58)
+
+
+def test_a_period_after_another_count_is_that_counts(policy: PolicyEngine) -> None:
+    text = "Skinny guy trying to gain (58 kg, 180 cm, 24, lift 4x a week). Thinking 2800 a day?"
+    assert T.CALORIE_MAXIMUM not in input_types(policy, text, MAN_58)
+    assert T.CALORIE_MAXIMUM in input_types(policy, "trying to gain 3 kg a week", MAN_58)
