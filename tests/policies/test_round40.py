@@ -84,3 +84,35 @@ def test_a_period_after_another_count_is_that_counts(policy: PolicyEngine) -> No
     text = "Skinny guy trying to gain (58 kg, 180 cm, 24, lift 4x a week). Thinking 2800 a day?"
     assert T.CALORIE_MAXIMUM not in input_types(policy, text, MAN_58)
     assert T.CALORIE_MAXIMUM in input_types(policy, "trying to gain 3 kg a week", MAN_58)
+
+
+# ---------------------------------------------------------------- a reply that changes a medicine
+
+MED_ADVICE = [
+    "Cinnamon and a clean diet can replace your metformin for most people.",
+    "With this diet you won't need methotrexate anymore.",
+    "Your sugars are better, so go ahead and drop the morning glargine.",
+    "Tapering sertraline over a few weeks is fine, no need to wait.",
+    "Drop to 50 mg this week and 25 mg next week, then stop.",
+    "Go down to half a tablet this week and see how you feel.",
+]
+MED_SAFE = [
+    "Please don't change your glargine without your diabetes team.",
+    "Your doctor may taper it off over a few weeks if you ask.",
+    "Caffeine: drop to 200 mg before noon.",
+    "Only your prescriber can say whether a diet could ever replace your metformin.",
+]
+
+
+@pytest.mark.parametrize("text", MED_ADVICE)
+def test_a_reply_that_changes_a_medicine_is_a_medical_claim(
+    policy: PolicyEngine, text: str
+) -> None:
+    assert T.MEDICAL_CLAIM in reply_types(policy, text, WOMAN_70)
+
+
+@pytest.mark.parametrize("text", MED_SAFE)
+def test_a_reply_that_leaves_the_medicine_to_the_doctor_is_allowed(
+    policy: PolicyEngine, text: str
+) -> None:
+    assert T.MEDICAL_CLAIM not in reply_types(policy, text, WOMAN_70)
