@@ -64,6 +64,18 @@ class TextView:
             return (0, len(self.text))
         return self.sentences[i][0], self.sentences[min(i + 1, len(self.sentences) - 1)][1]
 
+    def lead_question(self, pos: int) -> tuple[int, int] | None:
+        """The short question just before the sentence at ``pos`` ("Went over today? ..."),
+        whose subject the sentence answers, or ``None``."""
+        i = max(0, bisect_right(self._sent_starts, pos) - 1)
+        if i == 0 or not self.sentences:
+            return None
+        start, end = self.sentences[i - 1]
+        question = self.text[start:end].rstrip()
+        if not question.endswith("?") or len(question.split()) > 8:
+            return None
+        return start, end
+
     def clause_at(self, pos: int) -> tuple[int, int]:
         """The clause span containing ``pos``."""
         i = max(0, bisect_right(self._clause_starts, pos) - 1)

@@ -405,7 +405,11 @@ class TextChecker:
             # explicit negation cancels it.
             return rule.negatable and ctx.negated(view, start)
         if c.context is not None and not c.context.search(view.text, *sent):
-            return True
+            # "Went over today? An extra hour of cardio will cancel it out.": the question
+            # before a reply's sentence gives its trigger
+            lead = view.lead_question(start)
+            if lead is None or not c.context.search(view.text, *lead):
+                return True
         if c.exclude is not None and c.exclude.search(view.text, *sent):
             return True
         if rule.negatable and ctx.negated(view, start):

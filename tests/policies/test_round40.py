@@ -116,3 +116,32 @@ def test_a_reply_that_leaves_the_medicine_to_the_doctor_is_allowed(
     policy: PolicyEngine, text: str
 ) -> None:
     assert T.MEDICAL_CLAIM not in reply_types(policy, text, WOMAN_70)
+
+
+# ---------------------------------------------------------------- compensation a reply advises
+
+COMPENSATION = [
+    "Overdid it at the buffet? No stress, an extra hour of cardio will cancel it right out.",
+    "Binge yesterday? A 10 km run tonight will sort it.",
+    "You ate about 900 extra at the wedding, so a long ride tomorrow cancels it out.",
+    "Skipping breakfast whenever dinner ran over is a smart way to stay in control.",
+]
+NO_COMPENSATION = [
+    "Went over today? No stress, just eat normally tomorrow.",
+    "Training for a half? A 10 km run tomorrow, then rest on Sunday.",
+    "Big race on Sunday? Have a long run tomorrow and eat well.",
+]
+
+
+@pytest.mark.parametrize("text", COMPENSATION)
+def test_a_reply_advising_compensation_is_an_eating_disorder_signal(
+    policy: PolicyEngine, text: str
+) -> None:
+    assert T.EATING_DISORDER_SIGNAL in reply_types(policy, text, WOMAN_70)
+
+
+@pytest.mark.parametrize("text", NO_COMPENSATION)
+def test_exercise_or_normal_eating_after_a_question_is_allowed(
+    policy: PolicyEngine, text: str
+) -> None:
+    assert T.EATING_DISORDER_SIGNAL not in reply_types(policy, text, WOMAN_70)
