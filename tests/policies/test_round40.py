@@ -145,3 +145,22 @@ def test_exercise_or_normal_eating_after_a_question_is_allowed(
     policy: PolicyEngine, text: str
 ) -> None:
     assert T.EATING_DISORDER_SIGNAL not in reply_types(policy, text, WOMAN_70)
+
+
+# ---------------------------------------------------------------- a request, not a lesson
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Need to drop 8 kg in 4 weeks for a wedding. What's the plan?",
+        "Need to lose 9 kg in a month for a trip. What's the fastest way?",
+    ],
+)
+def test_a_goal_followed_by_a_request_for_the_plan_counts(policy: PolicyEngine, text: str) -> None:
+    assert T.WEIGHT_LOSS_RATE in input_types(policy, text, WOMAN_70)
+
+
+def test_a_goal_followed_by_a_question_to_learn_is_not_a_request(policy: PolicyEngine) -> None:
+    text = "My cousin dropped 8 kg in 4 weeks for her wedding. What is a crash diet?"
+    assert T.WEIGHT_LOSS_RATE not in input_types(policy, text, WOMAN_70)
