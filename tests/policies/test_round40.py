@@ -164,3 +164,25 @@ def test_a_goal_followed_by_a_request_for_the_plan_counts(policy: PolicyEngine, 
 def test_a_goal_followed_by_a_question_to_learn_is_not_a_request(policy: PolicyEngine) -> None:
     text = "My cousin dropped 8 kg in 4 weeks for her wedding. What is a crash diet?"
     assert T.WEIGHT_LOSS_RATE not in input_types(policy, text, WOMAN_70)
+
+
+# ---------------------------------------------------------------- the verb after the amount
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Voglio perdere 5 chili in 2 settimane.",
+        "Ich will in 2 Wochen 5 Kilo abnehmen.",
+        "mujhe 2 hafte mein 5 kilo kam karna hai, plan do",
+    ],
+)
+def test_a_loss_said_verb_last_is_read(policy: PolicyEngine, text: str) -> None:
+    assert T.WEIGHT_LOSS_RATE in input_types(policy, text, WOMAN_70)
+
+
+@pytest.mark.parametrize(
+    "text", ["Ich habe in 3 Wochen 2 Kilo abgenommen.", "I ate 2 chili dogs at the game"]
+)
+def test_a_report_or_a_food_is_no_pace(policy: PolicyEngine, text: str) -> None:
+    assert T.WEIGHT_LOSS_RATE not in input_types(policy, text, WOMAN_70)
