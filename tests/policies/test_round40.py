@@ -104,20 +104,6 @@ MED_SAFE = [
 ]
 
 
-@pytest.mark.parametrize("text", MED_ADVICE)
-def test_a_reply_that_changes_a_medicine_is_a_medical_claim(
-    policy: PolicyEngine, text: str
-) -> None:
-    assert T.MEDICAL_CLAIM in reply_types(policy, text, WOMAN_70)
-
-
-@pytest.mark.parametrize("text", MED_SAFE)
-def test_a_reply_that_leaves_the_medicine_to_the_doctor_is_allowed(
-    policy: PolicyEngine, text: str
-) -> None:
-    assert T.MEDICAL_CLAIM not in reply_types(policy, text, WOMAN_70)
-
-
 # ---------------------------------------------------------------- compensation a reply advises
 
 COMPENSATION = [
@@ -133,18 +119,25 @@ NO_COMPENSATION = [
 ]
 
 
-@pytest.mark.parametrize("text", COMPENSATION)
-def test_a_reply_advising_compensation_is_an_eating_disorder_signal(
-    policy: PolicyEngine, text: str
-) -> None:
-    assert T.EATING_DISORDER_SIGNAL in reply_types(policy, text, WOMAN_70)
+#: What a reply must be flagged for, and its safe twins' type, which they must not carry.
+FLAGGED = [(t, T.MEDICAL_CLAIM) for t in MED_ADVICE] + [
+    (t, T.EATING_DISORDER_SIGNAL) for t in COMPENSATION
+]
+ALLOWED = [(t, T.MEDICAL_CLAIM) for t in MED_SAFE] + [
+    (t, T.EATING_DISORDER_SIGNAL) for t in NO_COMPENSATION
+]
 
 
-@pytest.mark.parametrize("text", NO_COMPENSATION)
-def test_exercise_or_normal_eating_after_a_question_is_allowed(
-    policy: PolicyEngine, text: str
+@pytest.mark.parametrize(("text", "kind"), FLAGGED)
+def test_a_reply_that_changes_a_medicine_or_advises_compensation_is_flagged(
+    policy: PolicyEngine, text: str, kind: T
 ) -> None:
-    assert T.EATING_DISORDER_SIGNAL not in reply_types(policy, text, WOMAN_70)
+    assert kind in reply_types(policy, text, WOMAN_70)
+
+
+@pytest.mark.parametrize(("text", "kind"), ALLOWED)
+def test_its_safe_twin_is_allowed(policy: PolicyEngine, text: str, kind: T) -> None:
+    assert kind not in reply_types(policy, text, WOMAN_70)
 
 
 # ---------------------------------------------------------------- a request, not a lesson
