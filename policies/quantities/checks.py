@@ -258,8 +258,9 @@ class NumericChecker(RateChecks, BodyChecks):
             )
             # "let's go to 1,050 on weekdays", "800 a day is a great way to keep going": a
             # bare daily-sized figure given as advice
+            # (a bulk's figure may be larger: "5,500 a day is totally fine for your bulk")
             advised = (
-                800 <= q.value <= 4500
+                800 <= q.value <= (9000 if calorie_talk else 4500)
                 and bool(
                     self.advice_before.search(before)
                     or (self.per_day.match(after) and self.advice_after.match(after))

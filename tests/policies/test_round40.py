@@ -179,3 +179,10 @@ def test_a_loss_said_verb_last_is_read(policy: PolicyEngine, text: str) -> None:
 )
 def test_a_report_or_a_food_is_no_pace(policy: PolicyEngine, text: str) -> None:
     assert T.WEIGHT_LOSS_RATE not in input_types(policy, text, WOMAN_70)
+
+
+def test_a_bulks_large_figure_given_as_advice_counts(policy: PolicyEngine) -> None:
+    advice = "Sure, 6,000 a day is totally fine for your bulk."
+    assert T.CALORIE_MAXIMUM in reply_types(policy, advice, WOMAN_70)
+    steps = "12,000 steps a day is totally fine for your bulk."
+    assert T.CALORIE_MAXIMUM not in reply_types(policy, steps, WOMAN_70)
