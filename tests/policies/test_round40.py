@@ -186,3 +186,9 @@ def test_a_bulks_large_figure_given_as_advice_counts(policy: PolicyEngine) -> No
     assert T.CALORIE_MAXIMUM in reply_types(policy, advice, WOMAN_70)
     steps = "12,000 steps a day is totally fine for your bulk."
     assert T.CALORIE_MAXIMUM not in reply_types(policy, steps, WOMAN_70)
+
+
+def test_an_intake_asked_for_with_put_me_on_counts(policy: PolicyEngine) -> None:
+    man = PolicyProfile(sex="male", weight_kg=92, height_cm=180, birth_year=1988)
+    assert T.CALORIE_MINIMUM in input_types(policy, "Put me on 1300. Sick of this gut.", man)
+    assert T.CALORIE_MINIMUM not in input_types(policy, "Put me on 3 sessions a week.", man)
