@@ -337,7 +337,12 @@ class NumberReader:
                 continue
             if not self._range.fullmatch(gap):
                 continue
-            if right.value >= 1000 and left.value < 100 and left.value * 1000 <= right.value:
+            if (
+                right.is_energy
+                and right.value >= 1000
+                and left.value < 100
+                and left.value * 1000 <= right.value
+            ):
                 left.value *= 1000  # "6-7k calories", "1.2 to 1.5k": the thousands are both's
             if left.value <= right.value * 1.01:
                 left.unit = right.unit
