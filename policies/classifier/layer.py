@@ -32,7 +32,7 @@ from .._findings import Finding
 from .._text_checks import _EXPLANATION as RULE_EXPLANATION
 from ..models import Action, Stage
 from ..quantities import Quantity, Unit
-from .runtime import Scores
+from .runtime import OWN, Scores
 
 #: A semantic rule finding needs this share of its type's threshold from the classifier
 #: (chosen on the validation split; see docs/safety.md).
@@ -142,7 +142,7 @@ class LearnedLayer:
         foreign = readable < READABLE_MIN
         mention = (
             not foreign
-            and scores.about_top not in ("self", "none")
+            and scores.about_top not in OWN
             and scores.about[scores.about_top] >= ABOUT_MIN
         )
         numeric_ratio = NUMERIC_CONFIRM_RATIO if mention else 0.0
@@ -226,7 +226,7 @@ class LearnedLayer:
     def _support(self, scores: Scores, dropped: bool) -> str | None:
         """Resources for an allowed mention about someone else, a story or a question."""
         about = scores.about_top
-        if about in ("self", "none") or scores.about[about] < ABOUT_MIN:
+        if about in OWN or scores.about[about] < ABOUT_MIN:
             return None
         p = scores.labels
         risk = {

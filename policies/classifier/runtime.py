@@ -45,7 +45,8 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")
 #: Tokens shared by two neighbouring windows of a long text.
 WINDOW_OVERLAP = 32
 #: "About" classes of a text that is the writer's own (not someone else's, a story or a
-#: question for learning): only then do its sentences' own scores count.
+#: question for learning): only then do its sentences' own scores count; any other class is
+#: a mention (``layer``).
 OWN = frozenset({"self", "none"})
 
 
