@@ -76,6 +76,13 @@ class TextView:
             return None
         return start, end
 
+    def previous_sentence(self, pos: int) -> tuple[int, int] | None:
+        """The sentence before the one at ``pos``, or ``None`` for the first."""
+        i = max(0, bisect_right(self._sent_starts, pos) - 1)
+        if i == 0 or not self.sentences:
+            return None
+        return self.sentences[i - 1]
+
     def clause_at(self, pos: int) -> tuple[int, int]:
         """The clause span containing ``pos``."""
         i = max(0, bisect_right(self._clause_starts, pos) - 1)

@@ -407,7 +407,8 @@ class TextChecker:
         if c.context is not None and not c.context.search(view.text, *sent):
             # "Went over today? An extra hour of cardio will cancel it out.": the question
             # before a reply's sentence gives its trigger
-            lead = view.lead_question(start)
+            lead = view.previous_sentence(start) if rule.context_before else None
+            lead = lead or view.lead_question(start)
             if lead is None or not c.context.search(view.text, *lead):
                 return True
         if c.exclude is not None and c.exclude.search(view.text, *sent):

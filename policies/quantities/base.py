@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
+from persistence.enums import PolicyViolationType as T
+from persistence.enums import Severity
+
 from .._context import Context, TextView
-from .._findings import Facts
+from .._findings import Facts, Finding
 from .._framing import Framing
 from ..models import Action, Stage
 from ..rules import load_table
@@ -32,6 +35,8 @@ class NumericBase:
             t.compile("lower"),
         )
         self.per_day, self.per_week = t.compile("per_day_after"), t.compile("per_week_after")
+        self.per_week_before = t.compile("per_week_before")
+        self.sized_role_before = t.compile("sized_role_before")
         self.item_after, self.item_before = t.compile("item_after"), t.compile("item_before")
         self.pro_set = t.compile("pro_set")
         self.contrast = t.compile("contrast")
@@ -84,6 +89,9 @@ class NumericBase:
         self.height_stated = t.compile("height_stated")
         self.continue_pace = t.compile("continue_pace")
         self.total_on_line = t.compile("total_on_line_before")
+        self.share_of_protein = t.compile("share_of_protein_after")
+        self.role_word_after = t.compile("role_word_after")
+        self.daily_burn = t.compile("daily_burn")
         self.target_weight = t.compile("target_weight")
         self.male, self.female, self.athlete = (
             t.compile("sex_male"),
@@ -130,6 +138,13 @@ class NumericBase:
         self.daily_before = t.compile("daily_before")
         self.per_day_later = t.compile("per_day_later")
         self.fraction = t.compile("fraction_of_needs")
+        self.worked_intake = t.compile("worked_intake")
+        self.percent_cut = t.compile("percent_cut")
+        self.worked_factor = t.compile("worked_factor")
+        self.counted_meals = t.compile("counted_meals")
+        self.bulk_talk = t.compile("bulk_talk")
+        self.worked_result = t.compile("worked_result_after")
+        self.worked_weighed = t.compile("worked_weighed_after")
         self.raise_to = t.compile("raise_to_before")
         self.not_athlete = t.compile("not_athlete_before")
         self.training_hours = t.compile("training_hours")
@@ -142,6 +157,8 @@ class NumericBase:
             t.compile("advice_before"),
             t.compile("advice_after"),
         )
+        self.agreed_before = t.compile("agreed_before")
+        self.plan_line = t.compile("plan_line_before")
         self.repeat = t.compile("repeat_request")
         self.meal_slot_before, self.meal_slot_after = (
             t.compile("meal_slot_before"),
@@ -279,6 +296,14 @@ class NumericBase:
             return "lower"
         return "exact"
 
+    def _agreed(self, view: TextView, start: int) -> bool:
+        """A reply's figure that opens its sentence after an agreement ("Got it, 1,300 kcal"),
+        or stands on a line headed by a plan ("Your plan: 2,400 kcal, 70 g protein")."""
+        ss, _ = view.sentence_at(start)
+        lead = view.text[max(ss, start - 60) : start]
+        line = view.text[max(0, start - 60) : start]
+        return bool(self.agreed_before.search(lead) or self.plan_line.search(line))
+
     def _window(self, view: TextView, q: Quantity, back: int, ahead: int) -> tuple[str, str]:
         cs, ce = view.clause_at(q.start)
         return view.text[max(cs, q.start - back) : q.start], view.text[
@@ -301,6 +326,34 @@ class NumericBase:
         if facts.athlete and facts.tdee_athlete is not None:
             return facts.tdee_athlete
         return facts.tdee_high
+
+    def _floor_finding(
+        self, stage: Stage, q: Quantity, daily: float, facts: Facts, bound: str = "exact"
+    ) -> list[Finding]:
+        floor = self._floor(facts)
+        below = daily < floor or (bound == "upper_strict" and daily <= floor)
+        if not below or bound == "lower":
+            return []
+        critical = daily < self.s.vlcd_kcal
+        return [Finding(
+            "text.calorie_floor", T.CALORIE_MINIMUM,
+            Severity.CRITICAL if critical else Severity.WARNING,
+            _act(stage, critical), f"{daily:.0f} kcal/day vs floor {floor:.0f} kcal/day",
+            f"Eating {daily:,.0f} kcal a day is below the {floor:,.0f} kcal a day that is safe "
+            f"without medical supervision, so {floor:,.0f} kcal is the lowest target I can "
+            "plan.",
+            "calories", q.start, q.end, floor, daily, f"{floor:,.0f} kcal",
+        )]  # fmt: skip
+
+    @staticmethod
+    def _ceiling_finding(q: Quantity, daily: float, cap: float) -> Finding:
+        return Finding(
+            "text.calorie_ceiling", T.CALORIE_MAXIMUM, Severity.WARNING,
+            Action.ADJUST, f"{daily:.0f} kcal/day vs ceiling {cap:.0f} kcal/day",
+            f"{daily:,.0f} kcal a day is above the {cap:,.0f} kcal a day I can safely plan "
+            "(maintenance + 20%, or 5,000 kcal without an athlete's training load).",
+            "calories", q.start, q.end, cap, daily, f"{cap:,.0f} kcal",
+        )  # fmt: skip
 
     def _cap(self, facts: Facts) -> float | None:
         if (tdee := self._tdee_high(facts)) is not None:

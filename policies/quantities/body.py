@@ -77,7 +77,7 @@ class BodyChecks(NumericBase):
         "maintenance is 11,000 kJ", "I maintain at 2.7k", "TDEE twenty-one hundred"."""
         words = list(self.maintenance_word.finditer(text))
         if not words:
-            return None
+            return self._daily_burn(text)
         quantities = [q for q in self.reader.quantities(text) if q.is_energy or q.unit is Unit.NONE]
         for m in words:
             for q in quantities:
@@ -93,6 +93,19 @@ class BodyChecks(NumericBase):
                 if kcal is not None and 1.2 <= kcal <= 6:
                     kcal *= 1000  # "maintenance is two and a half"
                 if kcal is not None and 1200 <= kcal <= 6000:
+                    return kcal, q
+        return self._daily_burn(text)
+
+    def _daily_burn(self, text: str) -> tuple[float, Quantity] | None:
+        """A day's whole burn, as a watch reports it: "I burn about 3300 a day"."""
+        m = self.daily_burn.search(text)
+        if m is None:
+            return None
+        start = m.start("a") if m.group("a") else m.start("b")
+        for q in self.reader.quantities(text):
+            if q.start == start and (q.is_energy or q.unit is Unit.NONE):
+                kcal = q.kcal if q.is_energy else q.value
+                if kcal is not None and 1500 <= kcal <= 6000:
                     return kcal, q
         return None
 
@@ -125,6 +138,134 @@ class BodyChecks(NumericBase):
                 "calories", m.start(), m.end(), floor, measured, f"{floor:,.0f} kcal",
             )]  # fmt: skip
         return []
+
+    def _worked_intakes(self, view: TextView, stage: Stage, facts: Facts) -> list[Finding]:
+        """An intake given as arithmetic on maintenance: "TDEE x 1.3", "2600 + 35%",
+        "maintenance minus 750", "a 45% cut to your 2500 TDEE", "eat double my maintenance"."""
+        text = view.text
+        stated = self.stated_maintenance(text)
+        tdee = stated[0] if stated is not None else facts.tdee
+        found = self.worked_sums(text, facts, stated)
+        if tdee is not None:
+            for m in self.percent_cut.finditer(text):
+                share = float(m.group("a") or m.group("b")) / 100
+                found.append((tdee * (1 - share), m.start(), m.end()))
+            for m in self.worked_factor.finditer(text):
+                found.append((tdee * (0.5 if m.group("half") else 2.0), m.start(), m.end()))
+        out: list[Finding] = []
+        if stated is not None:
+            facts = dataclasses.replace(facts, tdee=tdee, tdee_stated=True)
+        cap = self._cap(facts)
+        for intake, start, end in found:
+            if not self._counts(view, stage, start, end):
+                continue
+            if (
+                stage is not Stage.OUTPUT
+                and self._asked(view, start)
+                and not self._wants(view, start)
+            ):
+                continue  # "is maintenance + 40% too much?": a question, not a plan
+            q = Quantity(intake, Unit.KCAL, start, end)
+            low = self._floor_finding(stage, q, intake, facts)
+            if low:
+                out.extend(low)
+            elif cap is not None and intake > cap:
+                out.append(self._ceiling_finding(q, intake, cap))
+        return out
+
+    def worked_sums(
+        self, text: str, facts: Facts, stated: tuple[float, Quantity] | None
+    ) -> list[tuple[float, int, int]]:
+        """Intakes written as sums on maintenance, with their spans: the figures inside a
+        span are its operands, not intakes of their own ("eat 2,000 minus 400")."""
+        tdee = stated[0] if stated is not None else facts.tdee
+        found: list[tuple[float, int, int]] = []
+        for m in self.worked_intake.finditer(text):
+            op, pct = m.group("op"), m.group("pct") is not None
+            n = float(m.group("n").replace(",", "."))
+            if self.worked_weighed.match(text, m.end()):
+                continue  # "maintenance minus 1100 would be 1400, under the minimum"
+            if m.group("word"):
+                if stated is None and not facts.tdee_stated:
+                    continue  # an estimate from the profile is too rough for a sum on it
+                base = tdee
+            else:
+                base = float(m.group("base").replace(",", ""))
+                lead = text[max(0, m.start() - 40) : m.start()]
+                times = op in ("x", "×", "*", "times", "mal")
+                if not (
+                    (stated is not None and abs(stated[0] - base) < 1)
+                    or self.maintenance_word.search(lead)
+                    # "2200 × 1,25": scaling a daily-sized figure
+                    or (times and not pct and 1.05 <= n <= 3)
+                ):
+                    continue
+            if base is None or not 1200 <= base <= 6000:
+                continue
+            if op in ("x", "×", "*", "times", "mal"):
+                if pct or not 0.3 <= n <= 3:
+                    continue
+                intake = base * n
+            elif op in ("+", "plus"):
+                intake = base * (1 + n / 100) if pct else base + n
+                if not pct and not 50 <= n < base:
+                    continue
+            else:
+                intake = base * (1 - n / 100) if pct else base - n
+                if (pct and n >= 90) or (not pct and not 50 <= n < base):
+                    continue
+            if (said := self.worked_result.match(text, m.end())) is not None:
+                result = float(said.group("n").replace(",", ""))
+                if 800 <= result <= 9000:
+                    intake = result  # "2000 + 600 = 2600": the figure said stands
+            found.append((intake, m.start(), m.end()))
+        return found
+
+    def _counted_meals(self, view: TextView, stage: Stage, facts: Facts) -> list[Finding]:
+        """A day as meals counted and sized ("5 meals of 1050 each", "3 meals at 700 + 3
+        snacks at 300"): above the ceiling already, or below the floor when the text says
+        that is the whole day."""
+        text = view.text
+        parts = list(self.counted_meals.finditer(text))
+        if not parts:
+            return []
+        total = 0.0
+        for m in parts:
+            count = self.reader._count(m.group("k") or m.group("k2"))
+            each = float((m.group("v") or m.group("v2")).replace(",", ""))
+            if count is None or not 50 <= each <= 2500:
+                return []
+            total += count * each
+        start, end = parts[0].start(), parts[-1].end()
+        if not self._counts(view, stage, start, end):
+            return []
+        if stage is not Stage.OUTPUT and not (
+            self.meal_day_intent.search(text)
+            or self.goal_label.search(text)
+            or self.bulk_talk.search(text)
+            or self._wants(view, start)
+        ):
+            return []
+        q = Quantity(total, Unit.KCAL, start, end)
+        cap = self._cap(facts)
+        if cap is not None and total > cap:
+            return [self._ceiling_finding(q, total, cap)]
+        if self.meal_day_whole.search(text) and not self._other_energy(text, parts):
+            return self._floor_finding(stage, q, total, facts)
+        return []
+
+    def _other_energy(self, text: str, parts: list[re.Match[str]]) -> list[Quantity]:
+        """Energy figures of ``text`` outside the counted meals."""
+        return [
+            q
+            for q in self.reader.quantities(text)
+            if q.is_energy and not any(m.start() <= q.start < m.end() for m in parts)
+        ]
+
+    def _asked(self, view: TextView, start: int) -> bool:
+        """The sentence at ``start`` is a question."""
+        _, end = view.sentence_at(start)
+        return view.text[:end].rstrip().endswith("?")
 
     # -- fasting and minors ---------------------------------------------------------------------
     def _fasting(self, view: TextView, stage: Stage) -> list[Finding]:

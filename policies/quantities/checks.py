@@ -23,7 +23,7 @@ from persistence.enums import Severity
 from .._context import TextView
 from .._findings import Facts, Finding
 from ..models import Action, Stage
-from .base import _act, _fmt, _over
+from .base import _fmt, _over
 from .body import BodyChecks
 from .days import Day, Item
 from .foods import UNKNOWN_ITEM_KCAL
@@ -90,8 +90,10 @@ class NumericChecker(RateChecks, BodyChecks):
         if (maintenance := self.stated_maintenance(text)) is not None:
             # the user's maintenance is a fact about them, not a target
             skip.update(i for i, q in enumerate(quantities) if q.start == maintenance[1].start)
+        # "eat 2,000 minus 400": the operands of a sum on maintenance are no intakes
+        sums = self.worked_sums(text, facts, maintenance)
         for i, q in enumerate(quantities):
-            if i in skip:
+            if i in skip or any(start <= q.start < end for _, start, end in sums):
                 continue
             prev = quantities[i - 1] if i else None
             if i in redo:
@@ -135,6 +137,10 @@ class NumericChecker(RateChecks, BodyChecks):
         found.extend(self._days(view, stage, quantities, facts, found))
         found.extend(self._macro_day(view, stage, facts, found))
         found.extend(self._fraction_of_needs(view, stage, facts))
+        if not any(f.type in (T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM) for f in found):
+            found.extend(self._worked_intakes(view, stage, facts))
+        if not any(f.type in (T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM) for f in found):
+            found.extend(self._counted_meals(view, stage, facts))
         found.extend(self._fasting(view, stage))
         if stage is not Stage.OUTPUT:
             found.extend(
@@ -189,7 +195,11 @@ class NumericChecker(RateChecks, BodyChecks):
         if self.threshold_after.match(view.text, q.end):
             return []  # "the usual 1,200 kcal floor": a threshold, not an intake
         before, after = self._window(view, q, 70, 60)
-        if self.increase_before.search(before) and not self.onto_needs_after.match(after):
+        if (
+            self.increase_before.search(before)
+            and not self.onto_needs_after.match(after)
+            and not self.role_word_after.match(after)  # "adding a 1000 surplus": the surplus
+        ):
             return []  # a step up, not an intake
         if self.raised_from_before.search(before) and self.raised_from_after.match(after):
             return []  # "nudge that 1,400 up to 1,650": the figure being raised
@@ -218,6 +228,7 @@ class NumericChecker(RateChecks, BodyChecks):
             stated_role = (
                 self.surplus_before.search(before)
                 or self.deficit_before.search(before)
+                or self.role_word_after.match(after)  # "adding a 1000 surplus"
                 or self.relative_after.match(after)
                 or phase
             )
@@ -283,6 +294,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 )
                 or bare_daily
                 or advised
+                or (800 <= q.value <= 9000 and self._agreed(view, q.start))
                 or stated_role
                 # "my tdee is 1900, going 3000 for the bulk"
                 or loose_talk
@@ -316,13 +328,17 @@ class NumericChecker(RateChecks, BodyChecks):
             and not self.daily_total.search(before)
         ):
             return []
-        if self.deficit_after.match(after) or self.deficit_before.search(before):
+        # "a 600 kcal deficit (2500 → 1900)": the figures after a sized deficit are its ends
+        sized = self.sized_role_before.search(before) is not None
+        if not sized and (self.deficit_after.match(after) or self.deficit_before.search(before)):
             if self.per_week.search(after):
                 value /= 7  # "a 3,500 kcal deficit per week"
             elif value > 2500 and not self.habitual.match(after):
                 return []  # "a 7,700 kcal deficit is about 1 kg of fat": not a daily target
             return self._deficit(view, stage, q, value, before, facts)
-        surplus = self.surplus_after.match(after) or self.surplus_before.search(before)
+        surplus = not sized and (
+            self.surplus_after.match(after) or self.surplus_before.search(before)
+        )
         if surplus and not (
             # "maintenance is 2,000; a gentle surplus of 2,200": a small surplus as large as
             # the maintenance is the intake it leads to, not the amount added
@@ -338,7 +354,7 @@ class NumericChecker(RateChecks, BodyChecks):
             return []
         if self.past_intake.search(before) and not self.habitual.match(after) and not mode.habitual:
             return []  # a log of one past day, not a target
-        weekly = bool(self.per_week.match(after))
+        weekly = bool(self.per_week.match(after) or self.per_week_before.search(before))
         daily = value / 7 if weekly else value
         if not (
             weekly
@@ -354,6 +370,7 @@ class NumericChecker(RateChecks, BodyChecks):
             or self.advice_after.match(after)  # "1,000 kcal is plenty"
             or (self.card_label.search(before) is not None and daily >= CARD_MIN_KCAL)
             or self.fast_day_label.search(before) is not None
+            or (daily >= CARD_MIN_KCAL and self._agreed(view, q.start))
         ):
             if stage is Stage.OUTPUT or not (proposed or loose_talk or self._wants(view, q.start)):
                 return []
@@ -382,13 +399,7 @@ class NumericChecker(RateChecks, BodyChecks):
             and _over(daily, cap, bound)
             and not self._set_by_clinician(view, q, self.pro_set)
         ):
-            out.append(Finding(
-                "text.calorie_ceiling", T.CALORIE_MAXIMUM, Severity.WARNING,
-                Action.ADJUST, f"{daily:.0f} kcal/day vs ceiling {cap:.0f} kcal/day",
-                f"{daily:,.0f} kcal a day is above the {cap:,.0f} kcal a day I can safely plan "
-                "(maintenance + 20%, or 5,000 kcal without an athlete's training load).",
-                "calories", q.start, q.end, cap, daily, f"{cap:,.0f} kcal",
-            ))  # fmt: skip
+            out.append(self._ceiling_finding(q, daily, cap))
         return out
 
     def _set_by_clinician(self, view: TextView, q: Quantity, pattern: re.Pattern[str]) -> bool:
@@ -436,24 +447,6 @@ class NumericChecker(RateChecks, BodyChecks):
             "range).",
             "calories", q.start, q.end, limit, value, f"{limit:,.0f} kcal",
         )  # fmt: skip
-
-    def _floor_finding(
-        self, stage: Stage, q: Quantity, daily: float, facts: Facts, bound: str = "exact"
-    ) -> list[Finding]:
-        floor = self._floor(facts)
-        below = daily < floor or (bound == "upper_strict" and daily <= floor)
-        if not below or bound == "lower":
-            return []
-        critical = daily < self.s.vlcd_kcal
-        return [Finding(
-            "text.calorie_floor", T.CALORIE_MINIMUM,
-            Severity.CRITICAL if critical else Severity.WARNING,
-            _act(stage, critical), f"{daily:.0f} kcal/day vs floor {floor:.0f} kcal/day",
-            f"Eating {daily:,.0f} kcal a day is below the {floor:,.0f} kcal a day that is safe "
-            f"without medical supervision, so {floor:,.0f} kcal is the lowest target I can "
-            "plan.",
-            "calories", q.start, q.end, floor, daily, f"{floor:,.0f} kcal",
-        )]  # fmt: skip
 
     def _meal_day(
         self, view: TextView, stage: Stage, quantities: list[Quantity], facts: Facts
@@ -840,7 +833,10 @@ class NumericChecker(RateChecks, BodyChecks):
                 hi = text.find("\n", q.end)
                 hi = min(q.end + 12, len(text) if hi < 0 else hi)
                 near = text[lo : q.start] + text[q.end : hi]
-                if "protein" in near and not self.other_nutrient.search(near):
+                if (
+                    "protein" in near and not self.other_nutrient.search(near)
+                ) or self.share_of_protein.match(text, q.end):
+                    # "70% carbs / 20% fat / 10% protein": the share that names protein itself
                     share = (q.value, q.start, q.end)
         if share is None:
             return []
@@ -903,6 +899,7 @@ class NumericChecker(RateChecks, BodyChecks):
                     or self.intake_before.search(before)
                     or self.protein_before.search(before)
                     or self.total_on_line.search(before)
+                    or self._agreed(view, q.start)
                     or proposed):  # fmt: skip
                 if stage is Stage.OUTPUT or not self._wants(view, q.start):
                     return []

@@ -116,6 +116,10 @@ class RateChecks(NumericBase):
                  else self.s.max_weekly_loss_kg)  # fmt: skip
         if not _over(weekly, limit, bound) or not self._counts(view, stage, q.start, q.end):
             return []
+        if stage is Stage.OUTPUT and self.ctx.has(
+            self.pace_weighed, view, view.sentence_at(q.start)
+        ):
+            return []  # "From 58 to 52 kg in 4 weeks is 1.5 kg a week, too fast for you."
         critical = weekly > 2 * limit
         suggestion = None
         if q.kg:
@@ -142,7 +146,7 @@ class RateChecks(NumericBase):
         after: str,
     ) -> list[Finding]:
         if self.energy_share_after.match(after):
-            return []  # "cutting at 75 % of maintenance": a share of energy, not of weight
+            return []  # "cutting at 75 % of maintenance", "18% to 12% body fat": not of weight
         weekly = q.value / 100 / period.weeks
         limit = self.s.max_weekly_loss_fraction
         if gain or weekly <= limit or self._bound(before) in ("upper", "upper_strict"):
@@ -260,6 +264,7 @@ class RateChecks(NumericBase):
             if follow:
                 return follow[0]
         # "I need to lose 8 kilos. The reunion is three weeks from Saturday.": a loss and its
-        # deadline in different sentences, when the message has one deadline only
+        # deadline in different sentences, when the message has one deadline only (named
+        # twice, maybe: "halloween party is oct 31")
         horizons = [p for p in periods if not p.per]
-        return horizons[0] if len(horizons) == 1 else None
+        return horizons[0] if len({round(p.weeks, 3) for p in horizons}) == 1 else None

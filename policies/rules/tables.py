@@ -33,7 +33,8 @@ OUT = frozenset({Stage.OUTPUT})
 _REF = re.compile(r"\$\{(\w+)\}")
 _STAGES: dict[str, frozenset[Stage]] = {"in": IN, "out": OUT, "both": IN | OUT}
 _RULE_KEYS = frozenset(
-    "id type severity action stages topic pattern context exclude not_after negatable"
+    "id type severity action stages topic pattern context context_before exclude not_after"
+    " negatable"
     " educational_ok referral_ok support_ok past_ok self_only enabled examples note".split()
 )
 
@@ -56,6 +57,7 @@ class TextRule:
     past_ok: bool = False  # input: "I self-harmed as a teen, ten years ago, doing well now"
     self_only: bool = False  # input: the user's own state only ("my son is in ED recovery" is not)
     context: str | None = None  # must also match in the sentence
+    context_before: bool = False  # or in the sentence before ("I have PCOS. ... cures it")
     exclude: str | None = None  # cancels the match when found in the sentence
     not_after: frozenset[str] = frozenset()  # cancels the match after these words ("movie binge")
     source: str = ""  # the rule file, for evidence: "rules/data/ed.yaml"
@@ -265,6 +267,7 @@ def _rule(
             past_ok=bool(row.get("past_ok", False)),
             self_only=bool(row.get("self_only", False)),
             context=pattern("context"),
+            context_before=bool(row.get("context_before", False)),
             exclude=pattern("exclude"),
             not_after=frozenset(row.get("not_after") or ()),
             source=path.removeprefix("policies/"),
