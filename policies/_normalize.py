@@ -37,6 +37,10 @@ _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g",
          "@": "a", "$": "s", "!": "i", "|": "i"}  # fmt: skip
 
 
+#: Texts whose normalisation :class:`Normalizer` keeps.
+_SEEN_MAX = 2048
+
+
 @dataclass(frozen=True, slots=True)
 class Normalized:
     """A normalised text and, per character, the index of its original character."""
@@ -62,6 +66,9 @@ class Normalizer:
     """Compiled normalisation steps; build once (per engine) and call per text."""
 
     def __init__(self) -> None:
+        # A chat's earlier turns are read again on every later turn: their results are kept
+        # (``Normalized`` is frozen, so sharing one is safe), in a bounded map.
+        self._seen: dict[str, Normalized] = {}
         self._spaced = re.compile(r"(?<![\w@$])[a-z@$0-9](?:[ .\-_*·][a-z@$0-9]){2,}(?![\w@$])")
         self._token = re.compile(r"[a-z0-9@$!|]+")
         self._numeric = re.compile(
@@ -93,6 +100,14 @@ class Normalizer:
 
     def __call__(self, text: str) -> Normalized:
         """Normalise ``text``."""
+        seen = self._seen.get(text)
+        if seen is None:
+            if len(self._seen) >= _SEEN_MAX:
+                self._seen.clear()  # a cold map only costs the work again
+            seen = self._seen[text] = self._normalize(text)
+        return seen
+
+    def _normalize(self, text: str) -> Normalized:
         chars, idx = self._fold(text)
         if "**" in text or "__" in text or "`" in text:
             chars, idx = self._delete(chars, idx, self._markdown)

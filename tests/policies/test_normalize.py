@@ -62,3 +62,15 @@ def test_words_of_other_languages_are_read_in_english(text: str, read: str) -> N
         if start and normalized.text[start:].split()[0] == english:
             # evidence still quotes the user's own word
             assert normalized.excerpt(start, start + len(english)) == own
+
+
+def test_a_text_read_again_gives_the_same_reading_from_a_bounded_map() -> None:
+    from policies import _normalize
+
+    n = Normalizer()
+    first = n("I  w4nt to ea7 1000 cals")
+    assert n("I  w4nt to ea7 1000 cals") is first  # an earlier turn, read on a later turn
+    for i in range(_normalize._SEEN_MAX + 5):
+        n(f"turn {i}")
+    assert len(n._seen) <= _normalize._SEEN_MAX
+    assert n("I  w4nt to ea7 1000 cals") == first  # read again after the map was emptied
