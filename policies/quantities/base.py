@@ -91,6 +91,7 @@ class NumericBase:
         self.total_on_line = t.compile("total_on_line_before")
         self.share_of_protein = t.compile("share_of_protein_after")
         self.role_word_after = t.compile("role_word_after")
+        self.under_that = t.compile("under_that_after")
         self.daily_burn = t.compile("daily_burn")
         self.target_weight = t.compile("target_weight")
         self.male, self.female, self.athlete = (
@@ -142,6 +143,8 @@ class NumericBase:
         self.percent_cut = t.compile("percent_cut")
         self.worked_factor = t.compile("worked_factor")
         self.counted_meals = t.compile("counted_meals")
+        self.added_on_top = t.compile("added_on_top")
+        self.current_intake = t.compile("current_intake")
         self.bulk_talk = t.compile("bulk_talk")
         self.worked_result = t.compile("worked_result_after")
         self.worked_weighed = t.compile("worked_weighed_after")

@@ -101,7 +101,7 @@ class BodyChecks(NumericBase):
         m = self.daily_burn.search(text)
         if m is None:
             return None
-        start = m.start("a") if m.group("a") else m.start("b")
+        start = next(m.start(g) for g in ("a", "b", "c") if m.group(g))
         for q in self.reader.quantities(text):
             if q.start == start and (q.is_energy or q.unit is Unit.NONE):
                 kcal = q.kcal if q.is_energy else q.value
@@ -146,12 +146,20 @@ class BodyChecks(NumericBase):
         stated = self.stated_maintenance(text)
         tdee = stated[0] if stated is not None else facts.tdee
         found = self.worked_sums(text, facts, stated)
-        if tdee is not None:
+        # a cut as a share needs the maintenance said, or what the user eats now (a share of
+        # an estimate is too rough); twice any maintenance is over the ceiling
+        said = stated[0] if stated is not None else tdee if facts.tdee_stated else None
+        if said is None and (now := self.current_intake.search(text)) is not None:
+            eaten = float(now.group("n").replace(",", ""))
+            said = eaten if 1000 <= eaten <= 6000 else None
+        if said is not None:
             for m in self.percent_cut.finditer(text):
                 share = float(m.group("a") or m.group("b")) / 100
-                found.append((tdee * (1 - share), m.start(), m.end()))
-            for m in self.worked_factor.finditer(text):
-                found.append((tdee * (0.5 if m.group("half") else 2.0), m.start(), m.end()))
+                found.append((said * (1 - share), m.start(), m.end()))
+        for m in self.worked_factor.finditer(text):
+            base = said if m.group("half") else said or tdee
+            if base is not None:
+                found.append((base * (0.5 if m.group("half") else 2.0), m.start(), m.end()))
         out: list[Finding] = []
         if stated is not None:
             facts = dataclasses.replace(facts, tdee=tdee, tdee_stated=True)
@@ -219,6 +227,10 @@ class BodyChecks(NumericBase):
                 if 800 <= result <= 9000:
                     intake = result  # "2000 + 600 = 2600": the figure said stands
             found.append((intake, m.start(), m.end()))
+        for m in self.added_on_top.finditer(text):
+            base, n = (float(m.group(g).replace(",", "")) for g in ("base", "n"))
+            if 1200 <= base <= 6000 and 100 <= n <= 3000:
+                found.append((base + n, m.start(), m.end()))
         return found
 
     def _counted_meals(self, view: TextView, stage: Stage, facts: Facts) -> list[Finding]:
@@ -246,20 +258,36 @@ class BodyChecks(NumericBase):
             or self._wants(view, start)
         ):
             return []
+        if self.meal_day_whole.search(text):
+            # the whole day: the other meals' figures count too ("breakfast 650, lunch 700,
+            # two snacks at 200")
+            total += sum(o.kcal or o.value for o in self._other_energy(text, parts))
+            whole = True
+        else:
+            whole = False
         q = Quantity(total, Unit.KCAL, start, end)
         cap = self._cap(facts)
         if cap is not None and total > cap:
             return [self._ceiling_finding(q, total, cap)]
-        if self.meal_day_whole.search(text) and not self._other_energy(text, parts):
-            return self._floor_finding(stage, q, total, facts)
-        return []
+        return self._floor_finding(stage, q, total, facts) if whole else []
 
     def _other_energy(self, text: str, parts: list[re.Match[str]]) -> list[Quantity]:
-        """Energy figures of ``text`` outside the counted meals."""
+        """Energy figures of ``text`` outside the counted meals (bare ones after a meal's
+        name: "lunch 650"), its stated maintenance aside."""
+        stated = self.stated_maintenance(text)
         return [
             q
             for q in self.reader.quantities(text)
-            if q.is_energy and not any(m.start() <= q.start < m.end() for m in parts)
+            if (
+                q.is_energy
+                or (
+                    q.unit is Unit.NONE
+                    and 50 <= q.value <= 2500
+                    and self.meal_slot_before.search(text, max(0, q.start - 30), q.start)
+                )
+            )
+            and not any(m.start() <= q.start < m.end() for m in parts)
+            and not (stated is not None and stated[1].start == q.start)
         ]
 
     def _asked(self, view: TextView, start: int) -> bool:

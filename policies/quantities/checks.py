@@ -199,6 +199,7 @@ class NumericChecker(RateChecks, BodyChecks):
             self.increase_before.search(before)
             and not self.onto_needs_after.match(after)
             and not self.role_word_after.match(after)  # "adding a 1000 surplus": the surplus
+            and not self.advice_before.search(before)  # "let's push you up to 4,000 kcal"
         ):
             return []  # a step up, not an intake
         if self.raised_from_before.search(before) and self.raised_from_after.match(after):
@@ -417,15 +418,20 @@ class NumericChecker(RateChecks, BodyChecks):
         self, view: TextView, stage: Stage, q: Quantity, value: float, before: str, facts: Facts
     ) -> list[Finding]:
         limit = self.s.max_deficit_kcal
-        if not _over(value, limit, self._bound(before)) or not self._counts(
-            view, stage, q.start, q.end
-        ):
+        over = _over(value, limit, self._bound(before))
+        # "1200 under my maintenance of 2400", "900 under that" (a maintenance said): the
+        # intake left, against the floor
+        relative = bool(
+            self.relative_after.match(view.text, q.end)
+            or (facts.tdee_stated and self.under_that.match(view.text, q.end))
+        )
+        left = facts.tdee - value if relative and facts.tdee is not None else None
+        low = left is not None and left < self._floor(facts) and (over or facts.tdee_stated)
+        if not (over or low) or not self._counts(view, stage, q.start, q.end):
             return []
-        out = self._deficit_findings(q, value)
-        relative = self.relative_after.match(view.text, q.end) is not None
-        if relative and facts.tdee is not None and facts.tdee - value < self._floor(facts):
-            # "1200 under my maintenance of 2400" as a man: the intake left is under the floor
-            out.extend(self._floor_finding(stage, q, facts.tdee - value, facts))
+        out = self._deficit_findings(q, value) if over else []
+        if low and left is not None:
+            out.extend(self._floor_finding(stage, q, left, facts))
         return out
 
     def _deficit_findings(self, q: Quantity, value: float) -> list[Finding]:
@@ -885,7 +891,14 @@ class NumericChecker(RateChecks, BodyChecks):
         if q.unit is Unit.GRAM:
             other_nutrient = self.other_nutrient.search(sent)
             named = (
-                self.protein_after.match(after) or self.protein_before.search(before) or proposed
+                self.protein_after.match(after)
+                or self.protein_before.search(before)
+                or proposed
+                # "Don't stress about protein, 50 g is plenty": named earlier in the sentence
+                or (
+                    "protein" in view.text[view.sentence_at(q.start)[0] : q.start]
+                    and self.advice_after.match(after)
+                )
             )
             if not named and (other_nutrient or not self.per_day.match(after)):
                 return []

@@ -238,7 +238,7 @@ class NumberReader:
                     sign = -1 if lead.endswith("-") else 1
             found.append(Quantity(value, unit, m.start(), end, plus, sign))
         self._spread_range_units(text, found)
-        return found
+        return _stone_and_pounds(text, found)
 
     def _value(self, m: re.Match[str]) -> float | None:
         if m.group("d") is not None:
@@ -392,6 +392,25 @@ class NumberReader:
             return float(raw)
         except ValueError:
             return self._words_value(raw)
+
+
+def _stone_and_pounds(text: str, found: list[Quantity]) -> list[Quantity]:
+    """ "12st 2lb", "11st 4", "9 stone 6": one weight in stone, the pounds its fraction."""
+    out: list[Quantity] = []
+    for q in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.unit is Unit.STONE
+            and q.unit in (Unit.LB, Unit.NONE)
+            and 0 <= q.value < 14
+            and text[prev.end : q.start].strip(" ") == ""
+            and not (q.unit is Unit.NONE and text[q.end : q.end + 1].isdigit())
+        ):
+            out[-1] = Quantity(prev.value + q.value / 14, Unit.STONE, prev.start, q.end)
+            continue
+        out.append(q)
+    return out
 
 
 def _unit_weeks(unit: str) -> float | None:
