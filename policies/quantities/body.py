@@ -101,7 +101,7 @@ class BodyChecks(NumericBase):
         m = self.daily_burn.search(text)
         if m is None:
             return None
-        start = next(m.start(g) for g in ("a", "b", "c") if m.group(g))
+        start = next(m.start(g) for g in ("a", "b", "c", "d") if m.group(g))
         for q in self.reader.quantities(text):
             if q.start == start and (q.is_energy or q.unit is Unit.NONE):
                 kcal = q.kcal if q.is_energy else q.value
@@ -150,8 +150,10 @@ class BodyChecks(NumericBase):
         # an estimate is too rough); twice any maintenance is over the ceiling
         said = stated[0] if stated is not None else tdee if facts.tdee_stated else None
         if said is None and (now := self.current_intake.search(text)) is not None:
-            eaten = float(now.group("n").replace(",", ""))
+            eaten = float(re.sub(r"[, ]", "", now.group("n")))
             said = eaten if 1000 <= eaten <= 6000 else None
+        if said is not None:
+            found.extend(self._changed(text, said))
         if said is not None:
             for m in self.percent_cut.finditer(text):
                 share = float(m.group("a") or m.group("b")) / 100
@@ -179,6 +181,37 @@ class BodyChecks(NumericBase):
                 out.extend(low)
             elif cap is not None and intake > cap:
                 out.append(self._ceiling_finding(q, intake, cap))
+        return out
+
+    def _changed(self, text: str, base: float) -> list[tuple[float, int, int]]:
+        """A said maintenance (or intake) changed in words: amounts added on top or taken
+        off, a share added, a factor, a half (see ``maintenance_add`` and the patterns after
+        it in ``numeric.yaml``). Amounts added are summed."""
+        out: list[tuple[float, int, int]] = []
+        added = [
+            (sum(float(m.group(g).replace(",", "")) for g in ("n", "m") if m.group(g)), m)
+            for m in self.maintenance_add.finditer(text)
+        ]
+        added = [(n, m) for n, m in added if 100 <= n <= 3000]
+        if added and (self.maintenance_word.search(text) or self.add_anchor.search(text)):
+            total = sum(n for n, _ in added)
+            out.append((base + total, added[0][1].start(), added[-1][1].end()))
+        for m in self.maintenance_off.finditer(text):
+            n = float(m.group("n").replace(",", ""))
+            if 100 <= n < base:
+                out.append((base - n, m.start(), m.end()))
+        for m in self.percent_more.finditer(text):
+            if m.group("p") or m.group("q"):
+                share = float(m.group("p") or m.group("q")) / 100
+            else:
+                share = {"quarter": 0.25, "third": 1 / 3}.get(m.group("frac") or "", 0.5)
+            out.append((base * (1 + share), m.start(), m.end()))
+        for m in self.times_that.finditer(text):
+            f = float(m.group("f").replace(",", "."))
+            if 0.3 <= f <= 3:
+                out.append((base * f, m.start(), m.end()))
+        for m in self.half_that.finditer(text):
+            out.append((base / 2, m.start(), m.end()))
         return out
 
     def worked_sums(
