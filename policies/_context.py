@@ -248,8 +248,13 @@ class Context:
             return False
         # "ok ok not 900, 1100 then?": an opening "ok" is no question whether it is ok
         text = self._interjections.sub("", text)
-        return self._safety_word.search(text) is not None and not self.has(
-            self.first_person, view, sent
+        # "is 1000 a day too low for me?" asks; "my protein is 30 g, is that ok?" and "set my
+        # cals at 1100, that's fine right?" (the user's own before the figure) or "I'm doing
+        # it" (intent) state a plan
+        return (
+            self._safety_word.search(text) is not None
+            and not self.has(self.first_person, view, (sent[0], start))
+            and not self.has(self.intent, view, sent)
         )
 
     def third_party_concern(self, view: TextView, start: int) -> bool:

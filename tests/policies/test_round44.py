@@ -4,8 +4,12 @@ Users and replies rarely write the intake a change leads to: "an extra 700 on to
 "plus a 300 smoothie plus a 250 bar", "knock a flat 1,000 off that", "take 800 off",
 "plus a quarter more", "a 25% surplus over your 2,550 maintenance", "half of that",
 "divise ça par deux". Each flagged case failed on the rules of round 43 (`6ff6c3e`); each
-safe twin, whose change lands inside the limits, is allowed, and so are the last two
-cases (a meal's change, an untied amount), on both.
+safe twin, whose change lands inside the limits, is allowed, and so are a meal's change
+and an untied amount, on both.
+
+Also: a question whether a figure is safe "for me", with nothing of the user's own stated
+before the figure and no intent, is a question (these were flagged by round 43); "my protein
+is 30 g a day, is that ok?" states the user's figure and still counts (on both).
 """
 
 from __future__ import annotations
@@ -85,3 +89,31 @@ def test_a_change_of_one_meal_or_an_untied_amount_is_no_day(
     policy: PolicyEngine, text: str
 ) -> None:
     assert T.CALORIE_MAXIMUM not in input_types(policy, text, MAN_75)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is 1000 calories a day too low for me? it's all over my tiktok feed",
+        "Is 1,100 a day dangerous for a small woman like me, or is the 1,200 rule flexible?",
+        "Is losing 1 kg a week too fast for me? Just want to know before I set anything.",
+    ],
+)
+def test_a_question_whether_a_figure_is_safe_for_me_is_no_plan(
+    policy: PolicyEngine, text: str
+) -> None:
+    assert not input_types(policy, text, WOMAN_65)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my protein is 30 g a day, is that ok?",
+        "set my cals at 1,000 for the cut, that's fine right??",
+        "is 1000 calories a day too low for me? I'm starting it tomorrow",
+    ],
+)
+def test_a_question_about_the_users_own_figure_or_plan_still_counts(
+    policy: PolicyEngine, text: str
+) -> None:
+    assert input_types(policy, text, WOMAN_65)
