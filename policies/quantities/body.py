@@ -154,7 +154,6 @@ class BodyChecks(NumericBase):
             said = eaten if 1000 <= eaten <= 6000 else None
         if said is not None:
             found.extend(self._changed(text, said))
-        if said is not None:
             for m in self.percent_cut.finditer(text):
                 share = float(m.group("a") or m.group("b")) / 100
                 found.append((said * (1 - share), m.start(), m.end()))
