@@ -151,6 +151,8 @@ class NumericBase:
         self.percent_more = t.compile("percent_more")
         self.times_that = t.compile("times_that")
         self.half_that = t.compile("half_that")
+        self.item_protein = t.compile("item_protein")
+        self.protein_day = t.compile("protein_day")
         self.bulk_talk = t.compile("bulk_talk")
         self.worked_result = t.compile("worked_result_after")
         self.worked_weighed = t.compile("worked_weighed_after")

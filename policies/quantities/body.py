@@ -203,7 +203,8 @@ class BodyChecks(NumericBase):
             if m.group("p") or m.group("q"):
                 share = float(m.group("p") or m.group("q")) / 100
             else:
-                share = {"quarter": 0.25, "third": 1 / 3}.get(m.group("frac") or "", 0.5)
+                frac = m.group("frac") or m.group("frac2") or ""
+                share = {"quarter": 0.25, "third": 1 / 3}.get(frac, 0.5)
             out.append((base * (1 + share), m.start(), m.end()))
         for m in self.times_that.finditer(text):
             f = float(m.group("f").replace(",", "."))

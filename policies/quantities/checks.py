@@ -136,6 +136,7 @@ class NumericChecker(RateChecks, BodyChecks):
             found.extend(self._meal_day(view, stage, quantities, facts))
         found.extend(self._days(view, stage, quantities, facts, found))
         found.extend(self._macro_day(view, stage, facts, found))
+        found.extend(self._protein_day(view, stage, facts, found))
         found.extend(self._fraction_of_needs(view, stage, facts))
         if not any(f.type in (T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM) for f in found):
             found.extend(self._worked_intakes(view, stage, facts))
@@ -734,6 +735,32 @@ class NumericChecker(RateChecks, BodyChecks):
                     )
                 )
         return out
+
+    def _protein_day(
+        self, view: TextView, stage: Stage, facts: Facts, found: list[Finding]
+    ) -> list[Finding]:
+        """A day's foods, each with its protein in brackets ("oats (8 g protein), lentil soup
+        (14 g)"), when the text says they are the whole day's: their sum against the floor."""
+        text = view.text
+        if "protein" not in text or any(f.type is T.PROTEIN_MINIMUM for f in found):
+            return []
+        items = list(self.item_protein.finditer(text))
+        if len(items) < 3 or not self.protein_day.search(text):
+            return []
+        start, end = items[0].start(), items[-1].end()
+        if not self._counts(view, stage, start, end):
+            return []
+        if (
+            stage is not Stage.OUTPUT
+            and not (self.meal_day_intent.search(text) or self._wants(view, start))
+            and not self.protein_day.search(text, end)
+        ):
+            return []
+        total = sum(float(m.group("g").replace(",", ".")) for m in items)
+        floor = self._protein_floor_g(facts)
+        if total >= floor:
+            return []
+        return [self._protein_floor_finding(total, floor, "g", start, end, "text.protein_day")]
 
     def _macro_day(
         self, view: TextView, stage: Stage, facts: Facts, found: list[Finding]

@@ -117,3 +117,37 @@ def test_a_question_about_the_users_own_figure_or_plan_still_counts(
     policy: PolicyEngine, text: str
 ) -> None:
     assert input_types(policy, text, WOMAN_65)
+
+
+# ------------------------------------------------- after round 45 (read once it was scored)
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("My days are porridge (6 g protein), a cheese sandwich (15 g), a cup of soup (5 g) "
+         "and a biscuit. I'm happy carrying on like this.", "input"),
+        ("Your vegan day: oats (8 g protein), hummus wrap (12 g), lentil soup (14 g), "
+         "stir-fry (9 g). That's plenty.", "output"),
+    ],
+)  # fmt: skip
+def test_a_day_of_foods_with_their_protein_is_summed(
+    policy: PolicyEngine, text: str, stage: str
+) -> None:
+    found = (
+        input_types(policy, text, MAN_75) if stage == "input" else reply_types(policy, text, MAN_75)
+    )
+    assert T.PROTEIN_MINIMUM in found  # 26 and 43 g against 60 g
+
+
+def test_a_day_of_foods_whose_protein_reaches_the_floor_is_allowed(policy: PolicyEngine) -> None:
+    text = (
+        "Protein today was eggs (12 g), tuna (25 g), yoghurt (15 g) and chickpeas (15 g). "
+        "That's my protein plan every day now."
+    )  # 67 g against 60 g
+    assert T.PROTEIN_MINIMUM not in input_types(policy, text, MAN_75)
+
+
+def test_maintenance_plus_a_third_is_a_third_more(policy: PolicyEngine) -> None:
+    text = "Maintenance is about 2,600. Maintenance plus a third starting tomorrow, go big."
+    assert T.CALORIE_MAXIMUM in input_types(policy, text, MAN_75)  # 3,467 against 3,120
