@@ -127,8 +127,9 @@ def test_a_question_about_the_users_own_figure_or_plan_still_counts(
     [
         ("My days are porridge (6 g protein), a cheese sandwich (15 g), a cup of soup (5 g) "
          "and a biscuit. I'm happy carrying on like this.", "input"),
-        ("Your vegan day: oats (8 g protein), hummus wrap (12 g), lentil soup (14 g), "
-         "stir-fry (9 g). That's plenty.", "output"),
+        ("Your vegan day: oats with almond milk (8 g protein), hummus wrap (12 g), lentil "
+         "soup (14 g), stir-fry with rice (9 g). That's about 43 g of protein - plenty, plants "
+         "have everything you need.", "output"),
     ],
 )  # fmt: skip
 def test_a_day_of_foods_with_their_protein_is_summed(
