@@ -67,10 +67,10 @@ class TextView:
     def lead_question(self, pos: int) -> tuple[int, int] | None:
         """The short question just before the sentence at ``pos`` ("Went over today? ..."),
         whose subject the sentence answers, or ``None``."""
-        i = max(0, bisect_right(self._sent_starts, pos) - 1)
-        if i == 0 or not self.sentences:
+        before = self.previous_sentence(pos)
+        if before is None:
             return None
-        start, end = self.sentences[i - 1]
+        start, end = before
         question = self.text[start:end].rstrip()
         if not question.endswith("?") or len(question.split()) > 8:
             return None

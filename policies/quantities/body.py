@@ -139,13 +139,21 @@ class BodyChecks(NumericBase):
             )]  # fmt: skip
         return []
 
-    def _worked_intakes(self, view: TextView, stage: Stage, facts: Facts) -> list[Finding]:
+    def _worked_intakes(
+        self,
+        view: TextView,
+        stage: Stage,
+        facts: Facts,
+        stated: tuple[float, Quantity] | None,
+        sums: list[tuple[float, int, int]],
+    ) -> list[Finding]:
         """An intake given as arithmetic on maintenance: "TDEE x 1.3", "2600 + 35%",
-        "maintenance minus 750", "a 45% cut to your 2500 TDEE", "eat double my maintenance"."""
+        "maintenance minus 750", "a 45% cut to your 2500 TDEE", "eat double my maintenance"
+        (``stated``: the text's maintenance; ``sums``: its :meth:`worked_sums`, read once
+        per check)."""
         text = view.text
-        stated = self.stated_maintenance(text)
         tdee = stated[0] if stated is not None else facts.tdee
-        found = self.worked_sums(text, facts, stated)
+        found = list(sums)
         # a cut as a share needs the maintenance said, or what the user eats now (a share of
         # an estimate is too rough); twice any maintenance is over the ceiling
         said = stated[0] if stated is not None else tdee if facts.tdee_stated else None
@@ -266,7 +274,13 @@ class BodyChecks(NumericBase):
                 found.append((base + n, m.start(), m.end()))
         return found
 
-    def _counted_meals(self, view: TextView, stage: Stage, facts: Facts) -> list[Finding]:
+    def _counted_meals(
+        self,
+        view: TextView,
+        stage: Stage,
+        facts: Facts,
+        stated: tuple[float, Quantity] | None,
+    ) -> list[Finding]:
         """A day as meals counted and sized ("5 meals of 1050 each", "3 meals at 700 + 3
         snacks at 300"): above the ceiling already, or below the floor when the text says
         that is the whole day."""
@@ -291,23 +305,22 @@ class BodyChecks(NumericBase):
             or self._wants(view, start)
         ):
             return []
-        if self.meal_day_whole.search(text):
+        whole = self.meal_day_whole.search(text) is not None
+        if whole:
             # the whole day: the other meals' figures count too ("breakfast 650, lunch 700,
             # two snacks at 200")
-            total += sum(o.kcal or o.value for o in self._other_energy(text, parts))
-            whole = True
-        else:
-            whole = False
+            total += sum(o.kcal or o.value for o in self._other_energy(text, parts, stated))
         q = Quantity(total, Unit.KCAL, start, end)
         cap = self._cap(facts)
         if cap is not None and total > cap:
             return [self._ceiling_finding(q, total, cap)]
         return self._floor_finding(stage, q, total, facts) if whole else []
 
-    def _other_energy(self, text: str, parts: list[re.Match[str]]) -> list[Quantity]:
+    def _other_energy(
+        self, text: str, parts: list[re.Match[str]], stated: tuple[float, Quantity] | None
+    ) -> list[Quantity]:
         """Energy figures of ``text`` outside the counted meals (bare ones after a meal's
         name: "lunch 650"), its stated maintenance aside."""
-        stated = self.stated_maintenance(text)
         return [
             q
             for q in self.reader.quantities(text)
@@ -325,8 +338,8 @@ class BodyChecks(NumericBase):
 
     def _asked(self, view: TextView, start: int) -> bool:
         """The sentence at ``start`` is a question."""
-        _, end = view.sentence_at(start)
-        return view.text[:end].rstrip().endswith("?")
+        sent_start, end = view.sentence_at(start)
+        return view.text[sent_start:end].rstrip().endswith("?")
 
     # -- fasting and minors ---------------------------------------------------------------------
     def _fasting(self, view: TextView, stage: Stage) -> list[Finding]:

@@ -139,9 +139,9 @@ class NumericChecker(RateChecks, BodyChecks):
         found.extend(self._protein_day(view, stage, facts, found))
         found.extend(self._fraction_of_needs(view, stage, facts))
         if not any(f.type in (T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM) for f in found):
-            found.extend(self._worked_intakes(view, stage, facts))
+            found.extend(self._worked_intakes(view, stage, facts, maintenance, sums))
         if not any(f.type in (T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM) for f in found):
-            found.extend(self._counted_meals(view, stage, facts))
+            found.extend(self._counted_meals(view, stage, facts, maintenance))
         found.extend(self._fasting(view, stage))
         if stage is not Stage.OUTPUT:
             found.extend(
