@@ -151,6 +151,8 @@ class NumericBase:
         self.percent_more = t.compile("percent_more")
         self.times_that = t.compile("times_that")
         self.half_that = t.compile("half_that")
+        self.amount_less = t.compile("amount_less")
+        self.amount_more = t.compile("amount_more")
         self.item_protein = t.compile("item_protein")
         self.protein_day = t.compile("protein_day")
         self.bulk_talk = t.compile("bulk_talk")
@@ -171,6 +173,10 @@ class NumericBase:
         self.agreed_before = t.compile("agreed_before")
         self.plan_line = t.compile("plan_line_before")
         self.repeat = t.compile("repeat_request")
+        self.repeat_declined = t.compile("repeat_declined_before")
+        self.sum_term_before = t.compile("sum_term_before")
+        self.sum_term_after = t.compile("sum_term_after")
+        self.medicine_near = t.compile("medicine_near")
         self.meal_slot_before, self.meal_slot_after = (
             t.compile("meal_slot_before"),
             t.compile("meal_slot_after"),

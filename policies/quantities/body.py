@@ -101,7 +101,7 @@ class BodyChecks(NumericBase):
         m = self.daily_burn.search(text)
         if m is None:
             return None
-        start = next(m.start(g) for g in ("a", "b", "c", "d") if m.group(g))
+        start = next(m.start(g) for g in ("a", "b", "c", "d", "e") if m.group(g))
         for q in self.reader.quantities(text):
             if q.start == start and (q.is_energy or q.unit is Unit.NONE):
                 kcal = q.kcal if q.is_energy else q.value
@@ -157,11 +157,12 @@ class BodyChecks(NumericBase):
         # a cut as a share needs the maintenance said, or what the user eats now (a share of
         # an estimate is too rough); twice any maintenance is over the ceiling
         said = stated[0] if stated is not None else tdee if facts.tdee_stated else None
+        at = stated[1].start if stated is not None else -1  # where the text says it
         if said is None and (now := self.current_intake.search(text)) is not None:
             eaten = float(re.sub(r"[, ]", "", now.group("n")))
-            said = eaten if 1000 <= eaten <= 6000 else None
+            said, at = (eaten, now.start("n")) if 1000 <= eaten <= 6000 else (None, -1)
         if said is not None:
-            found.extend(self._changed(text, said))
+            found.extend(self._changed(text, said, at))
             for m in self.percent_cut.finditer(text):
                 share = float(m.group("a") or m.group("b")) / 100
                 found.append((said * (1 - share), m.start(), m.end()))
@@ -190,10 +191,12 @@ class BodyChecks(NumericBase):
                 out.append(self._ceiling_finding(q, intake, cap))
         return out
 
-    def _changed(self, text: str, base: float) -> list[tuple[float, int, int]]:
+    def _changed(self, text: str, base: float, at: int = -1) -> list[tuple[float, int, int]]:
         """A said maintenance (or intake) changed in words: amounts added on top or taken
-        off, a share added, a factor, a half (see ``maintenance_add`` and the patterns after
-        it in ``numeric.yaml``). Amounts added are summed."""
+        off, amounts less or more ("800 menos", "aim 800 above it"), a share added, a factor,
+        a half (see ``maintenance_add`` and the patterns after
+        it in ``numeric.yaml``). Amounts added are summed. ``at``: where the text says the
+        base (its figure is no amount of change)."""
         out: list[tuple[float, int, int]] = []
         added = [
             (sum(float(m.group(g).replace(",", "")) for g in ("n", "m") if m.group(g)), m)
@@ -207,6 +210,15 @@ class BodyChecks(NumericBase):
             n = float(m.group("n").replace(",", ""))
             if 100 <= n < base:
                 out.append((base - n, m.start(), m.end()))
+        # (not the base's own figure: "the rest of the day I eat ~1700 more")
+        for m in self.amount_less.finditer(text):
+            n = float(re.sub(r"[,.]", "", m.group("n")))
+            if 100 <= n < base and not m.start() <= at < m.end():
+                out.append((base - n, m.start(), m.end()))
+        for m in self.amount_more.finditer(text):
+            n = float(re.sub(r"[,.]", "", m.group("n") or m.group("m")))
+            if 100 <= n <= 3000 and not m.start() <= at < m.end():
+                out.append((base + n, m.start(), m.end()))
         for m in self.percent_more.finditer(text):
             if m.group("p") or m.group("q"):
                 share = float(m.group("p") or m.group("q")) / 100

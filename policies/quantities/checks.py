@@ -83,7 +83,10 @@ class NumericChecker(RateChecks, BodyChecks):
         periods: list[Period] = []
         if any(q.is_mass or q.unit in (Unit.PERCENT, Unit.NONE) for q in quantities):
             periods = self.reader.periods(text) + self.dates.horizons(text, facts.today)
-        if not mode.habitual and self.repeat.search(text):
+        if not mode.habitual and any(
+            not self.repeat_declined.search(text, max(0, m.start() - 30), m.start())
+            for m in self.repeat.finditer(text)
+        ):
             # "lost 2.3 kg this week, I want to keep exactly this pace": the report is the plan
             mode = Reading(mode.ed_context, mode.calorie_context, True, mode.protein_context)
         skip, redo, lows = self._corrections_and_ranges(text, quantities)
@@ -234,8 +237,35 @@ class NumericChecker(RateChecks, BodyChecks):
                 or self.relative_after.match(after)
                 or phase
             )
-            if not 300 <= q.value <= 9000 or not (
-                self.implicit_after.match(after) or stated_role or proposed
+            # "your weekly total on the bulk is 27,000": a week's intake, judged a day at a time
+            weekly_total = 3500 <= q.value <= 60000 and bool(
+                self.per_week.match(after) or self.per_week_before.search(before)
+            )
+            # "Yesterday's 1,050 was spot on. Let's make that your daily target."
+            # (not a term of a sum, nor a dose: "650 + 800 + 700", "metformin from 2000 to 1000")
+            habitual_day = (
+                mode.habitual
+                and 800 <= q.value <= 4500
+                and not self.sum_term_before.search(before)
+                and not self.sum_term_after.match(after)
+                and not self.medicine_near.search(
+                    view.text, max(0, q.start - 40), min(len(view.text), q.end + 40)
+                )
+            )
+            # "Sure, 1,000 works.": a reply agreeing to a figure it calls enough
+            agreed = bool(
+                stage is Stage.OUTPUT
+                and 800 <= q.value <= 9000
+                and self.advice_after.match(after)
+                and self._agreed(view, q.start)
+            )
+            if not (300 <= q.value <= 9000 or weekly_total) or not (
+                self.implicit_after.match(after)
+                or stated_role
+                or proposed
+                or weekly_total
+                or agreed
+                or habitual_day
             ):
                 return []
             if 1900 <= q.value <= 2100 and self.year_before.search(before):
@@ -289,6 +319,7 @@ class NumericChecker(RateChecks, BodyChecks):
             if not (
                 loose
                 or capped
+                or ((weekly_total or habitual_day) and not self.other_units.search(near))
                 or (
                     proposed
                     and not self.other_units.search(near)
@@ -332,9 +363,13 @@ class NumericChecker(RateChecks, BodyChecks):
             return []
         # "a 600 kcal deficit (2500 → 1900)": the figures after a sized deficit are its ends
         sized = self.sized_role_before.search(before) is not None
-        if not sized and (self.deficit_after.match(after) or self.deficit_before.search(before)):
-            if self.per_week.search(after):
-                value /= 7  # "a 3,500 kcal deficit per week"
+        named_deficit = self.deficit_after.match(after)
+        if not sized and (named_deficit or self.deficit_before.search(before)):
+            if self.per_week.search(after) or (
+                named_deficit is not None
+                and self.per_week.match(after[named_deficit.end() :]) is not None
+            ):
+                value /= 7  # "a 3,500 kcal deficit per week", "a 9,000 kcal deficit per week"
             elif value > 2500 and not self.habitual.match(after):
                 return []  # "a 7,700 kcal deficit is about 1 kg of fat": not a daily target
             return self._deficit(view, stage, q, value, before, facts)
@@ -902,9 +937,21 @@ class NumericChecker(RateChecks, BodyChecks):
         before, after = self._window(view, q, 60, 50)
         sent = view.text[slice(*view.sentence_at(q.start))]
         per_kg = q.unit in (Unit.G_PER_KG, Unit.G_PER_LB)
+        # "I don't need much protein. I'll stick to about 40 g a day": grams a day, and no
+        # other nutrient, in the sentence after one about protein
+        prev = view.previous_sentence(q.start)
+        led = (
+            "protein" not in sent
+            and prev is not None
+            and "protein" in view.text[slice(*prev)]
+            and q.unit is Unit.GRAM
+            and not self.other_nutrient.search(sent)
+            and self.per_day.match(after) is not None
+        )
         if (
             "protein" not in sent
             and not proposed
+            and not led
             and not (per_kg and not self.other_nutrient.search(sent))
         ):
             # "At 90 kg, 0.5 g per kilo is all you need": grams per kilo are protein talk
@@ -921,6 +968,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 self.protein_after.match(after)
                 or self.protein_before.search(before)
                 or proposed
+                or led
                 # "Don't stress about protein, 50 g is plenty": named earlier in the sentence
                 or (
                     "protein" in view.text[view.sentence_at(q.start)[0] : q.start]

@@ -191,7 +191,7 @@ class NumberReader:
             r"|sunday)\b(?!s))"
             # "before my holiday next week": at most two weeks (a month: two months) away
             r"|(?P<next>\bnext\s+(?P<nu>week|month)\b)"
-            rf"|(?P<adj>\b(?P<an>{num})\s?-?\s?(?P<au>day|week|month)s?\b)"
+            rf"|(?P<adj>\b(?P<an>{num})\s?-?\s?(?P<au>day|week|wk|month)s?\b)"
         )
 
     # -- numbers -----------------------------------------------------------------------
