@@ -179,13 +179,17 @@ class NumberReader:
             r"|\bwithin\s+(?:a|one|1))\s?(?:single\s+|given\s+|calendar\s+)?"
             r"(?P<pu>day|week|wk|month|fortnight|hour)\b"
             r"|\b(?:daily|weekly|monthly|fortnightly|nightly|overnight|pw)\b)"
-            rf"|(?P<span>\b(?:in|within|over|during|inside|under|for)\s+(?:the\s+)?"
+            # ("em 6 semanas", "en 6 semanas", "tra 5 settimane", "binnen 6 weken": in, read
+            # with the foreign "weeks")
+            rf"|(?P<span>\b(?:in|within|over|during|inside|under|for|em|en|entro|tra|fra|binnen|dans)\s+(?:the\s+)?"
             r"(?:next\s+|coming\s+|following\s+|span\s+of\s+|just\s+|only\s+|about\s+|around\s+)?"
             rf"(?P<sn>{num})\s?-?\s?(?P<su>hours?|hrs?|days?|weeks?|wks?|months?|fortnights?)\b)"
             rf"|(?P<by>\b(?:by|before|until|till|til)\s+(?:this\s+coming\s+|this\s+|next\s+|the\s+)?"
             rf"(?P<bw>{day}|tomorrow|tmrw|tmr|tonight|end\s+of\s+(?:the\s+|this\s+)?(?:week|month)"
             r"|next\s+(?:week|month)|week|month)\b)"
-            r"|(?P<this>\bthis\s+(?P<tu>week|month|weekend)\b)"
+            # "2.1 kg in week one", "1.6 kg in my first week" (not "my first week of keto")
+            r"|(?P<this>\bthis\s+(?P<tu>week|month|weekend)\b"
+            r"|\b(?:(?:my|your)\s+first\s+week|week\s+(?:one|1))\b(?!\s+of\b))"
             # "my wedding on saturday": within a week
             r"|(?P<on>\bon\s+(?:this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday"
             r"|sunday)\b(?!s))"
