@@ -177,6 +177,7 @@ class NumericBase:
         self.sum_term_before = t.compile("sum_term_before")
         self.sum_term_after = t.compile("sum_term_after")
         self.medicine_near = t.compile("medicine_near")
+        self.grams_per_mass_after = t.compile("grams_per_mass_after")
         self.meal_slot_before, self.meal_slot_after = (
             t.compile("meal_slot_before"),
             t.compile("meal_slot_after"),

@@ -164,7 +164,7 @@ class BodyChecks(NumericBase):
         if said is not None:
             found.extend(self._changed(text, said, at))
             for m in self.percent_cut.finditer(text):
-                share = float(m.group("a") or m.group("b")) / 100
+                share = float(m.group("a") or m.group("b") or m.group("c")) / 100
                 found.append((said * (1 - share), m.start(), m.end()))
         for m in self.worked_factor.finditer(text):
             base = said if m.group("half") else said or tdee
@@ -207,7 +207,7 @@ class BodyChecks(NumericBase):
             total = sum(n for n, _ in added)
             out.append((base + total, added[0][1].start(), added[-1][1].end()))
         for m in self.maintenance_off.finditer(text):
-            n = float(m.group("n").replace(",", ""))
+            n = float((m.group("n") or m.group("s")).replace(",", ""))
             if 100 <= n < base:
                 out.append((base - n, m.start(), m.end()))
         # (not the base's own figure: "the rest of the day I eat ~1700 more")
@@ -223,11 +223,11 @@ class BodyChecks(NumericBase):
             if m.group("p") or m.group("q"):
                 share = float(m.group("p") or m.group("q")) / 100
             else:
-                frac = m.group("frac") or m.group("frac2") or ""
+                frac = m.group("frac") or m.group("frac2") or m.group("frac3") or ""
                 share = {"quarter": 0.25, "third": 1 / 3}.get(frac, 0.5)
             out.append((base * (1 + share), m.start(), m.end()))
         for m in self.times_that.finditer(text):
-            f = float(m.group("f").replace(",", "."))
+            f = 1.5 if m.group("f15") else float(m.group("f").replace(",", "."))
             if 0.3 <= f <= 3:
                 out.append((base * f, m.start(), m.end()))
         for m in self.half_that.finditer(text):

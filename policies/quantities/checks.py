@@ -962,6 +962,13 @@ class NumericChecker(RateChecks, BodyChecks):
             and not self.per_day_later.search(after)
         ):
             return []  # "dinner under 500 kcal with 40 g protein": one meal, not the day
+        ratio = self.grams_per_mass_after.match(after) if q.unit is Unit.GRAM else None
+        if ratio is not None:
+            # "1 g de protéines pour 2 kg de poids corporel": grams per so many kilos
+            kilos = float(ratio.group("k").replace(",", "."))
+            if kilos <= 0:
+                return []
+            q = Quantity(q.value / kilos, Unit.G_PER_KG, q.start, q.end)
         if q.unit is Unit.GRAM:
             other_nutrient = self.other_nutrient.search(sent)
             named = (

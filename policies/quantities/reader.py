@@ -179,9 +179,9 @@ class NumberReader:
             r"|\bwithin\s+(?:a|one|1))\s?(?:single\s+|given\s+|calendar\s+)?"
             r"(?P<pu>day|week|wk|month|fortnight|hour)\b"
             r"|\b(?:daily|weekly|monthly|fortnightly|nightly|overnight|pw)\b)"
-            # ("em 6 semanas", "en 6 semanas", "tra 5 settimane", "binnen 6 weken": in, read
-            # with the foreign "weeks")
-            rf"|(?P<span>\b(?:in|within|over|during|inside|under|for|em|en|entro|tra|fra|binnen|dans)\s+(?:the\s+)?"
+            # ("em 6 semanas", "en 6 semanas", "tra 5 settimane", "binnen 6 weken", "d'ici 5
+            # semaines", "w 6 tygodni": in, read with the foreign "weeks")
+            rf"|(?P<span>\b(?:in|within|over|during|inside|under|for|em|en|entro|tra|fra|binnen|dans|dici|w)\s+(?:the\s+)?"
             r"(?:next\s+|coming\s+|following\s+|span\s+of\s+|just\s+|only\s+|about\s+|around\s+)?"
             rf"(?P<sn>{num})\s?-?\s?(?P<su>hours?|hrs?|days?|weeks?|wks?|months?|fortnights?)\b)"
             rf"|(?P<by>\b(?:by|before|until|till|til)\s+(?:this\s+coming\s+|this\s+|next\s+|the\s+)?"
