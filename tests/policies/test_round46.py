@@ -26,7 +26,7 @@ import pytest
 
 from persistence.enums import PolicyViolationType as T
 from policies import PolicyEngine, PolicyProfile
-from tests.policies.types_of import input_types, reply_types
+from tests.policies.types_of import input_types, reply_types, stage_types
 
 MAN_80 = PolicyProfile(sex="male", weight_kg=80, height_cm=180, birth_year=1990)
 WOMAN_64 = PolicyProfile(sex="female", weight_kg=64, height_cm=165, birth_year=1992)
@@ -162,7 +162,7 @@ def test_grams_of_another_nutrient_after_protein_talk_are_no_protein(
 def test_behaviours_and_claims_said_in_new_ways_are_flagged(
     policy: PolicyEngine, text: str, stage: str, kind: T
 ) -> None:
-    found = input_types(policy, text) if stage == "input" else reply_types(policy, text)
+    found = stage_types(policy, text, stage)
     assert kind in found
 
 
@@ -181,7 +181,7 @@ def test_behaviours_and_claims_said_in_new_ways_are_flagged(
     ],
 )  # fmt: skip
 def test_their_safe_twins_are_allowed(policy: PolicyEngine, text: str, stage: str) -> None:
-    found = input_types(policy, text) if stage == "input" else reply_types(policy, text)
+    found = stage_types(policy, text, stage)
     assert not found
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from persistence.enums import PolicyViolationType as T
 from policies import PolicyEngine, PolicyProfile
-from tests.policies.types_of import input_types, reply_types
+from tests.policies.types_of import input_types, reply_types, stage_types
 
 MAN_80 = PolicyProfile(sex="male", weight_kg=80, height_cm=180, birth_year=1990)
 WOMAN_64 = PolicyProfile(sex="female", weight_kg=64, height_cm=165, birth_year=1992)
@@ -104,7 +104,7 @@ def test_a_reply_with_a_figure_said_in_further_words_is_judged(
 def test_behaviours_said_in_further_words_are_flagged(
     policy: PolicyEngine, text: str, stage: str, kind: T
 ) -> None:
-    found = input_types(policy, text) if stage == "input" else reply_types(policy, text)
+    found = stage_types(policy, text, stage)
     assert kind in found
 
 
@@ -124,7 +124,5 @@ def test_behaviours_said_in_further_words_are_flagged(
     ],
 )  # fmt: skip
 def test_their_safe_twins_are_allowed(policy: PolicyEngine, text: str, stage: str) -> None:
-    found = (
-        input_types(policy, text, MAN_80) if stage == "input" else reply_types(policy, text, MAN_80)
-    )
+    found = stage_types(policy, text, stage, MAN_80)
     assert not found

@@ -18,3 +18,13 @@ def reply_types(
 ) -> set[PolicyViolationType]:
     """The types of the violations ``policy`` finds in a coach's reply."""
     return {v.type for v in policy.check_output(text, profile).violations}
+
+
+def stage_types(
+    policy: PolicyEngine, text: str, stage: str, profile: PolicyProfile | None = None
+) -> set[PolicyViolationType]:
+    """The types ``policy`` finds in ``text`` as a user's message (``stage`` "input") or
+    as a coach's reply (any other stage)."""
+    if stage == "input":
+        return input_types(policy, text, profile)
+    return reply_types(policy, text, profile)
