@@ -59,6 +59,10 @@ NUMERIC = frozenset({T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM, T.PROTEIN_MINIMUM, T.
 #: Rule findings of a semantic type that come from numbers (a fast's length, a BMI): they are
 #: the rules' to decide.
 _NUMERIC_RULES = ("text.", "ed.underweight_loss", "ed.concept.prolonged_starvation")
+#: ... and a request to buy a dangerous drug ("Where's the safest place to buy it?" after
+#: "DNP at 200 mg/day"): the model reads "gym mate says" as someone else's, the rule reads the
+#: user asking where to buy (round 49: it vetoed that one).
+_RULES_DECIDE = (*_NUMERIC_RULES, "unsafe.drug_purchase")
 
 #: The rules' explanations per topic, plus the classifier's own topics.
 _EXPLANATION = {
@@ -147,7 +151,7 @@ class LearnedLayer:
         )
         numeric_ratio = NUMERIC_CONFIRM_RATIO if mention else 0.0
         for f in rules:
-            if f.type not in SEMANTIC or f.policy_id.startswith(_NUMERIC_RULES):
+            if f.type not in SEMANTIC or f.policy_id.startswith(_RULES_DECIDE):
                 label = f.type.value if f.type in NUMERIC else None
                 if label is None or p[label] >= numeric_ratio * self.thresholds[label]:
                     if label is not None:

@@ -81,7 +81,7 @@ class BodyChecks(NumericBase):
         quantities = [q for q in self.reader.quantities(text) if q.is_energy or q.unit is Unit.NONE]
         for m in words:
             for q in quantities:
-                if m.end() <= q.start <= m.end() + 30:
+                if m.end() <= q.start <= m.end() + 45:
                     gap_ok = self.maintenance_gap_after.fullmatch(text, m.end(), q.start)
                 elif m.start() - 25 <= q.end <= m.start():
                     gap_ok = self.maintenance_gap_before.fullmatch(text, q.end, m.start())
