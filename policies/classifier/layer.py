@@ -3,7 +3,8 @@
 - The classifier decides the semantic types (eating-disorder signal, medical claim, unsafe
   content, self-harm): a label fires when its probability reaches its calibrated threshold.
   A rule finding of a semantic type is kept only when the classifier gives its type at least
-  ``CONFIRM_RATIO`` of the threshold (rules spot a concept; the model reads who and how).
+  ``CONFIRM_RATIO`` of the threshold (rules spot a concept; the model reads who and how),
+  unless its rule is marked ``stands: true`` in its table.
 - The rules keep the numbers: their numeric findings stand, except in a mention about someone
   else (``NUMERIC_CONFIRM_RATIO``). A numeric backstop label
   (intake described only as foods, a pace in words) fires only when the rules read no
@@ -32,6 +33,7 @@ from .._findings import Finding
 from .._text_checks import _EXPLANATION as RULE_EXPLANATION
 from ..models import Action, Stage
 from ..quantities import Quantity, Unit
+from ..rules import standing_rules
 from .runtime import OWN, Scores
 
 #: A semantic rule finding needs this share of its type's threshold from the classifier
@@ -59,10 +61,6 @@ NUMERIC = frozenset({T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM, T.PROTEIN_MINIMUM, T.
 #: Rule findings of a semantic type that come from numbers (a fast's length, a BMI): they are
 #: the rules' to decide.
 _NUMERIC_RULES = ("text.", "ed.underweight_loss", "ed.concept.prolonged_starvation")
-#: ... and a request to buy a dangerous drug ("Where's the safest place to buy it?" after
-#: "DNP at 200 mg/day"): the model reads "gym mate says" as someone else's, the rule reads the
-#: user asking where to buy (round 49: it vetoed that one).
-_RULES_DECIDE = (*_NUMERIC_RULES, "unsafe.drug_purchase")
 
 #: The rules' explanations per topic, plus the classifier's own topics.
 _EXPLANATION = {
@@ -121,6 +119,8 @@ class LearnedLayer:
     def __init__(self, thresholds: dict[str, float]) -> None:
         self.thresholds = thresholds
         self._topics = _topic_table()
+        # rules marked ``stands: true`` in their table are the rules' to decide, as numbers are
+        self._standing = standing_rules()
 
     def combine(
         self,
@@ -151,7 +151,11 @@ class LearnedLayer:
         )
         numeric_ratio = NUMERIC_CONFIRM_RATIO if mention else 0.0
         for f in rules:
-            if f.type not in SEMANTIC or f.policy_id.startswith(_RULES_DECIDE):
+            if (
+                f.type not in SEMANTIC
+                or f.policy_id.startswith(_NUMERIC_RULES)
+                or f.policy_id in self._standing
+            ):
                 label = f.type.value if f.type in NUMERIC else None
                 if label is None or p[label] >= numeric_ratio * self.thresholds[label]:
                     if label is not None:

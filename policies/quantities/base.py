@@ -314,6 +314,14 @@ class NumericBase:
             return "lower"
         return "exact"
 
+    def _kept(self, pattern: re.Pattern[str], text: str) -> bool:
+        """``pattern`` (a request to keep or repeat what was reported) matches ``text`` with
+        no refusal just before it: "keep that pace", not "I'm not trying to keep that pace"."""
+        return any(
+            not self.repeat_declined.search(text, max(0, m.start() - 30), m.start())
+            for m in pattern.finditer(text)
+        )
+
     def _agreed(self, view: TextView, start: int) -> bool:
         """A reply's figure that opens its sentence after an agreement ("Got it, 1,300 kcal"),
         or stands on a line headed by a plan ("Your plan: 2,400 kcal, 70 g protein")."""

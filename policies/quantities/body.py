@@ -199,7 +199,7 @@ class BodyChecks(NumericBase):
         base (its figure is no amount of change)."""
         out: list[tuple[float, int, int]] = []
         added = [
-            (sum(float(m.group(g).replace(",", "")) for g in ("n", "m") if m.group(g)), m)
+            (sum(_whole(m.group(g)) for g in ("n", "m") if m.group(g)), m)
             for m in self.maintenance_add.finditer(text)
         ]
         added = [(n, m) for n, m in added if 100 <= n <= 3000]
@@ -207,16 +207,16 @@ class BodyChecks(NumericBase):
             total = sum(n for n, _ in added)
             out.append((base + total, added[0][1].start(), added[-1][1].end()))
         for m in self.maintenance_off.finditer(text):
-            n = float((m.group("n") or m.group("s")).replace(",", ""))
+            n = _whole(m.group("n") or m.group("s"))
             if 100 <= n < base:
                 out.append((base - n, m.start(), m.end()))
         # (not the base's own figure: "the rest of the day I eat ~1700 more")
         for m in self.amount_less.finditer(text):
-            n = float(re.sub(r"[,.]", "", m.group("n")))
+            n = _whole(m.group("n"))
             if 100 <= n < base and not m.start() <= at < m.end():
                 out.append((base - n, m.start(), m.end()))
         for m in self.amount_more.finditer(text):
-            n = float(re.sub(r"[,.]", "", m.group("n") or m.group("m")))
+            n = _whole(m.group("n") or m.group("m"))
             if 100 <= n <= 3000 and not m.start() <= at < m.end():
                 out.append((base + n, m.start(), m.end()))
         for m in self.percent_more.finditer(text):
@@ -471,6 +471,11 @@ class BodyChecks(NumericBase):
                 "minor", m.start(), m.end(), float(self.s.adult_age), float(facts.age),
             )]  # fmt: skip
         return []
+
+
+def _whole(raw: str) -> float:
+    """An amount of kcal with its thousands separator: "1,000", "1.000", "900"."""
+    return float(re.sub(r"[,.]", "", raw))
 
 
 def _height_cm(m: re.Match[str]) -> float | None:

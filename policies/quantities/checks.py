@@ -83,10 +83,7 @@ class NumericChecker(RateChecks, BodyChecks):
         periods: list[Period] = []
         if any(q.is_mass or q.unit in (Unit.PERCENT, Unit.NONE) for q in quantities):
             periods = self.reader.periods(text) + self.dates.horizons(text, facts.today)
-        if not mode.habitual and any(
-            not self.repeat_declined.search(text, max(0, m.start() - 30), m.start())
-            for m in self.repeat.finditer(text)
-        ):
+        if not mode.habitual and self._kept(self.repeat, text):
             # "lost 2.3 kg this week, I want to keep exactly this pace": the report is the plan
             mode = Reading(mode.ed_context, mode.calorie_context, True, mode.protein_context)
         skip, redo, lows = self._corrections_and_ranges(text, quantities)
@@ -253,12 +250,8 @@ class NumericChecker(RateChecks, BodyChecks):
                 )
             )
             # "Sure, 1,000 works.": a reply agreeing to a figure it calls enough
-            agreed = bool(
-                stage is Stage.OUTPUT
-                and 800 <= q.value <= 9000
-                and self.advice_after.match(after)
-                and self._agreed(view, q.start)
-            )
+            opens_agreed = 800 <= q.value <= 9000 and self._agreed(view, q.start)
+            agreed = bool(stage is Stage.OUTPUT and opens_agreed and self.advice_after.match(after))
             if not (300 <= q.value <= 9000 or weekly_total) or not (
                 self.implicit_after.match(after)
                 or stated_role
@@ -327,7 +320,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 )
                 or bare_daily
                 or advised
-                or (800 <= q.value <= 9000 and self._agreed(view, q.start))
+                or opens_agreed
                 or stated_role
                 # "my tdee is 1900, going 3000 for the bulk"
                 or loose_talk

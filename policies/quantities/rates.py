@@ -72,7 +72,7 @@ class RateChecks(NumericBase):
                     reported = not opening or (
                         opening.endswith(":") and self.goal_label.search(opening) is None
                     )
-                if reported and not habitual and not self._continues(text):
+                if reported and not habitual and not self._kept(self.continue_pace, text):
                     return []  # "lost 2 kg", "I'm down 2 kg this week": a report, not a goal
                 gain = verb in self.gain_verbs
             elif later is not None and (q.is_mass or later.group("gone") is None):
@@ -161,14 +161,6 @@ class RateChecks(NumericBase):
             f"{_fmt(limit * 100)}% a week.",
             "rate", q.start, q.end, limit * 100, weekly * 100, f"{_fmt(limit * 100)}%",
         )]  # fmt: skip
-
-    def _continues(self, text: str) -> bool:
-        """The text asks to keep a reported pace ("keep that pace"), not "I'm not trying to
-        keep that pace"."""
-        return any(
-            not self.repeat_declined.search(text, max(0, m.start() - 30), m.start())
-            for m in self.continue_pace.finditer(text)
-        )
 
     def _bare_goal_weight(self, view: TextView, q: Quantity, facts: Facts) -> Quantity | None:
         """A unitless goal weight next to a stated one: "I'm 70 kg, want to be 62 by June",

@@ -16,6 +16,7 @@ from .tables import (
     TextRule,
     load_table,
     parse_table,
+    standing_rules,
     text_rules,
 )
 
@@ -27,5 +28,6 @@ __all__ = [
     "TextRule",
     "load_table",
     "parse_table",
+    "standing_rules",
     "text_rules",
 ]

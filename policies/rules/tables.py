@@ -35,7 +35,7 @@ _STAGES: dict[str, frozenset[Stage]] = {"in": IN, "out": OUT, "both": IN | OUT}
 _RULE_KEYS = frozenset(
     "id type severity action stages topic pattern context context_before exclude not_after"
     " negatable"
-    " educational_ok referral_ok support_ok past_ok self_only enabled examples note".split()
+    " educational_ok referral_ok support_ok past_ok self_only stands enabled examples note".split()
 )
 
 
@@ -56,6 +56,7 @@ class TextRule:
     support_ok: bool = True  # output: "if you're making yourself sick, call ..."
     past_ok: bool = False  # input: "I self-harmed as a teen, ten years ago, doing well now"
     self_only: bool = False  # input: the user's own state only ("my son is in ED recovery" is not)
+    stands: bool = False  # the learned layer never vetoes its finding (classifier/layer.py)
     context: str | None = None  # must also match in the sentence
     context_before: bool = False  # or in the sentence before ("I have PCOS. ... cures it")
     exclude: str | None = None  # cancels the match when found in the sentence
@@ -266,6 +267,7 @@ def _rule(
             support_ok=bool(row.get("support_ok", True)),
             past_ok=bool(row.get("past_ok", False)),
             self_only=bool(row.get("self_only", False)),
+            stands=bool(row.get("stands", False)),
             context=pattern("context"),
             context_before=bool(row.get("context_before", False)),
             exclude=pattern("exclude"),
@@ -288,3 +290,10 @@ RULE_FILES = ("ed", "ed_behaviours", "unsafe", "medical", "targets")
 def text_rules() -> list[TextRule]:
     """Every rule of :data:`RULE_FILES`, in file order."""
     return [rule for name in RULE_FILES for rule in load_table(name).rules]
+
+
+@functools.cache
+def standing_rules() -> frozenset[str]:
+    """The ids of the rules whose findings stand whatever the learned layer says
+    (``stands: true``)."""
+    return frozenset(rule.policy_id for rule in text_rules() if rule.stands)
