@@ -55,7 +55,8 @@ class Framing:
         ss, se = view.sentence_at(start)
         cs, ce = view.clause_at(start)
         lead = text[cs:start]
-        if self._imperative.match(lead) or self._directive.search(lead):
+        # (the imperative may open the span itself: "so bump that by 30%")
+        if self._imperative.match(text[cs:end]) or self._directive.search(lead):
             return True
         after = text[end:ce]
         if self._directive_after.search(after) or self._future.search(after):

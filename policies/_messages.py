@@ -7,6 +7,8 @@ that was adjusted (or the list of plan changes).
 
 from __future__ import annotations
 
+import re
+
 from .models import Action, PlanChange, Stage, Violation, strongest
 from .referrals import (
     Region,
@@ -22,6 +24,11 @@ MEDICAL_TOPICS = frozenset(
 )
 PLAN_BLOCK_TOPICS = frozenset({"minor", "underweight"})
 BLOCK_TOPICS = frozenset({"drugs", "dehydration", "fasting", "rules", "ed"})
+
+
+#: The low end of a range just before a figure: "3-", "1,100 to ", "2.5 kg – ".
+_RANGE_LOW = re.compile(r"(?<![\d.,])\d[\d,.]*\s*(?:kg|lbs?|kcal|cal|g)?\s*(?:-|–|to)\s*$")
+_FIRST_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def compose(
@@ -86,8 +93,23 @@ def amend(original: str, violations: list[Violation]) -> str:
     text = original
     for v in spans:
         if v.span is not None and v.suggestion is not None:
-            text = text[: v.span[0]] + v.suggestion + text[v.span[1] :]
+            start = v.span[0]
+            # "drop 3-4 kg": the whole range gives way, not its high end alone ("3-0.85 kg")
+            low = _RANGE_LOW.search(text, max(0, start - 24), start)
+            if low is not None and _is_low_end(low.group(), text[start : v.span[1]]):
+                start = low.start()
+            text = text[:start] + v.suggestion + text[v.span[1] :]
     return f"{text.rstrip()} (Adjusted for safety: {notes})"
+
+
+def _is_low_end(low: str, figure: str) -> bool:
+    """``low`` ("3-") is the low end of a range whose high end is ``figure`` ("4 kg"), not a
+    number before it ("Day 1 - 1,100 kcal")."""
+    lo, hi = _FIRST_NUMBER.search(low), _FIRST_NUMBER.search(figure)
+    if lo is None or hi is None:
+        return False
+    a, b = (float(m.group().replace(",", "")) for m in (lo, hi))
+    return 0.3 * b <= a < b
 
 
 def _num(x: float | None) -> str:

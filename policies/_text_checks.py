@@ -433,7 +433,10 @@ class TextChecker:
                 return True  # "For your essay: laxative misuse is common in bulimia, but ..."
             # "Making yourself sick is hard on your body. Please reach out to your GP."
             near = view.sentence_and_next(start)
-            if rule.support_ok and ctx.has(ctx.support, view, near):
+            if rule.support_ok and any(
+                not start <= s.start() < end  # (not the match's own words: "if you feel full")
+                for s in ctx.support.finditer(view.text, *near)
+            ):
                 return True
             if rule.support_ok and ctx.crisis_resource.search(view.text):
                 return True  # a reply that gives a crisis line or helpline is referring

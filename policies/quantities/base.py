@@ -3,6 +3,7 @@ context tests that decide whether a number states the user's own target (``_coun
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from persistence.enums import PolicyViolationType as T
@@ -132,6 +133,13 @@ class NumericBase:
         self.intake_verb = t.compile("intake_verb_before")
         self.daily_total = t.compile("daily_total_before")
         self.follow_up = t.compile("follow_up")
+        self.go_ahead = t.compile("go_ahead")
+        self.day_total_after = t.compile("day_total_after")
+        self.weekly_protein_before = t.compile("weekly_protein_before")
+        self.percent_of_base = t.compile("percent_of_base")
+        self.doable_after = t.compile("doable_after")
+        self.day_kind_after = t.compile("day_kind_after")
+        self.too_much_after = t.compile("too_much_after")
         self.daily_cap = t.compile("daily_cap_after")
         self.plan_after, self.sole_before = t.compile("plan_after"), t.compile("sole_intake_before")
         self.meal_context = t.compile("meal_context")
@@ -140,6 +148,11 @@ class NumericBase:
         self.per_day_later = t.compile("per_day_later")
         self.fraction = t.compile("fraction_of_needs")
         self.worked_intake = t.compile("worked_intake")
+        self.bmr_word, self.bmr_minus_after, self.bmr_value_after = (
+            t.compile("bmr_word"),
+            t.compile("bmr_minus_after"),
+            t.compile("bmr_value_after"),
+        )
         self.percent_cut = t.compile("percent_cut")
         self.worked_factor = t.compile("worked_factor")
         self.counted_meals = t.compile("counted_meals")
@@ -276,7 +289,11 @@ class NumericBase:
             return False  # "my friend eats 800 a day and I'm worried"
         clause = view.clause_at(start)
         intent = ctx.has(ctx.intent, view, clause)
-        defiant = ctx.has(ctx.defiance, view, sent)
+        # "Is 3,500 too much? Doesn't matter, I'm doing it anyway": a question, then defiance
+        asked = view.text[sent[0] : sent[1]].rstrip().endswith("?")
+        defiant = ctx.has(ctx.defiance, view, sent) or (
+            asked and ctx.has(ctx.defiance, view, (sent[1], min(len(view.text), sent[1] + 80)))
+        )
         # "my nephew says eat 4000 to grow, so I'll do that": adopted in the sentence
         adopted = intent or ctx.has(ctx.intent, view, sent)
         # what someone else says counts before the figure or in its clause; a reason given
@@ -289,7 +306,7 @@ class NumericBase:
         if ctx.educational(view, start) or ctx.safety_question(view, start):
             # "1000 kcal is fine, right? That's what I'm doing": the next sentence owns it
             _, end_ = view.sentence_at(start)
-            return bool(self.follow_up.match(view.text, end_, end_ + 60))
+            return defiant or bool(self.follow_up.match(view.text, end_, end_ + 60))
         return True
 
     def _wants(self, view: TextView, start: int) -> bool:
@@ -370,6 +387,26 @@ class NumericBase:
             "plan.",
             "calories", q.start, q.end, floor, daily, f"{floor:,.0f} kcal",
         )]  # fmt: skip
+
+    def _deficit_findings(self, q: Quantity, value: float) -> list[Finding]:
+        """A daily deficit above the maximum is both a loss faster than is safe (a rate) and
+        an intake under what is safe for this person (the plan check's ``plan.max_deficit``
+        types it so): one finding of each type, the same span, explanation and suggestion."""
+        rate = self._deficit_finding(q, value)
+        return [rate, dataclasses.replace(rate, type=T.CALORIE_MINIMUM)]
+
+    def _deficit_finding(self, q: Quantity, value: float) -> Finding:
+        """A daily deficit above the maximum: a loss faster than is safe (a rate)."""
+        limit = self.s.max_deficit_kcal
+        return Finding(
+            "text.max_deficit", T.WEIGHT_LOSS_RATE, Severity.WARNING, Action.ADJUST,
+            f"deficit {value:.0f} kcal/day vs max {limit:.0f} kcal/day",
+            f"A deficit of {value:,.0f} kcal a day is more than the {limit:,.0f} kcal a day "
+            "that is "
+            f"safe; I can plan a deficit of up to {limit:,.0f} kcal (500-1,000 is the usual "
+            "range).",
+            "calories", q.start, q.end, limit, value, f"{limit:,.0f} kcal",
+        )  # fmt: skip
 
     @staticmethod
     def _ceiling_finding(q: Quantity, daily: float, cap: float) -> Finding:

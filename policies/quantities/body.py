@@ -21,6 +21,14 @@ from .reader import CM_PER_INCH, Quantity, Unit
 TRAINING_KCAL_PER_KG_H = 8.0
 
 
+#: The groups of ``percent_more`` that hold a fraction in words, and what the words are worth
+#: ("plus a third more", "aggiungine un terzo", "ajoute un quart").
+_FRAC_GROUPS = ("frac", "frac2", "frac3", "frac4")
+_FRACTION_WORDS = {"quarter": 0.25, "quarto": 0.25, "quart": 0.25, "cuarto": 0.25,
+                   "viertel": 0.25, "third": 1 / 3, "terzo": 1 / 3, "tiers": 1 / 3,
+                   "tercio": 1 / 3, "drittel": 1 / 3}  # fmt: skip
+
+
 class BodyChecks(NumericBase):
     """Checks about the person rather than one number's role."""
 
@@ -101,7 +109,7 @@ class BodyChecks(NumericBase):
         m = self.daily_burn.search(text)
         if m is None:
             return None
-        start = next(m.start(g) for g in ("a", "b", "c", "d", "e") if m.group(g))
+        start = next(m.start(g) for g in ("a", "b", "c", "d", "e", "f") if m.group(g))
         for q in self.reader.quantities(text):
             if q.start == start and (q.is_energy or q.unit is Unit.NONE):
                 kcal = q.kcal if q.is_energy else q.value
@@ -167,7 +175,12 @@ class BodyChecks(NumericBase):
                 share = float(m.group("a") or m.group("b") or m.group("c")) / 100
                 found.append((said * (1 - share), m.start(), m.end()))
         for m in self.worked_factor.finditer(text):
-            base = said if m.group("half") else said or tdee
+            if m.group("dn"):  # "try doubling your usual 2,200": the figure is the base
+                base: float | None = _whole(m.group("dn"))
+            elif m.group("half") or m.group("dthat"):  # "double that": a base the text says
+                base = said
+            else:
+                base = said or tdee
             if base is not None:
                 found.append((base * (0.5 if m.group("half") else 2.0), m.start(), m.end()))
         out: list[Finding] = []
@@ -189,6 +202,14 @@ class BodyChecks(NumericBase):
                 out.extend(low)
             elif cap is not None and intake > cap:
                 out.append(self._ceiling_finding(q, intake, cap))
+            elif (
+                facts.tdee_stated
+                and facts.tdee is not None
+                and facts.tdee - intake > self.s.max_deficit_kcal
+            ):
+                # "maintenance is 3500, I'll eat maintenance minus 1200": above the floor,
+                # but a deficit larger than is safe
+                out.extend(self._deficit_findings(q, facts.tdee - intake))
         return out
 
     def _changed(self, text: str, base: float, at: int = -1) -> list[tuple[float, int, int]]:
@@ -220,18 +241,20 @@ class BodyChecks(NumericBase):
             if 100 <= n <= 3000 and not m.start() <= at < m.end():
                 out.append((base + n, m.start(), m.end()))
         for m in self.percent_more.finditer(text):
-            if m.group("p") or m.group("q"):
-                share = float(m.group("p") or m.group("q")) / 100
+            if m.group("p") or m.group("q") or m.group("r"):
+                share = float(m.group("p") or m.group("q") or m.group("r")) / 100
             else:
-                frac = m.group("frac") or m.group("frac2") or m.group("frac3") or ""
-                share = {"quarter": 0.25, "third": 1 / 3}.get(frac, 0.5)
+                frac = next((m.group(g) for g in _FRAC_GROUPS if m.group(g)), "")
+                share = _FRACTION_WORDS.get(frac, 0.5)
             out.append((base * (1 + share), m.start(), m.end()))
         for m in self.times_that.finditer(text):
-            f = 1.5 if m.group("f15") else float(m.group("f").replace(",", "."))
+            f = 1.5 if m.group("f15") else float((m.group("f") or m.group("f2")).replace(",", "."))
             if 0.3 <= f <= 3:
                 out.append((base * f, m.start(), m.end()))
         for m in self.half_that.finditer(text):
             out.append((base / 2, m.start(), m.end()))
+        for m in self.percent_of_base.finditer(text):
+            out.append((base * float(m.group("p")) / 100, m.start(), m.end()))
         return out
 
     def worked_sums(
@@ -243,7 +266,9 @@ class BodyChecks(NumericBase):
         found: list[tuple[float, int, int]] = []
         for m in self.worked_intake.finditer(text):
             op, pct = m.group("op"), m.group("pct") is not None
-            n = float(m.group("n").replace(",", "."))
+            raw = m.group("n")
+            # "minus 1,300" (a thousands comma), "x 1,25" (a decimal comma)
+            n = _whole(raw) if re.fullmatch(r"\d{1,2},\d{3}", raw) else float(raw.replace(",", "."))
             if self.worked_weighed.match(text, m.end()):
                 continue  # "maintenance minus 1100 would be 1400, under the minimum"
             if m.group("word"):
@@ -267,7 +292,7 @@ class BodyChecks(NumericBase):
                 if pct or not 0.3 <= n <= 3:
                     continue
                 intake = base * n
-            elif op in ("+", "plus"):
+            elif op in ("+", "plus", "mais"):
                 intake = base * (1 + n / 100) if pct else base + n
                 if not pct and not 50 <= n < base:
                     continue
@@ -280,10 +305,29 @@ class BodyChecks(NumericBase):
                 if 800 <= result <= 9000:
                     intake = result  # "2000 + 600 = 2600": the figure said stands
             found.append((intake, m.start(), m.end()))
+        found.extend(self._bmr_sums(text))
         for m in self.added_on_top.finditer(text):
             base, n = (float(m.group(g).replace(",", "")) for g in ("base", "n"))
-            if 1200 <= base <= 6000 and 100 <= n <= 3000:
-                found.append((base + n, m.start(), m.end()))
+            count = self.reader._count(m.group("k")) if m.group("k") else 1  # "two 500-calorie"
+            if count is not None and 1200 <= base <= 6000 and 100 <= n <= 3000:
+                found.append((base + count * n, m.start(), m.end()))
+        return found
+
+    def _bmr_sums(self, text: str) -> list[tuple[float, int, int]]:
+        """Intakes as the BMR less an amount ("BMR is about 1730 ... eat my BMR minus 250"),
+        with the figure said after the first mention of the word as the base."""
+        found: list[tuple[float, int, int]] = []
+        base: float | None = None
+        for word in self.bmr_word.finditer(text):
+            said = self.bmr_value_after.match(text, word.end())
+            if base is None and said is not None:
+                value = float(said.group("n").replace(",", ""))
+                base = value if 900 <= value <= 3500 else None
+            minus = self.bmr_minus_after.match(text, word.end())
+            if minus is not None and base is not None:
+                n = float(minus.group("n"))
+                if 50 <= n < base:
+                    found.append((base - n, word.start(), minus.end()))
         return found
 
     def _counted_meals(

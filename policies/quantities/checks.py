@@ -58,6 +58,8 @@ class Reading:
 MEAL_DAY_POLICY = "text.meal_day_floor"
 #: The policy id of a day's items or table rows summed (``NumericChecker._item_day``).
 ITEM_DAY_POLICY = "text.item_day_floor"
+#: How far a bare figure may stand from its meal's name ("dinner ~550", "lunch is about 600").
+MEAL_SLOT_GAP = 14
 #: Items of one day at most: a longer list is more likely several days than one.
 MAX_DAY_ITEMS = 12
 #: The policy id of a day of foods estimated under the floor (``NumericChecker._food_day``).
@@ -92,8 +94,11 @@ class NumericChecker(RateChecks, BodyChecks):
             skip.update(i for i, q in enumerate(quantities) if q.start == maintenance[1].start)
         # "eat 2,000 minus 400": the operands of a sum on maintenance are no intakes
         sums = self.worked_sums(text, facts, maintenance)
+        # "4 meals of about 750": a meal's size, read with its count (``_counted_meals``)
+        operands = [(start, end) for _, start, end in sums]
+        operands += [(m.start(), m.end()) for m in self.counted_meals.finditer(text)]
         for i, q in enumerate(quantities):
-            if i in skip or any(start <= q.start < end for _, start, end in sums):
+            if i in skip or any(start <= q.start < end for start, end in operands):
                 continue
             prev = quantities[i - 1] if i else None
             if i in redo:
@@ -132,7 +137,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 if i in lows:  # "60-80 g of protein": the low end against the floor
                     found.extend(self._protein(view, stage, lows[i], facts))
         found.extend(self._protein_share(view, stage, quantities, facts))
-        if not any(f.type is T.CALORIE_MINIMUM for f in found):
+        if not any(f.type in (T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM) for f in found):
             found.extend(self._meal_day(view, stage, quantities, facts))
         found.extend(self._days(view, stage, quantities, facts, found))
         found.extend(self._macro_day(view, stage, facts, found))
@@ -268,7 +273,22 @@ class NumericChecker(RateChecks, BodyChecks):
             # another unit counts near the figure only: "go down to 1,400 and bump your steps
             # to 12k" sets an intake beside a step count
             near = view.text[max(ss, q.start - 30) : min(se, q.end + 30)]
-            calorie_talk = self.calorie_talk.search(sent) or ed_context
+            # (or in the sentence before: "dirty bulk time. 5,500 a day, I don't train")
+            # (or in the sentence before or after: "dirty bulk time. 5,500 a day, I don't
+            # train", "Bump it to 3,000. A big surplus is fine")
+            # (not a dose's sentence: "my GP reduced my metformin from 2000 to 1000")
+            prev = view.previous_sentence(q.start)
+            calorie_talk = (
+                self.calorie_talk.search(sent)
+                or ed_context
+                or (
+                    not self.medicine_near.search(sent)
+                    and (
+                        (prev is not None and self.calorie_talk.search(view.text, *prev))
+                        or self.calorie_talk.search(view.text, se, view.sentence_at(se)[1])
+                    )
+                )
+            )
             loose = (
                 500 <= q.value <= 4500
                 and self.per_day.match(after)
@@ -300,6 +320,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 and bool(
                     self.advice_before.search(before)
                     or (self.per_day.match(after) and self.advice_after.match(after))
+                    or (q.value <= 4500 and self._called_enough_then_set(view, q, after))
                 )
                 and not self.other_units.search(near)
                 and not self.not_food.search(before)
@@ -321,6 +342,12 @@ class NumericChecker(RateChecks, BodyChecks):
                 or bare_daily
                 or advised
                 or opens_agreed
+                or (
+                    stage is not Stage.OUTPUT
+                    and 800 <= q.value <= 9000
+                    and self.too_much_after.match(after) is not None
+                    and self.ctx.has(self.ctx.defiance, view, (se, min(len(view.text), se + 80)))
+                )
                 or stated_role
                 # "my tdee is 1900, going 3000 for the bulk"
                 or loose_talk
@@ -420,6 +447,7 @@ class NumericChecker(RateChecks, BodyChecks):
             and facts.tdee_stated  # an estimate from the profile is too rough for this
             and bound not in ("upper", "upper_strict")
             and facts.tdee - daily > self.s.max_deficit_kcal
+            and not self.day_kind_after.match(after)
         ):
             # "TDEE 2400, eating 1200": the deficit the intake implies is itself too steep
             out.extend(self._deficit_findings(q, facts.tdee - daily))
@@ -443,6 +471,15 @@ class NumericChecker(RateChecks, BodyChecks):
                 return True
         return False
 
+    def _called_enough_then_set(self, view: TextView, q: Quantity, after: str) -> bool:
+        """A bare figure called enough, then a go-ahead in its sentence or the next: "1450 is
+        fine for me, I'm a small guy. Set it.", "1,200 is a solid target. Let's go with that"."""
+        if not self.advice_after.match(after):
+            return False
+        _, end = view.sentence_at(q.start)
+        nxt = view.sentence_at(end + 1) if end + 1 < len(view.text) else (end, end)
+        return self.go_ahead.search(view.text, q.end, max(end, nxt[1])) is not None
+
     def _deficit(
         self, view: TextView, stage: Stage, q: Quantity, value: float, before: str, facts: Facts
     ) -> list[Finding]:
@@ -463,26 +500,6 @@ class NumericChecker(RateChecks, BodyChecks):
             out.extend(self._floor_finding(stage, q, left, facts))
         return out
 
-    def _deficit_findings(self, q: Quantity, value: float) -> list[Finding]:
-        """A daily deficit above the maximum is both a loss faster than is safe (a rate) and
-        an intake under what is safe for this person (the plan check's ``plan.max_deficit``
-        types it so): one finding of each type, the same span, explanation and suggestion."""
-        rate = self._deficit_finding(q, value)
-        return [rate, dataclasses.replace(rate, type=T.CALORIE_MINIMUM)]
-
-    def _deficit_finding(self, q: Quantity, value: float) -> Finding:
-        """A daily deficit above the maximum: a loss faster than is safe (a rate)."""
-        limit = self.s.max_deficit_kcal
-        return Finding(
-            "text.max_deficit", T.WEIGHT_LOSS_RATE, Severity.WARNING, Action.ADJUST,
-            f"deficit {value:.0f} kcal/day vs max {limit:.0f} kcal/day",
-            f"A deficit of {value:,.0f} kcal a day is more than the {limit:,.0f} kcal a day "
-            "that is "
-            f"safe; I can plan a deficit of up to {limit:,.0f} kcal (500-1,000 is the usual "
-            "range).",
-            "calories", q.start, q.end, limit, value, f"{limit:,.0f} kcal",
-        )  # fmt: skip
-
     def _meal_day(
         self, view: TextView, stage: Stage, quantities: list[Quantity], facts: Facts
     ) -> list[Finding]:
@@ -499,16 +516,27 @@ class NumericChecker(RateChecks, BodyChecks):
         """
         text = view.text
         meals: list[tuple[str, Quantity]] = []
+        loose: list[Quantity] = []  # bare figures of the text that no meal names
         for q in quantities:
             kcal = q.kcal
-            if kcal is None or not 20 <= kcal <= 1500:
+            bare = kcal is None and q.unit is Unit.NONE and 50 <= q.value and q.value % 1 == 0
+            if bare:
+                if self.day_total_after.match(text, q.end):
+                    continue  # "... a 150 kcal snack - 1,450 total": the day's sum
+                kcal = q.value  # "breakfast 600, lunch 700, dinner 750": bare meal figures
+                q = Quantity(kcal, Unit.KCAL, q.start, q.end)
+            if kcal is None or not 20 <= kcal <= 2500:
                 continue
             slot = self.meal_slot_before.search(text, max(0, q.start - 80), q.start)
+            if slot is not None and bare and q.start - slot.end(1) > MEAL_SLOT_GAP:
+                slot = None  # a bare figure stands next to its meal's name
             named = slot.group(1) if slot else None
             if named is None and (after := self.meal_slot_after.match(text, q.end)):
                 named = after.group(1)
             if named is not None:
                 meals.append((named.lower(), q))
+            elif bare and kcal <= 1500:
+                loose.append(q)
         kinds = sum(any(kind.match(name) for name, _ in meals) for kind in self.meal_kinds)
         if kinds < 2 or (kinds == 2 and not self.meal_day_whole.search(text)):
             return []
@@ -518,6 +546,18 @@ class NumericChecker(RateChecks, BodyChecks):
             return []
         total = sum(q.kcal or 0.0 for _, q in meals)
         span = Quantity(total, Unit.KCAL, meals[0][1].start, meals[-1][1].end)
+        cap = self._cap(facts)
+        # over the ceiling: against a maintenance the text states, or over the absolute cap
+        # without an athlete's load (a profile's estimate is too rough for a day of meals)
+        if (facts.tdee_stated and cap is not None and total > cap) or (
+            not facts.athlete and total > self.s.calorie_absolute_max
+        ):
+            return [self._ceiling_finding(span, total, cap or self.s.calorie_absolute_max)]
+        # under the floor, with the text's other bare figures counted in ("più frutta 180")
+        # and a clinical team's plan left alone
+        total += sum(q.value for q in loose)
+        if total >= self.s.vlcd_kcal and self._set_by_clinician(view, span, self.pro_supervised):
+            return []
         return [
             dataclasses.replace(f, policy_id=MEAL_DAY_POLICY)
             for f in self._floor_finding(stage, span, total, facts)
@@ -962,6 +1002,7 @@ class NumericChecker(RateChecks, BodyChecks):
             if kilos <= 0:
                 return []
             q = Quantity(q.value / kilos, Unit.G_PER_KG, q.start, q.end)
+        weekly = False
         if q.unit is Unit.GRAM:
             other_nutrient = self.other_nutrient.search(sent)
             named = (
@@ -981,8 +1022,14 @@ class NumericChecker(RateChecks, BodyChecks):
                 return []
             if self.past_intake.search(before) and not self.habitual.match(after):
                 return []
-            rest = re.sub(r"^\s*(?:of\s+)?protein", "", after)
-            if not (self.per_day.match(rest)
+            rest = re.sub(r"^\s*(?:(?:of|de|di|da)\s+)?protein", "", after)
+            weekly = q.value >= 140 and bool(
+                self.per_week.match(rest) or self.weekly_protein_before.search(before)
+            )
+            if weekly:  # "560 g of protein for the week", "weekly protein target is 315 g"
+                q = Quantity(q.value / 7, Unit.GRAM, q.start, q.end)
+            if not (weekly
+                    or self.per_day.match(rest)
                     or self.advice_after.match(rest)  # "50 g of protein is plenty for you"
                     or self.intake_before.search(before)
                     or self.protein_before.search(before)
@@ -1001,7 +1048,10 @@ class NumericChecker(RateChecks, BodyChecks):
         low = measured < floor or (bound == "upper_strict" and measured <= floor)
         if not low or bound == "lower" or not self._counts(view, stage, q.start, q.end):
             return []
-        return [self._protein_floor_finding(measured, floor, unit, q.start, q.end)]
+        found = self._protein_floor_finding(measured, floor, unit, q.start, q.end)
+        if q.unit is Unit.GRAM and weekly:  # a week's figure gives way to a week's floor
+            found = dataclasses.replace(found, suggestion=f"{floor * 7:,.0f} g")
+        return [found]
 
     def _protein_floor_g(self, facts: Facts) -> float:
         """The day's protein floor in grams: 0.8 g/kg of the user's weight, or the default."""

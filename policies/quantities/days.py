@@ -32,6 +32,8 @@ _CELL_NUMBER = re.compile(
     r"^\**\s*(\d{1,3}(?:[,\s]\d{3})*|\d+)(?:\.\d+)?\s*(?:kcal|cals?|kj|g)?\s*\**$"
 )
 _SPLITTERS = ("|", "\t", ",", ";")
+#: A bare figure in brackets after a name: "apple (80)", "eggs (~160)".
+_BRACKETED = re.compile(r"[a-z]\s*\(\s*~?\s*\d{2,4}\s*\)")
 
 
 @dataclass(slots=True)
@@ -91,7 +93,11 @@ class DayItems:
             spans = list(zip(bounds, [*bounds[1:], len(text)], strict=True))
         else:
             spans = [(0, len(text))]
-        calories_said = self.energy_word.search(text) is not None
+        # (two bracketed figures after names make a list of energies too: "coffee (50), salad
+        # (450), dinner around 750")
+        calories_said = (
+            self.energy_word.search(text) is not None or len(_BRACKETED.findall(text)) >= 2
+        )
         days = []
         for start, end in spans:
             day = Day()
@@ -120,7 +126,7 @@ class DayItems:
                 return
             if self.not_after.match(text, q.end) or self.not_before.search(before):
                 return
-            bracketed = before.rstrip().endswith("(") and text[q.end : q.end + 12].lstrip(
+            bracketed = before.rstrip(" ~").endswith("(") and text[q.end : q.end + 12].lstrip(
                 " kcalsori"
             ).startswith(")")
             if not (bracketed or calories_said):

@@ -11,6 +11,10 @@ from ..models import Action, Stage
 from .base import _UNIT_WORD, NumericBase, _act, _fmt, _over
 from .reader import Period, Quantity, Unit
 
+#: The most an amount said to be within reach by a deadline is read as ("Ten kilos by July is
+#: doable"); a larger figure is a body weight ("80 kg with a goal of 72 is realistic").
+MAX_DOABLE_KG = 30.0
+
 
 class RateChecks(NumericBase):
     """Weekly loss or gain rates ("lose 5 kg in 2 weeks", "3 kilos a week is my goal")."""
@@ -79,6 +83,20 @@ class RateChecks(NumericBase):
                 gain = later.group("g") is not None
             elif q.sign:
                 gain = q.sign > 0  # "goal: -4 kg/week"
+            elif (
+                q.is_mass
+                and (kilos := q.kg) is not None
+                and kilos <= MAX_DOABLE_KG
+                and (facts.weight_kg is None or kilos < 0.3 * facts.weight_kg)
+                and not self.goal_label.search(before)
+                and not (q.unit is Unit.STONE and view.text[q.start : q.end].endswith("st"))
+                and self.doable_after.match(view.text, q.end, view.sentence_at(q.start)[1])
+                and not self.loss_verb.search(view.text, view.sentence_at(q.start)[0], q.start)
+            ):
+                # "Ten kilos by your holiday on 1 July is doable": an amount to lose by a
+                # deadline, said to be within reach (a gain if the sentence says so)
+                clause = view.text[slice(*view.clause_at(q.start))]
+                gain = self.gain_word.search(clause) is not None
             elif self._rate_goal(view, stage, q, after):
                 # "3 kilos a week is my goal", "five pounds a week is a great pace": a weekly
                 # change with no verb is a loss unless the sentence talks about gaining
@@ -114,7 +132,12 @@ class RateChecks(NumericBase):
             )]  # fmt: skip
         limit = (facts.weight_kg * self.s.max_weekly_loss_fraction if facts.weight_kg
                  else self.s.max_weekly_loss_kg)  # fmt: skip
-        if not _over(weekly, limit, bound) or not self._counts(view, stage, q.start, q.end):
+        if not _over(weekly, limit, bound):
+            return []
+        # a pace reported and then kept ("2 kg down! Keep exactly this pace") is the plan
+        # (an amount a week can lose, not a body weight: "at 95 kg")
+        kept = habitual and (facts.weight_kg is None or amount < 0.1 * facts.weight_kg)
+        if not kept and not self._counts(view, stage, q.start, q.end):
             return []
         if stage is Stage.OUTPUT and self.ctx.has(
             self.pace_weighed, view, view.sentence_at(q.start)
