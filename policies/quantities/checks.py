@@ -456,6 +456,10 @@ class NumericChecker(RateChecks, BodyChecks):
             cap is not None
             and _over(daily, cap, bound)
             and not self._set_by_clinician(view, q, self.pro_set)
+            # an athlete's hardest days ("6,000 kcal on ride days") are no daily target
+            and not (
+                facts.athlete and self.ctx.has(self.training_day, view, view.sentence_at(q.start))
+            )
         ):
             out.append(self._ceiling_finding(q, daily, cap))
         return out

@@ -32,6 +32,10 @@ _CELL_NUMBER = re.compile(
     r"^\**\s*(\d{1,3}(?:[,\s]\d{3})*|\d+)(?:\.\d+)?\s*(?:kcal|cals?|kj|g)?\s*\**$"
 )
 _SPLITTERS = ("|", "\t", ",", ";")
+#: After a figure, a word that makes it a threshold: "the 1,200 kcal floor".
+_THRESHOLD_AFTER = re.compile(
+    r"\s*(?:kcal|cals?|calories)?\s*(?:floor|minimum|maximum|ceiling|limit|cap|threshold)\b"
+)
 #: A bare figure in brackets after a name: "apple (80)", "eggs (~160)".
 _BRACKETED = re.compile(r"[a-z]\s*\(\s*~?\s*\d{2,4}\s*\)")
 
@@ -118,8 +122,10 @@ class DayItems:
                 day.total = Item(kcal, q.start, q.end)
             return
         signed = q.start > 0 and text[q.start - 1] in "-+−"
-        if signed or self.not_energy.search(before):
-            return  # the body's expenditure, a target or a change, not a food's energy
+        if signed or self.not_energy.search(before) or _THRESHOLD_AFTER.match(text, q.end):
+            # the body's expenditure, a target, a change or a threshold ("the 1,200 kcal
+            # floor"), not a food's energy
+            return
         kcal = q.kcal
         if kcal is None:
             if q.unit is not Unit.NONE or not q.value.is_integer():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from persistence.enums import PolicyViolationType as T
 from persistence.enums import Severity
 
@@ -14,6 +16,8 @@ from .reader import Period, Quantity, Unit
 #: The most an amount said to be within reach by a deadline is read as ("Ten kilos by July is
 #: doable"); a larger figure is a body weight ("80 kg with a goal of 72 is realistic").
 MAX_DOABLE_KG = 30.0
+#: After a body weight, the weight it goes to: "82 kg down to 78", "95 kg -> 88".
+_START_WEIGHT_AFTER = re.compile(r"\s*(?:(?:down|dropping|going)\s+to|to|->|→)\s*\d")
 
 
 class RateChecks(NumericBase):
@@ -36,6 +40,8 @@ class RateChecks(NumericBase):
             return []  # "from 80 kg", "0.5 % of 76 kg": a weight, not a change
         if q.is_mass and self.body_weight_before.search(before):
             return []  # "I'm 82 kg", "I weigh 95 kilos": the writer's weight
+        if q.is_mass and (q.kg or 0) >= 35 and _START_WEIGHT_AFTER.match(after):
+            return []  # "82 kg down to 78 over 8 weeks": where the loss starts, not its size
         later = self.direction_after.match(after)
         if later is not None and self.since_before.search(before):
             return []  # "after 10 kg down", "since 5 kg off": a change that happened
@@ -192,7 +198,7 @@ class RateChecks(NumericBase):
             return None
         pair = self.from_to_bare.search(view.text, max(0, q.start - 20), q.end)
         if pair is not None and pair.end("b") == q.end:
-            a, b = float(pair.group("a")), float(pair.group("b"))
+            a, b = float(pair.group("a") or pair.group("a2")), float(pair.group("b"))
             unit = self._mass_in(view.text) or (Unit.KG if a <= 150 else Unit.LB)
             if 35 <= b < a <= 300:
                 return Quantity(q.value, unit, q.start, q.end)
