@@ -134,6 +134,8 @@ class NumericBase:
         self.daily_total = t.compile("daily_total_before")
         self.follow_up = t.compile("follow_up")
         self.go_ahead = t.compile("go_ahead")
+        self.protein_other_mass = t.compile("protein_other_mass")
+        self.goal_mass, self.lean_mass = t.compile("goal_mass"), t.compile("lean_mass")
         self.training_day = t.compile("training_day")
         self.day_total_after = t.compile("day_total_after")
         self.weekly_protein_before = t.compile("weekly_protein_before")

@@ -58,6 +58,22 @@ class Reading:
 MEAL_DAY_POLICY = "text.meal_day_floor"
 #: The policy id of a day's items or table rows summed (``NumericChecker._item_day``).
 ITEM_DAY_POLICY = "text.item_day_floor"
+#: Grams per kilo said somewhere: "0.8 g per kilo", "1.6 g/kg".
+_GRAMS_PER_KILO = re.compile(r"\d\s*g\s*(?:per|/)\s*k")
+#: A level kept, just before a figure: "sticking to", "capping it at", "going with".
+_KEPT_AT = re.compile(
+    r"\b(?:stick(?:ing)?\s+(?:to|with)|keep(?:ing)?\s+(?:it\s+)?(?:at|to)|going\s+with|settl\w*\s+on|"
+    r"cap(?:ping)?\s+(?:it\s+)?at|limit(?:ing)?\s+(?:it\s+)?to)\s+(?:about\s+|around\s+|just\s+|only\s+)?$"
+)
+#: A meal's name labelling a line: "- Breakfast: 2 eggs (180 kcal)".
+_LINE_SLOT = re.compile(
+    r"^\s*(?:[-*•]\s*)?\**(breakfast|lunch|dinner|supper|snacks?)\**\s*[:\-–]", re.IGNORECASE
+)
+#: An energy figure of a day's text that no meal names counts in its sum against the floor
+#: below this (a larger one is more likely the day's total: "Plan for today (roughly 1,300 kcal)").
+LOOSE_ITEM_MAX = 800
+#: A figure in grams: "30 g", "45 grams".
+_GRAMS = re.compile(r"\d\s*(?:g|grams?)\b")
 #: How far a bare figure may stand from its meal's name ("dinner ~550", "lunch is about 600").
 MEAL_SLOT_GAP = 14
 #: Items of one day at most: a longer list is more likely several days than one.
@@ -137,6 +153,8 @@ class NumericChecker(RateChecks, BodyChecks):
                 if i in lows:  # "60-80 g of protein": the low end against the floor
                     found.extend(self._protein(view, stage, lows[i], facts))
         found.extend(self._protein_share(view, stage, quantities, facts))
+        if not any(f.type is T.PROTEIN_MINIMUM for f in found):
+            found.extend(self._protein_other_mass(view, stage, facts))
         if not any(f.type in (T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM) for f in found):
             found.extend(self._meal_day(view, stage, quantities, facts))
         found.extend(self._days(view, stage, quantities, facts, found))
@@ -352,6 +370,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 # "my tdee is 1900, going 3000 for the bulk"
                 or loose_talk
                 or self.implicit_before.search(before)
+                or (q.value <= 4500 and self.daily_before.search(before))  # "weekdays at 1,200"
                 or (calorie_talk and self.cut_by.search(before))
                 or (
                     calorie_talk
@@ -520,7 +539,7 @@ class NumericChecker(RateChecks, BodyChecks):
         """
         text = view.text
         meals: list[tuple[str, Quantity]] = []
-        loose: list[Quantity] = []  # bare figures of the text that no meal names
+        loose: list[Quantity] = []  # the energy figures of the text that no meal names
         for q in quantities:
             kcal = q.kcal
             bare = kcal is None and q.unit is Unit.NONE and 50 <= q.value and q.value % 1 == 0
@@ -537,9 +556,20 @@ class NumericChecker(RateChecks, BodyChecks):
             named = slot.group(1) if slot else None
             if named is None and (after := self.meal_slot_after.match(text, q.end)):
                 named = after.group(1)
+            if named is None and not bare:
+                # "- Breakfast: 2 eggs with spinach (180 kcal)": the line's label names it
+                line = text[text.rfind("\n", 0, q.start) + 1 : q.start]
+                if (label := _LINE_SLOT.match(line)) is not None:
+                    named = label.group(1)
             if named is not None:
                 meals.append((named.lower(), q))
-            elif bare and kcal <= 1500:
+            elif (
+                kcal <= 1500
+                and not self.non_food_unit.match(text, q.end)
+                and not self.target_before.search(text, max(0, q.start - 40), q.start)
+                and not self.day_items.not_energy.search(text, max(0, q.start - 60), q.start)
+            ):
+                # (not a goal weight, "till I hit 85", nor a burn or a deficit)
                 loose.append(q)
         kinds = sum(any(kind.match(name) for name, _ in meals) for kind in self.meal_kinds)
         if kinds < 2 or (kinds == 2 and not self.meal_day_whole.search(text)):
@@ -548,7 +578,10 @@ class NumericChecker(RateChecks, BodyChecks):
             return []
         if not all(self._counts(view, stage, q.start, q.end) for _, q in meals):
             return []
-        total = sum(q.kcal or 0.0 for _, q in meals)
+        # the meals, with the text's other bare figures counted in ("più frutta 180", "oats
+        # 700, shake 800")
+        named = sum(q.kcal or 0.0 for _, q in meals)
+        total = named + sum(q.kcal or 0.0 for q in loose)
         span = Quantity(total, Unit.KCAL, meals[0][1].start, meals[-1][1].end)
         cap = self._cap(facts)
         # over the ceiling: against a maintenance the text states, or over the absolute cap
@@ -557,9 +590,10 @@ class NumericChecker(RateChecks, BodyChecks):
             not facts.athlete and total > self.s.calorie_absolute_max
         ):
             return [self._ceiling_finding(span, total, cap or self.s.calorie_absolute_max)]
-        # under the floor, with the text's other bare figures counted in ("più frutta 180")
-        # and a clinical team's plan left alone
-        total += sum(q.value for q in loose)
+        # under the floor: the other figures counted in are an item's size only (a larger one
+        # may be the day's total), and a clinical team's plan is left alone
+        total = named + sum(q.kcal or 0.0 for q in loose if (q.kcal or 0.0) < LOOSE_ITEM_MAX)
+        span = Quantity(total, Unit.KCAL, span.start, span.end)
         if total >= self.s.vlcd_kcal and self._set_by_clinician(view, span, self.pro_supervised):
             return []
         return [
@@ -939,8 +973,11 @@ class NumericChecker(RateChecks, BodyChecks):
                 hi = min(q.end + 12, len(text) if hi < 0 else hi)
                 near = text[lo : q.start] + text[q.end : hi]
                 if (
-                    "protein" in near and not self.other_nutrient.search(near)
-                ) or self.share_of_protein.match(text, q.end):
+                    ("protein" in near and not self.other_nutrient.search(near))
+                    or self.share_of_protein.match(text, q.end)
+                    # "set protein at 15%, fat at 35%": protein names the share it leads
+                    or self.protein_before.search(text[lo : q.start])
+                ):
                     # "70% carbs / 20% fat / 10% protein": the share that names protein itself
                     share = (q.value, q.start, q.end)
         if share is None:
@@ -966,6 +1003,30 @@ class NumericChecker(RateChecks, BodyChecks):
             f"day, below the minimum of {floor:.0f} g (0.8 g per kg of body weight).",
             "protein", start, end, floor, grams, None,
         )]  # fmt: skip
+
+    def _protein_other_mass(self, view: TextView, stage: Stage, facts: Facts) -> list[Finding]:
+        """Protein per kilo of a goal weight or of lean mass: "1 g per kilo of your 60 kg goal"
+        at 85 kg is 60 g a day, judged against 0.8 g per kilo of the body."""
+        text = view.text
+        for m in self.protein_other_mass.finditer(text):
+            if "protein" not in text and not _GRAMS_PER_KILO.search(text):
+                continue  # "0.8 per kilo" needs protein (or grams per kilo) said in the text
+            mass = m.group("m")
+            if mass is None:
+                lean = m.group("what").startswith("lean")
+                said = (self.lean_mass if lean else self.goal_mass).search(text)
+                mass = (said.group("m") or said.groupdict().get("m2")) if said else None
+            if mass is None:
+                continue
+            kilos = float(mass.replace(",", "."))
+            grams = float(m.group("g").replace(",", ".")) * kilos
+            floor = self._protein_floor_g(facts)
+            if facts.weight_kg is None or kilos >= facts.weight_kg or grams >= floor:
+                continue
+            if not self._counts(view, stage, m.start(), m.end()):
+                continue
+            return [self._protein_floor_finding(grams, floor, "g", m.start(), m.end())]
+        return []
 
     def _protein(
         self, view: TextView, stage: Stage, q: Quantity, facts: Facts, proposed: bool = False
@@ -1002,7 +1063,7 @@ class NumericChecker(RateChecks, BodyChecks):
         ratio = self.grams_per_mass_after.match(after) if q.unit is Unit.GRAM else None
         if ratio is not None:
             # "1 g de protéines pour 2 kg de poids corporel": grams per so many kilos
-            kilos = float(ratio.group("k").replace(",", "."))
+            kilos = float((ratio.group("k") or "1").replace(",", "."))
             if kilos <= 0:
                 return []
             q = Quantity(q.value / kilos, Unit.G_PER_KG, q.start, q.end)
@@ -1017,7 +1078,21 @@ class NumericChecker(RateChecks, BodyChecks):
                 # "Don't stress about protein, 50 g is plenty": named earlier in the sentence
                 or (
                     "protein" in view.text[view.sentence_at(q.start)[0] : q.start]
-                    and self.advice_after.match(after)
+                    and (
+                        self.advice_after.match(after)
+                        # "I don't need much protein, so I'm sticking to 30 grams"
+                        or (
+                            stage is not Stage.OUTPUT
+                            and (
+                                _KEPT_AT.search(before) is not None
+                                or (
+                                    self._wants(view, q.start)
+                                    and not self._asked(view, q.start)
+                                    and len(_GRAMS.findall(sent)) == 1  # not a day's items
+                                )
+                            )
+                        )
+                    )
                 )
             )
             if not named and (other_nutrient or not self.per_day.match(after)):
