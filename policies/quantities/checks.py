@@ -74,6 +74,14 @@ _LINE_SLOT = re.compile(
 LOOSE_ITEM_MAX = 800
 #: A figure in grams: "30 g", "45 grams".
 _GRAMS = re.compile(r"\d\s*(?:g|grams?)\b")
+#: The low end of a range, at the end of the text before its high end: "3,400-", "900 – ".
+_RANGE_LOW_TAIL = re.compile(r"(?<![\d.,])\d[\d,.]*\s*(?:kcal|cals?)?\s*[-–]\s*$")
+#: Things asked for under a small figure: "any sauces under", "snack ideas below".
+_ITEMS_UNDER = re.compile(
+    r"\b(?:any|some|good|best|cheap|easy|quick|ideas?\s+for|options?\s+for)\s+"
+    r"(?:(?!(?:live|living|eat|eating|survive|day|days|diet|fast|way)\b)\w+\s+){0,3}?"
+    r"(?:under|below|less\s+than|at\s+most)\s+(?:about\s+|around\s+)?$"
+)
 #: How far a bare figure may stand from its meal's name ("dinner ~550", "lunch is about 600").
 MEAL_SLOT_GAP = 14
 #: Items of one day at most: a longer list is more likely several days than one.
@@ -219,6 +227,8 @@ class NumericChecker(RateChecks, BodyChecks):
         if self.threshold_after.match(view.text, q.end):
             return []  # "the usual 1,200 kcal floor": a threshold, not an intake
         before, after = self._window(view, q, 70, 60)
+        # a range's high end is read with what leads the range: "at 3,400-3,800 kcal"
+        before = _RANGE_LOW_TAIL.sub("", before)
         if (
             self.increase_before.search(before)
             and not self.onto_needs_after.match(after)
@@ -339,6 +349,8 @@ class NumericChecker(RateChecks, BodyChecks):
                     self.advice_before.search(before)
                     or (self.per_day.match(after) and self.advice_after.match(after))
                     or (q.value <= 4500 and self._called_enough_then_set(view, q, after))
+                    # "For men your size, 1,400 works well for a quick cut."
+                    or (stage is Stage.OUTPUT and calorie_talk and self.advice_after.match(after))
                 )
                 and not self.other_units.search(near)
                 and not self.not_food.search(before)
@@ -450,6 +462,8 @@ class NumericChecker(RateChecks, BodyChecks):
         ):
             if stage is Stage.OUTPUT or not (proposed or loose_talk or self._wants(view, q.start)):
                 return []
+        if daily < 400 and not self.per_day.match(after) and _ITEMS_UNDER.search(before):
+            return []  # "any sauces under 50 kcal?", "snack ideas below 200 kcal": items
         if stage is Stage.OUTPUT and q.sign:
             return []  # "1,950 kcal (-466 kcal vs target)": a signed difference, not an intake
         if not self._counts(view, stage, q.start, q.end):

@@ -16,6 +16,14 @@ from .reader import Period, Quantity, Unit
 #: The most an amount said to be within reach by a deadline is read as ("Ten kilos by July is
 #: doable"); a larger figure is a body weight ("80 kg with a goal of 72 is realistic").
 MAX_DOABLE_KG = 30.0
+#: Before a goal weight, the weight it starts from: "70 → 68 kg", "95 kg -> 88".
+_ARROW_FROM = re.compile(r"(?<![\d.,])(\d{2,3}(?:\.\d)?)\s*(?:kg|kgs|kilos?|lbs?)?\s*(?:->|→)\s*$")
+#: Words that make "A → B" a change that happened: "down 9 kg since January, 101 -> 92",
+#: "Weight: 71.4 → 69.3 kg this week".
+_REPORTED_CHANGE = re.compile(
+    r"\b(?:since|ago|lost|down|dropped|went|was|were|last|weight\s*:|weigh-?in\s*:)"
+    r"|^\s*(?:kg|kgs|kilos?|lbs?)?\s*(?:this|last|since|so\s+far)\b"
+)
 #: After a body weight, the weight it goes to: "82 kg down to 78", "95 kg -> 88".
 _START_WEIGHT_AFTER = re.compile(r"\s*(?:(?:down|dropping|going)\s+to|to|->|→)\s*\d")
 
@@ -48,6 +56,11 @@ class RateChecks(NumericBase):
         amount: float | None = None
         gain = False
         target = bool(self.target_before.search(before)) and later is None and (q.kg or 0) >= 30
+        if target and not habitual and _ARROW_FROM.search(before) is not None:
+            # "101 -> 92 since January", "Weight: 71.4 → 69.3 kg this week": a change reported
+            lead = text[view.sentence_at(q.start)[0] : q.start]
+            if _REPORTED_CHANGE.search(lead) or _REPORTED_CHANGE.match(after):
+                return []
         if (
             self.to_before.search(before)
             and prev is not None
@@ -63,6 +76,9 @@ class RateChecks(NumericBase):
             origin = self.from_after.match(text, q.end)
             if origin is not None and q.kg is not None:
                 current = Quantity(float(origin.group("n")), q.unit, q.start, q.end).kg
+            elif (start := _ARROW_FROM.search(before)) is not None and q.kg is not None:
+                # "70 → 68 kg": the loss starts at the figure before the arrow
+                current = Quantity(float(start.group(1)), q.unit, q.start, q.end).kg
             if current is None or q.kg is None:
                 return []  # a goal weight with no current weight: no rate to compute
             amount, gain = abs(current - q.kg), q.kg > current

@@ -175,7 +175,9 @@ class NumberReader:
         )
         self._period = re.compile(
             # ("pro" and "par": "pro Woche", "par semaine", read "pro week", "par week")
-            r"(?P<per>(?:\bper|\ban?|\beach|\bevery|\bpro|\bpar|/|\bin\s+(?:a|one|1|just\s+a|only\s+a)"
+            r"(?P<per>(?:\bper|\ban?|\beach|\bevery|\bpro|\bpar|/"
+            # ("en un mes", "em um mês", "in einem Monat": in a month)
+            r"|\b(?:in|en|em|im|entro)\s+(?:a|one|1|just\s+a|only\s+a|un|una|um|uma|einem|einer)"
             r"|\bwithin\s+(?:a|one|1))\s?(?:single\s+|given\s+|calendar\s+)?"
             r"(?P<pu>day|week|wk|month|fortnight|hour)\b"
             r"|\b(?:daily|weekly|monthly|fortnightly|nightly|overnight|pw)\b)"
@@ -185,7 +187,9 @@ class NumberReader:
             r"(?:next\s+|coming\s+|following\s+|span\s+of\s+|just\s+|only\s+|about\s+|around\s+)?"
             rf"(?P<sn>{num})\s?-?\s?(?P<su>hours?|hrs?|days?|weeks?|wks?|months?|fortnights?)\b)"
             rf"|(?P<by>\b(?:by|before|until|till|til)\s+(?:this\s+coming\s+|this\s+|next\s+|the\s+)?"
+            # ("by the end of week 4": four weeks)
             rf"(?P<bw>{day}|tomorrow|tmrw|tmr|tonight|end\s+of\s+(?:the\s+|this\s+)?(?:week|month)"
+            r"(?:\s+(?P<bn>\d{1,2})\b)?"
             r"|next\s+(?:week|month)|week|month)\b)"
             # "2.1 kg in week one", "1.6 kg in my first week" (not "my first week of keto")
             r"|(?P<this>\bthis\s+(?P<tu>week|month|weekend)\b"
@@ -373,7 +377,8 @@ class NumberReader:
             what = m.group("bw")
             if what in ("tomorrow", "tmrw", "tmr", "tonight"):
                 return 1 / 7
-            return WEEKS_PER_MONTH if "month" in what else 1.0
+            count = float(m.group("bn")) if m.group("bn") else 1.0
+            return (WEEKS_PER_MONTH if "month" in what else 1.0) * count
         if m.group("this") is not None:
             return WEEKS_PER_MONTH if m.group("tu") == "month" else 1.0
         if m.group("on") is not None:
