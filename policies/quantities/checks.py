@@ -60,15 +60,6 @@ MEAL_DAY_POLICY = "text.meal_day_floor"
 ITEM_DAY_POLICY = "text.item_day_floor"
 #: Grams per kilo said somewhere: "0.8 g per kilo", "1.6 g/kg".
 _GRAMS_PER_KILO = re.compile(r"\d\s*g\s*(?:per|/)\s*k")
-#: A level kept, just before a figure: "sticking to", "capping it at", "going with".
-_KEPT_AT = re.compile(
-    r"\b(?:stick(?:ing)?\s+(?:to|with)|keep(?:ing)?\s+(?:it\s+)?(?:at|to)|going\s+with|settl\w*\s+on|"
-    r"cap(?:ping)?\s+(?:it\s+)?at|limit(?:ing)?\s+(?:it\s+)?to)\s+(?:about\s+|around\s+|just\s+|only\s+)?$"
-)
-#: A meal's name labelling a line: "- Breakfast: 2 eggs (180 kcal)".
-_LINE_SLOT = re.compile(
-    r"^\s*(?:[-*•]\s*)?\**(breakfast|lunch|dinner|supper|snacks?)\**\s*[:\-–]", re.IGNORECASE
-)
 #: An energy figure of a day's text that no meal names counts in its sum against the floor
 #: below this (a larger one is more likely the day's total: "Plan for today (roughly 1,300 kcal)").
 LOOSE_ITEM_MAX = 800
@@ -76,12 +67,6 @@ LOOSE_ITEM_MAX = 800
 _GRAMS = re.compile(r"\d\s*(?:g|grams?)\b")
 #: The low end of a range, at the end of the text before its high end: "3,400-", "900 – ".
 _RANGE_LOW_TAIL = re.compile(r"(?<![\d.,])\d[\d,.]*\s*(?:kcal|cals?)?\s*[-–]\s*$")
-#: Things asked for under a small figure: "any sauces under", "snack ideas below".
-_ITEMS_UNDER = re.compile(
-    r"\b(?:any|some|good|best|cheap|easy|quick|ideas?\s+for|options?\s+for)\s+"
-    r"(?:(?!(?:live|living|eat|eating|survive|day|days|diet|fast|way)\b)\w+\s+){0,3}?"
-    r"(?:under|below|less\s+than|at\s+most)\s+(?:about\s+|around\s+)?$"
-)
 #: How far a bare figure may stand from its meal's name ("dinner ~550", "lunch is about 600").
 MEAL_SLOT_GAP = 14
 #: Items of one day at most: a longer list is more likely several days than one.
@@ -462,7 +447,7 @@ class NumericChecker(RateChecks, BodyChecks):
         ):
             if stage is Stage.OUTPUT or not (proposed or loose_talk or self._wants(view, q.start)):
                 return []
-        if daily < 400 and not self.per_day.match(after) and _ITEMS_UNDER.search(before):
+        if daily < 400 and not self.per_day.match(after) and self.items_under_before.search(before):
             return []  # "any sauces under 50 kcal?", "snack ideas below 200 kcal": items
         if stage is Stage.OUTPUT and q.sign:
             return []  # "1,950 kcal (-466 kcal vs target)": a signed difference, not an intake
@@ -573,7 +558,7 @@ class NumericChecker(RateChecks, BodyChecks):
             if named is None and not bare:
                 # "- Breakfast: 2 eggs with spinach (180 kcal)": the line's label names it
                 line = text[text.rfind("\n", 0, q.start) + 1 : q.start]
-                if (label := _LINE_SLOT.match(line)) is not None:
+                if (label := self.line_slot.match(line)) is not None:
                     named = label.group(1)
             if named is not None:
                 meals.append((named.lower(), q))
@@ -1098,7 +1083,7 @@ class NumericChecker(RateChecks, BodyChecks):
                         or (
                             stage is not Stage.OUTPUT
                             and (
-                                _KEPT_AT.search(before) is not None
+                                self.kept_at_before.search(before) is not None
                                 or (
                                     self._wants(view, q.start)
                                     and not self._asked(view, q.start)

@@ -32,10 +32,6 @@ _CELL_NUMBER = re.compile(
     r"^\**\s*(\d{1,3}(?:[,\s]\d{3})*|\d+)(?:\.\d+)?\s*(?:kcal|cals?|kj|g)?\s*\**$"
 )
 _SPLITTERS = ("|", "\t", ",", ";")
-#: After a figure, a word that makes it a threshold: "the 1,200 kcal floor".
-_THRESHOLD_AFTER = re.compile(
-    r"\s*(?:kcal|cals?|calories)?\s*(?:floor|minimum|maximum|ceiling|limit|cap|threshold)\b"
-)
 #: A bare figure in brackets after a name: "apple (80)", "eggs (~160)".
 _BRACKETED = re.compile(r"[a-z]\s*\(\s*~?\s*\d{2,4}\s*\)")
 
@@ -86,6 +82,7 @@ class DayItems:
         self.not_before = t.compile("item_not_before")
         self.energy_word = t.compile("energy_word")
         self.not_energy = t.compile("item_not_energy")
+        self.threshold_after = t.compile("threshold_word_after")
 
     def days(self, text: str, quantities: list[Quantity]) -> list[Day]:
         """The days of ``text`` (normalised) with at least one figure each."""
@@ -122,7 +119,7 @@ class DayItems:
                 day.total = Item(kcal, q.start, q.end)
             return
         signed = q.start > 0 and text[q.start - 1] in "-+−"
-        if signed or self.not_energy.search(before) or _THRESHOLD_AFTER.match(text, q.end):
+        if signed or self.not_energy.search(before) or self.threshold_after.match(text, q.end):
             # the body's expenditure, a target, a change or a threshold ("the 1,200 kcal
             # floor"), not a food's energy
             return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from persistence.enums import PolicyViolationType as T
 from persistence.enums import Severity
 
@@ -16,16 +14,6 @@ from .reader import Period, Quantity, Unit
 #: The most an amount said to be within reach by a deadline is read as ("Ten kilos by July is
 #: doable"); a larger figure is a body weight ("80 kg with a goal of 72 is realistic").
 MAX_DOABLE_KG = 30.0
-#: Before a goal weight, the weight it starts from: "70 → 68 kg", "95 kg -> 88".
-_ARROW_FROM = re.compile(r"(?<![\d.,])(\d{2,3}(?:\.\d)?)\s*(?:kg|kgs|kilos?|lbs?)?\s*(?:->|→)\s*$")
-#: Words that make "A → B" a change that happened: "down 9 kg since January, 101 -> 92",
-#: "Weight: 71.4 → 69.3 kg this week".
-_REPORTED_CHANGE = re.compile(
-    r"\b(?:since|ago|lost|down|dropped|went|was|were|last|weight\s*:|weigh-?in\s*:)"
-    r"|^\s*(?:kg|kgs|kilos?|lbs?)?\s*(?:this|last|since|so\s+far)\b"
-)
-#: After a body weight, the weight it goes to: "82 kg down to 78", "95 kg -> 88".
-_START_WEIGHT_AFTER = re.compile(r"\s*(?:(?:down|dropping|going)\s+to|to|->|→)\s*\d")
 
 
 class RateChecks(NumericBase):
@@ -48,7 +36,7 @@ class RateChecks(NumericBase):
             return []  # "from 80 kg", "0.5 % of 76 kg": a weight, not a change
         if q.is_mass and self.body_weight_before.search(before):
             return []  # "I'm 82 kg", "I weigh 95 kilos": the writer's weight
-        if q.is_mass and (q.kg or 0) >= 35 and _START_WEIGHT_AFTER.match(after):
+        if q.is_mass and (q.kg or 0) >= 35 and self.start_weight_after.match(after):
             return []  # "82 kg down to 78 over 8 weeks": where the loss starts, not its size
         later = self.direction_after.match(after)
         if later is not None and self.since_before.search(before):
@@ -56,10 +44,10 @@ class RateChecks(NumericBase):
         amount: float | None = None
         gain = False
         target = bool(self.target_before.search(before)) and later is None and (q.kg or 0) >= 30
-        if target and not habitual and _ARROW_FROM.search(before) is not None:
+        if target and not habitual and self.arrow_from_before.search(before) is not None:
             # "101 -> 92 since January", "Weight: 71.4 → 69.3 kg this week": a change reported
             lead = text[view.sentence_at(q.start)[0] : q.start]
-            if _REPORTED_CHANGE.search(lead) or _REPORTED_CHANGE.match(after):
+            if self.reported_change.search(lead) or self.reported_change.match(after):
                 return []
         if (
             self.to_before.search(before)
@@ -76,7 +64,7 @@ class RateChecks(NumericBase):
             origin = self.from_after.match(text, q.end)
             if origin is not None and q.kg is not None:
                 current = Quantity(float(origin.group("n")), q.unit, q.start, q.end).kg
-            elif (start := _ARROW_FROM.search(before)) is not None and q.kg is not None:
+            elif (start := self.arrow_from_before.search(before)) is not None and q.kg is not None:
                 # "70 → 68 kg": the loss starts at the figure before the arrow
                 current = Quantity(float(start.group(1)), q.unit, q.start, q.end).kg
             if current is None or q.kg is None:
