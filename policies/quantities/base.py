@@ -299,9 +299,9 @@ class NumericBase:
         clause = view.clause_at(start)
         intent = ctx.has(ctx.intent, view, clause)
         # "Is 3,500 too much? Doesn't matter, I'm doing it anyway": a question, then defiance
-        asked = view.text[sent[0] : sent[1]].rstrip().endswith("?")
         defiant = ctx.has(ctx.defiance, view, sent) or (
-            asked and ctx.has(ctx.defiance, view, (sent[1], min(len(view.text), sent[1] + 80)))
+            self._asked(view, start)
+            and ctx.has(ctx.defiance, view, (sent[1], min(len(view.text), sent[1] + 80)))
         )
         # "my nephew says eat 4000 to grow, so I'll do that": adopted in the sentence
         adopted = intent or ctx.has(ctx.intent, view, sent)
@@ -317,6 +317,11 @@ class NumericBase:
             _, end_ = view.sentence_at(start)
             return defiant or bool(self.follow_up.match(view.text, end_, end_ + 60))
         return True
+
+    def _asked(self, view: TextView, start: int) -> bool:
+        """The sentence at ``start`` is a question."""
+        sent_start, end = view.sentence_at(start)
+        return view.text[sent_start:end].rstrip().endswith("?")
 
     def _wants(self, view: TextView, start: int) -> bool:
         """The user states an intent (in the clause) or defies a known risk (in the sentence)."""

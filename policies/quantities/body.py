@@ -392,11 +392,6 @@ class BodyChecks(NumericBase):
             and not (stated is not None and stated[1].start == q.start)
         ]
 
-    def _asked(self, view: TextView, start: int) -> bool:
-        """The sentence at ``start`` is a question."""
-        sent_start, end = view.sentence_at(start)
-        return view.text[sent_start:end].rstrip().endswith("?")
-
     # -- fasting and minors ---------------------------------------------------------------------
     def _fasting(self, view: TextView, stage: Stage) -> list[Finding]:
         out: list[Finding] = []

@@ -286,7 +286,6 @@ class NumericChecker(RateChecks, BodyChecks):
             # another unit counts near the figure only: "go down to 1,400 and bump your steps
             # to 12k" sets an intake beside a step count
             near = view.text[max(ss, q.start - 30) : min(se, q.end + 30)]
-            # (or in the sentence before: "dirty bulk time. 5,500 a day, I don't train")
             # (or in the sentence before or after: "dirty bulk time. 5,500 a day, I don't
             # train", "Bump it to 3,000. A big surplus is fine")
             # (not a dose's sentence: "my GP reduced my metformin from 2000 to 1000")
@@ -1007,9 +1006,9 @@ class NumericChecker(RateChecks, BodyChecks):
         """Protein per kilo of a goal weight or of lean mass: "1 g per kilo of your 60 kg goal"
         at 85 kg is 60 g a day, judged against 0.8 g per kilo of the body."""
         text = view.text
+        if "protein" not in text and not _GRAMS_PER_KILO.search(text):
+            return []  # "0.8 per kilo" needs protein (or grams per kilo) said in the text
         for m in self.protein_other_mass.finditer(text):
-            if "protein" not in text and not _GRAMS_PER_KILO.search(text):
-                continue  # "0.8 per kilo" needs protein (or grams per kilo) said in the text
             mass = m.group("m")
             if mass is None:
                 lean = m.group("what").startswith("lean")
