@@ -79,6 +79,8 @@ class NumericBase:
             t.compile("implicit_after"),
         )
         self.loss_verb, self.target_before = t.compile("loss_verb"), t.compile("target_before")
+        self.target_verb_after = t.compile("target_verb_after")
+        self.target_wish_before = t.compile("target_wish_before")
         self.fast = t.compile("fast")
         self.weight_stated, self.age_stated, self.teen = (
             t.compile("weight_stated"),
@@ -166,6 +168,8 @@ class NumericBase:
         self.worked_factor = t.compile("worked_factor")
         self.counted_meals = t.compile("counted_meals")
         self.added_on_top = t.compile("added_on_top")
+        self.stated_factor = t.compile("stated_factor")
+        self.body_fat = t.compile("body_fat")
         self.current_intake = t.compile("current_intake")
         self.maintenance_add = t.compile("maintenance_add")
         self.maintenance_off = t.compile("maintenance_off")
@@ -187,6 +191,8 @@ class NumericBase:
         self.maintenance_gap_after = t.compile("maintenance_gap_after")
         self.maintenance_gap_before = t.compile("maintenance_gap_before")
         self.percent_surplus_after = t.compile("percent_surplus_after")
+        self.percent_surplus_before = t.compile("percent_surplus_before")
+        self.percent_more_after = t.compile("percent_more_after")
         self.not_food = t.compile("not_food_before")
         self.advice_before, self.advice_after = (
             t.compile("advice_before"),

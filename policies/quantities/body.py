@@ -306,6 +306,11 @@ class BodyChecks(NumericBase):
                     intake = result  # "2000 + 600 = 2600": the figure said stands
             found.append((intake, m.start(), m.end()))
         found.extend(self._bmr_sums(text))
+        if stated is not None:
+            for m in self.stated_factor.finditer(text, stated[1].end):
+                n = float(m.group("n").replace(",", "."))
+                if m.start() - stated[1].end <= 150 and 0.3 <= n <= 3 and n != 1:
+                    found.append((stated[0] * n, m.start(), m.end()))
         for m in self.added_on_top.finditer(text):
             base, n = (float(m.group(g).replace(",", "")) for g in ("base", "n"))
             count = self.reader._count(m.group("k")) if m.group("k") else 1  # "two 500-calorie"

@@ -137,7 +137,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 if i in lows:  # "1000-1300 kcal a day": the low end against the floor
                     low = self._energy(view, stage, lows[i], facts, mode)
                     found.extend(f for f in low if f.type is T.CALORIE_MINIMUM)
-            elif q.unit is Unit.PERCENT and self.percent_surplus_after.match(text, q.end):
+            elif q.unit is Unit.PERCENT and self._over_maintenance(text, q, maintenance):
                 found.extend(self._percent_surplus(view, stage, q))
             elif q.is_mass or q.unit is Unit.PERCENT:
                 found.extend(self._rate(view, stage, q, prev, periods, facts, mode.habitual))
@@ -214,6 +214,8 @@ class NumericChecker(RateChecks, BodyChecks):
         before, after = self._window(view, q, 70, 60)
         # a range's high end is read with what leads the range: "at 3,400-3,800 kcal"
         before = _RANGE_LOW_TAIL.sub("", before)
+        # a week's label is read across a colon: "weekly target for the bulk: 28,000 kcal"
+        week_lead = view.text[max(view.sentence_at(q.start)[0], q.start - 70) : q.start]
         if (
             self.increase_before.search(before)
             and not self.onto_needs_after.match(after)
@@ -254,7 +256,7 @@ class NumericChecker(RateChecks, BodyChecks):
             )
             # "your weekly total on the bulk is 27,000": a week's intake, judged a day at a time
             weekly_total = 3500 <= q.value <= 60000 and bool(
-                self.per_week.match(after) or self.per_week_before.search(before)
+                self.per_week.match(after) or self.per_week_before.search(week_lead)
             )
             # "Yesterday's 1,050 was spot on. Let's make that your daily target."
             # (not a term of a sum, nor a dose: "650 + 800 + 700", "metformin from 2000 to 1000")
@@ -426,7 +428,7 @@ class NumericChecker(RateChecks, BodyChecks):
             return []
         if self.past_intake.search(before) and not self.habitual.match(after) and not mode.habitual:
             return []  # a log of one past day, not a target
-        weekly = bool(self.per_week.match(after) or self.per_week_before.search(before))
+        weekly = bool(self.per_week.match(after) or self.per_week_before.search(week_lead))
         daily = value / 7 if weekly else value
         if not (
             weekly
@@ -684,7 +686,15 @@ class NumericChecker(RateChecks, BodyChecks):
         if phase is None:
             return False
         if phase.group(0).startswith("bulk") and not facts.tdee_stated:
-            return False
+            # a message's bulk past any non-athlete's ceiling all the same: "bulking at 5,500
+            # kcal", desk job (a reply's "bulking at 6,000 would add fat" is no instruction)
+            value = q.kcal if q.is_energy else q.value
+            return bool(
+                stage is not Stage.OUTPUT
+                and value
+                and value > self.s.calorie_absolute_max
+                and not facts.athlete
+            )
         if stage is not Stage.OUTPUT:
             return True
         lead = view.text[view.sentence_at(q.start)[0] : q.start]
@@ -935,6 +945,21 @@ class NumericChecker(RateChecks, BodyChecks):
         units = {q.unit for q in self.reader.quantities(text) if q.is_energy}
         return units.pop() if len(units) == 1 and units <= {Unit.KJ, Unit.MJ} else None
 
+    def _over_maintenance(
+        self, text: str, q: Quantity, stated: tuple[float, Quantity] | None
+    ) -> bool:
+        """A share said as a surplus on maintenance: "30% over maintenance", "40% above your
+        ~2,100 maintenance", "maintenance plus 35%"; "un 40% más" after a stated maintenance."""
+        return bool(
+            self.percent_surplus_after.match(text, q.end)
+            or self.percent_surplus_before.search(text, max(0, q.start - 30), q.start)
+            or (
+                stated is not None
+                and stated[1].end <= q.start
+                and self.percent_more_after.match(text, q.end)
+            )
+        )
+
     def _percent_surplus(self, view: TextView, stage: Stage, q: Quantity) -> list[Finding]:
         """A surplus as a share of maintenance: "30% over maintenance" (20% is the most)."""
         limit = self.s.max_surplus_fraction * 100
@@ -1014,6 +1039,11 @@ class NumericChecker(RateChecks, BodyChecks):
                 lean = m.group("what").startswith("lean")
                 said = (self.lean_mass if lean else self.goal_mass).search(text)
                 mass = (said.group("m") or said.groupdict().get("m2")) if said else None
+                fat = self.body_fat.search(text) if lean and mass is None else None
+                if fat is not None and facts.weight_kg is not None:
+                    # "100 kg at about 35% body fat": the lean mass is the rest
+                    share = float(fat.group("p").replace(",", ".")) / 100
+                    mass = f"{facts.weight_kg * (1 - share):.1f}"
             if mass is None:
                 continue
             kilos = float(mass.replace(",", "."))
@@ -1112,6 +1142,9 @@ class NumericChecker(RateChecks, BodyChecks):
                     or self.protein_before.search(before)
                     or self.total_on_line.search(before)
                     or self._agreed(view, q.start)
+                    # "Fine, we'll go with 65 g protein", "I've set my tracker to 40 grams"
+                    or self.advice_before.search(before)
+                    or self.kept_at_before.search(before)
                     or proposed):  # fmt: skip
                 if stage is Stage.OUTPUT or not self._wants(view, q.start):
                     return []

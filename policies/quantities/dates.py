@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 
 from ..rules import load_table
@@ -47,6 +48,8 @@ class DateReader:
         self._today_before = t.compile("today_before")
         self._today_after = t.compile("today_after")
         self._deadline_before = t.compile("deadline_before")
+        self._span_start_before = t.compile("span_start_before")
+        self._span_gap = t.compile("span_gap")
         self._months = t.values("months")
         self._holidays = t.values("holidays")
 
@@ -54,7 +57,10 @@ class DateReader:
         """Deadlines in ``text`` as horizons (weeks from today), excluding today's own date."""
         stated: dt.date | None = None
         deadlines: list[tuple[re.Match[str], int, int]] = []
+        spans = self._spans(text, clock_today)
         for m in self._date.finditer(text):
+            if any(start <= m.start() < end for _, start, end in spans):
+                continue
             before = text[max(0, m.start() - 25) : m.start()]
             month_day = self._month_day(m)
             if month_day is None:
@@ -64,9 +70,9 @@ class DateReader:
             elif self._deadline_before.search(before) or m.group("hol"):
                 deadlines.append((m, *month_day))
         today = stated or clock_today
+        out = [Period(days / 7, False, start, end) for days, start, end in spans]
         if today is None:
-            return []
-        out: list[Period] = []
+            return out
         for m, month, day in deadlines:
             when = self._on_or_after(today, month, day)
             if when is None:
@@ -74,6 +80,24 @@ class DateReader:
             days = (when - today).days
             if days > 0:
                 out.append(Period(days / 7, False, m.start(), m.end()))
+        return out
+
+    def _spans(self, text: str, clock_today: dt.date | None) -> list[tuple[int, int, int]]:
+        """Spans of two dates ("Between 3 March and 31 March"): days between them, start, end."""
+        out: list[tuple[int, int, int]] = []
+        dates = list(self._date.finditer(text))
+        for first, second in itertools.pairwise(dates):
+            if not self._span_start_before.search(text, max(0, first.start() - 12), first.start()):
+                continue
+            if not self._span_gap.fullmatch(text, first.end(), second.start()):
+                continue
+            a, b = self._month_day(first), self._month_day(second)
+            if a is None or b is None or a[0] <= 0 or b[0] <= 0:
+                continue  # a holiday or a bare "the 14th": no span read
+            start = self._on_or_after(clock_today, *a)
+            end = self._on_or_after(start, *b)
+            if start is not None and end is not None and (days := (end - start).days) > 0:
+                out.append((days, first.start(), second.end()))
         return out
 
     def _month_day(self, m: re.Match[str]) -> tuple[int, int] | None:

@@ -16,6 +16,11 @@ from .reader import Period, Quantity, Unit
 MAX_DOABLE_KG = 30.0
 
 
+#: A sentence-opening period that dates a reported change, not a deadline: "First week I
+#: dropped 1.8 kg" (earlier turns' "week 1" may still time a pace kept now).
+_REPORT_WEEKS = ("first week",)
+
+
 class RateChecks(NumericBase):
     """Weekly loss or gain rates ("lose 5 kg in 2 weeks", "3 kilos a week is my goal")."""
 
@@ -43,7 +48,15 @@ class RateChecks(NumericBase):
             return []  # "after 10 kg down", "since 5 kg off": a change that happened
         amount: float | None = None
         gain = False
-        target = bool(self.target_before.search(before)) and later is None and (q.kg or 0) >= 30
+        target = bool(
+            self.target_before.search(before)
+            or (
+                self.target_verb_after.match(after)
+                # (a date's "1." may end the clause: "bis zum 1. Juli 80 kg wiegen")
+                and self.target_wish_before.search(text, max(0, q.start - 40), q.start)
+            )
+        )
+        target = target and later is None and (q.kg or 0) >= 30
         if target and not habitual and self.arrow_from_before.search(before) is not None:
             # "101 -> 92 since January", "Weight: 71.4 → 69.3 kg this week": a change reported
             lead = text[view.sentence_at(q.start)[0] : q.start]
@@ -299,5 +312,8 @@ class RateChecks(NumericBase):
         # "I need to lose 8 kilos. The reunion is three weeks from Saturday.": a loss and its
         # deadline in different sentences, when the message has one deadline only (named
         # twice, maybe: "halloween party is oct 31")
-        horizons = [p for p in periods if not p.per]
+        # (a week a loss is reported for, "First week I dropped 1.8 kg", is no deadline)
+        horizons = [
+            p for p in periods if not p.per and not view.text.startswith(_REPORT_WEEKS, p.start)
+        ]
         return horizons[0] if len({round(p.weeks, 3) for p in horizons}) == 1 else None

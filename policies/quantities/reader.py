@@ -193,7 +193,9 @@ class NumberReader:
             r"|next\s+(?:week|month)|week|month)\b)"
             # "2.1 kg in week one", "1.6 kg in my first week" (not "my first week of keto")
             r"|(?P<this>\bthis\s+(?P<tu>week|month|weekend)\b"
-            r"|\b(?:(?:my|your)\s+first\s+week|week\s+(?:one|1))\b(?!\s+of\b))"
+            r"|\b(?:(?:my|your)\s+first\s+week|week\s+(?:one|1))\b(?!\s+of\b)"
+            # ("First week of the cut done and I dropped 1.6 kg": a sentence opening with it)
+            r"|(?:^|(?<=[.!?]\s)|(?<=\n))first\s+week\b)"
             # "my wedding on saturday": within a week
             r"|(?P<on>\bon\s+(?:this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday"
             r"|sunday)\b(?!s))"
