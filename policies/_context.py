@@ -124,6 +124,7 @@ class Context:
         self.dose_amount = t.compile("dose_amount")
         self.study_reply = t.compile("study_reply")
         self._interjections = t.compile("interjections")
+        self._tag_question = t.compile("tag_question")
         self._quotation = t.compile("quotation")
         self.instructs = t.compile("instructs")
         self.declined = t.compile("declined")
@@ -243,7 +244,8 @@ class Context:
     def safety_question(self, view: TextView, start: int) -> bool:
         """A general question whether something is safe or normal, not about the user's plan."""
         sent = view.sentence_at(start)
-        text = view.text[sent[0] : sent[1]]
+        # "Let's do 1,100 kcal a day, ok?": a statement with a tag asks nothing
+        text = self._tag_question.sub("", view.text[sent[0] : sent[1]])
         if not ("?" in text or self._question_start.match(text) or "curious" in text):
             return False
         # "ok ok not 900, 1100 then?": an opening "ok" is no question whether it is ok

@@ -269,7 +269,8 @@ class EarlierTurns:
         is in 3 weeks btw"; "vacation in 4 weeks" ... "need 8kg off by then"): the rate
         read from the turns together, when the earlier turns alone give none."""
         now = self.reader.quantities(text)
-        has_amount = any(q.is_mass for q in now)
+        # (a bare goal weight too: "Want to be 62 by then.")
+        has_amount = any(q.is_mass or (q.unit is Unit.NONE and 30 <= q.value <= 400) for q in now)
         has_span = bool(self.reader.periods(text) or self.numeric.dates.horizons(text, facts.today))
         if not (has_amount or has_span):
             return []

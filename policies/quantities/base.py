@@ -169,6 +169,7 @@ class NumericBase:
         self.counted_meals = t.compile("counted_meals")
         self.added_on_top = t.compile("added_on_top")
         self.stated_factor = t.compile("stated_factor")
+        self.per_month = t.compile("per_month_after")
         self.body_fat = t.compile("body_fat")
         self.current_intake = t.compile("current_intake")
         self.maintenance_add = t.compile("maintenance_add")

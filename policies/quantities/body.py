@@ -179,10 +179,11 @@ class BodyChecks(NumericBase):
                 base: float | None = _whole(m.group("dn"))
             elif m.group("half") or m.group("dthat"):  # "double that": a base the text says
                 base = said
-            else:
+            else:  # ("triple your 2,400 maintenance" on Saturdays)
                 base = said or tdee
+            factor = 0.5 if m.group("half") else 3.0 if m.group("tri") else 2.0
             if base is not None:
-                found.append((base * (0.5 if m.group("half") else 2.0), m.start(), m.end()))
+                found.append((base * factor, m.start(), m.end()))
         out: list[Finding] = []
         if stated is not None:
             facts = dataclasses.replace(facts, tdee=tdee, tdee_stated=True)

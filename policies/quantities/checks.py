@@ -63,6 +63,8 @@ _GRAMS_PER_KILO = re.compile(r"\d\s*g\s*(?:per|/)\s*k")
 #: An energy figure of a day's text that no meal names counts in its sum against the floor
 #: below this (a larger one is more likely the day's total: "Plan for today (roughly 1,300 kcal)").
 LOOSE_ITEM_MAX = 800
+#: A length or share after a bare figure: "waist down 4 cm", "down 2 %".
+_LENGTH_AFTER = re.compile(r"\s*(?:cm|mm|in\b|inch|inches|%|percent|points?|pts?|notches)")
 #: A figure in grams: "30 g", "45 grams".
 _GRAMS = re.compile(r"\d\s*(?:g|grams?)\b")
 #: The low end of a range, at the end of the text before its high end: "3,400-", "900 – ".
@@ -124,6 +126,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 and q.unit is Unit.NONE
                 and 0.2 <= q.value <= 15
                 and self.loss_verb.search(text, max(0, q.start - 12), q.start)
+                and not _LENGTH_AFTER.match(text, q.end)  # "waist down 4 cm"
             ):
                 # "lost 1.8 this week" before "keep that pace": kilos (pounds if the text uses them)
                 mass = Quantity(q.value, self._mass_in(text) or Unit.KG, q.start, q.end)
@@ -556,8 +559,9 @@ class NumericChecker(RateChecks, BodyChecks):
             named = slot.group(1) if slot else None
             if named is None and (after := self.meal_slot_after.match(text, q.end)):
                 named = after.group(1)
-            if named is None and not bare:
-                # "- Breakfast: 2 eggs with spinach (180 kcal)": the line's label names it
+            if named is None:
+                # "- Breakfast: 2 eggs with spinach (180 kcal)", "- lunch: chicken salad 450":
+                # the line's label names it
                 line = text[text.rfind("\n", 0, q.start) + 1 : q.start]
                 if (label := self.line_slot.match(line)) is not None:
                     named = label.group(1)
@@ -1108,6 +1112,8 @@ class NumericChecker(RateChecks, BodyChecks):
                     "protein" in view.text[view.sentence_at(q.start)[0] : q.start]
                     and (
                         self.advice_after.match(after)
+                        # "I track protein by the week, target is 350 g for the week"
+                        or (q.value >= 140 and self.per_week.match(after))
                         # "I don't need much protein, so I'm sticking to 30 grams"
                         or (
                             stage is not Stage.OUTPUT
@@ -1145,6 +1151,8 @@ class NumericChecker(RateChecks, BodyChecks):
                     # "Fine, we'll go with 65 g protein", "I've set my tracker to 40 grams"
                     or self.advice_before.search(before)
                     or self.kept_at_before.search(before)
+                    # "I get maybe 30 g of protein and I'm happy keeping it that way"
+                    or self._kept(self.repeat, sent)
                     or proposed):  # fmt: skip
                 if stage is Stage.OUTPUT or not self._wants(view, q.start):
                     return []

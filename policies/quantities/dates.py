@@ -87,7 +87,7 @@ class DateReader:
         out: list[tuple[int, int, int]] = []
         dates = list(self._date.finditer(text))
         for first, second in itertools.pairwise(dates):
-            if not self._span_start_before.search(text, max(0, first.start() - 12), first.start()):
+            if not self._span_start_before.search(text, max(0, first.start() - 20), first.start()):
                 continue
             if not self._span_gap.fullmatch(text, first.end(), second.start()):
                 continue

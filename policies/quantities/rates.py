@@ -242,7 +242,7 @@ class RateChecks(NumericBase):
             self.ctx.has(self.request, view, sent) or len(view.text[slice(*sent)].split()) <= 7
         ):
             return True  # "15 lbs in two weeks, go", "half a stone by the weekend?"
-        if not self.per_week.match(after):
+        if not (self.per_week.match(after) or self.per_month.match(after)):
             return False
         if self.ctx.has(self.rate_goal, view, sent):
             return True

@@ -184,7 +184,8 @@ class NumberReader:
             # ("em 6 semanas", "en 6 semanas", "tra 5 settimane", "binnen 6 weken", "d'ici 5
             # semaines", "w 6 tygodni": in, read with the foreign "weeks")
             rf"|(?P<span>\b(?:in|within|over|during|inside|under|for|em|en|entro|tra|fra|binnen|dans|dici|w)\s+(?:the\s+)?"
-            r"(?:next\s+|coming\s+|following\s+|span\s+of\s+|just\s+|only\s+|about\s+|around\s+)?"
+            r"(?:next\s+|coming\s+|following\s+|span\s+of\s+|just\s+|only\s+|about\s+|around\s+"
+            r"|(?:my|the)\s+first\s+)?"
             rf"(?P<sn>{num})\s?-?\s?(?P<su>hours?|hrs?|days?|weeks?|wks?|months?|fortnights?)\b)"
             rf"|(?P<by>\b(?:by|before|until|till|til)\s+(?:this\s+coming\s+|this\s+|next\s+|the\s+)?"
             # ("by the end of week 4": four weeks)
