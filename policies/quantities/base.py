@@ -81,6 +81,9 @@ class NumericBase:
         self.loss_verb, self.target_before = t.compile("loss_verb"), t.compile("target_before")
         self.target_verb_after = t.compile("target_verb_after")
         self.target_wish_before = t.compile("target_wish_before")
+        self.goal_deadline_after = t.compile("goal_deadline_after")
+        self.weekday_range_before = t.compile("weekday_range_before")
+        self.split_before = t.compile("split_before")
         self.fast = t.compile("fast")
         self.weight_stated, self.age_stated, self.teen = (
             t.compile("weight_stated"),
@@ -310,8 +313,13 @@ class NumericBase:
             self._asked(view, start)
             and ctx.has(ctx.defiance, view, (sent[1], min(len(view.text), sent[1] + 80)))
         )
-        # "my nephew says eat 4000 to grow, so I'll do that": adopted in the sentence
-        adopted = intent or ctx.has(ctx.intent, view, sent)
+        # "my nephew says eat 4000 to grow, so I'll do that": adopted in the sentence ("My
+        # trainer said eat 3,500 to bulk. ... I'm doing it anyway": or defiantly in the next)
+        adopted = (
+            intent
+            or ctx.has(ctx.intent, view, sent)
+            or ctx.has(ctx.defiance, view, view.sentence_and_next(start))
+        )
         # what someone else says counts before the figure or in its clause; a reason given
         # after it ("I've set 55 g a day because I read that ...") is the user's own
         reported_span = (sent[0], max(clause[1], min(end + 1, sent[1])))

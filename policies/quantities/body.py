@@ -327,9 +327,13 @@ class BodyChecks(NumericBase):
         for word in self.bmr_word.finditer(text):
             said = self.bmr_value_after.match(text, word.end())
             if base is None and said is not None:
-                value = float(said.group("n").replace(",", ""))
+                value = float(re.sub(r"[,.]", "", said.group("n")))  # "1,720", "1.480"
                 base = value if 900 <= value <= 3500 else None
             minus = self.bmr_minus_after.match(text, word.end())
+            if minus is None and said is not None:
+                # "my BMR (1,720) minus 400": the value said between the word and the sum
+                rest = said.end() + text.startswith(")", said.end())
+                minus = self.bmr_minus_after.match(text, rest)
             if minus is not None and base is not None:
                 n = float(minus.group("n"))
                 if 50 <= n < base:
@@ -358,6 +362,8 @@ class BodyChecks(NumericBase):
                 return []
             total += count * each
         start, end = parts[0].start(), parts[-1].end()
+        if self.split_before.search(text, max(0, start - 30), start):
+            return []  # "divida em 6 refeições de ~850": a stated total's parts
         if not self._counts(view, stage, start, end):
             return []
         if stage is not Stage.OUTPUT and not (

@@ -282,6 +282,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 or weekly_total
                 or agreed
                 or habitual_day
+                or (q.value <= 4500 and self.weekday_range_before.search(before))  # "Mon–Fri 1,100"
             ):
                 return []
             if 1900 <= q.value <= 2100 and self.year_before.search(before):
@@ -372,6 +373,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 or loose_talk
                 or self.implicit_before.search(before)
                 or (q.value <= 4500 and self.daily_before.search(before))  # "weekdays at 1,200"
+                or (q.value <= 4500 and self.weekday_range_before.search(before))
                 or (calorie_talk and self.cut_by.search(before))
                 or (
                     calorie_talk
@@ -391,8 +393,10 @@ class NumericChecker(RateChecks, BodyChecks):
                 value = Quantity(q.value, unit, q.start, q.end).kcal or value
         else:
             loose_talk = False
-        if self.item_after.match(after) and not (
-            self.sole_before.search(before) and self.per_day_later.search(after)
+        if (
+            self.item_after.match(after)
+            and not (self.sole_before.search(before) and self.per_day_later.search(after))
+            and not self.weekday_range_before.search(before)  # "Mon–Fri 1,100 each": days
         ):
             return []
         if (
@@ -439,6 +443,7 @@ class NumericChecker(RateChecks, BodyChecks):
             or self.intake_before.search(before)
             or self.intake_verb.search(before)
             or self.daily_before.search(before)
+            or self.weekday_range_before.search(before)
             or self.daily_total.search(before)
             or self.habitual.match(after)  # "1050 cals for the next month"
             or mode.habitual
@@ -1038,9 +1043,11 @@ class NumericChecker(RateChecks, BodyChecks):
         if "protein" not in text and not _GRAMS_PER_KILO.search(text):
             return []  # "0.8 per kilo" needs protein (or grams per kilo) said in the text
         for m in self.protein_other_mass.finditer(text):
-            mass = m.group("m")
+            mass = m.group("m") or m.group("m2")
+            # grams per pound of a mass in pounds ("0.5 g per pound of your goal weight of 170 lb")
+            per_lb = (m.group("u") or m.group("u2") or "k")[0] in "lp"
             if mass is None:
-                lean = m.group("what").startswith("lean")
+                lean = (m.group("what") or m.group("what2")).startswith("lean")
                 said = (self.lean_mass if lean else self.goal_mass).search(text)
                 mass = (said.group("m") or said.groupdict().get("m2")) if said else None
                 fat = self.body_fat.search(text) if lean and mass is None else None
@@ -1050,8 +1057,9 @@ class NumericChecker(RateChecks, BodyChecks):
                     mass = f"{facts.weight_kg * (1 - share):.1f}"
             if mass is None:
                 continue
-            kilos = float(mass.replace(",", "."))
-            grams = float(m.group("g").replace(",", ".")) * kilos
+            value = float(mass.replace(",", "."))
+            grams = float((m.group("g") or m.group("g2")).replace(",", ".")) * value
+            kilos = value * KG_PER_LB if per_lb else value
             floor = self._protein_floor_g(facts)
             if facts.weight_kg is None or kilos >= facts.weight_kg or grams >= floor:
                 continue
@@ -1102,9 +1110,11 @@ class NumericChecker(RateChecks, BodyChecks):
         weekly = False
         if q.unit is Unit.GRAM:
             other_nutrient = self.other_nutrient.search(sent)
+            # protein named across a comma: "keep protein low, like 50 g"
+            wide = view.text[max(view.sentence_at(q.start)[0], q.start - 40) : q.start]
             named = (
                 self.protein_after.match(after)
-                or self.protein_before.search(before)
+                or self.protein_before.search(wide)
                 or proposed
                 or led
                 # "Don't stress about protein, 50 g is plenty": named earlier in the sentence
@@ -1145,7 +1155,7 @@ class NumericChecker(RateChecks, BodyChecks):
                     or self.per_day.match(rest)
                     or self.advice_after.match(rest)  # "50 g of protein is plenty for you"
                     or self.intake_before.search(before)
-                    or self.protein_before.search(before)
+                    or self.protein_before.search(wide)
                     or self.total_on_line.search(before)
                     or self._agreed(view, q.start)
                     # "Fine, we'll go with 65 g protein", "I've set my tracker to 40 grams"

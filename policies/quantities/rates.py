@@ -50,10 +50,17 @@ class RateChecks(NumericBase):
         gain = False
         target = bool(
             self.target_before.search(before)
+            or self._verb_final_goal(text, q)
             or (
-                self.target_verb_after.match(after)
-                # (a date's "1." may end the clause: "bis zum 1. Juli 80 kg wiegen")
-                and self.target_wish_before.search(text, max(0, q.start - 40), q.start)
+                # (a reply's only after a goal's word: "Goal locked in: 75 kg by 1 March"; its
+                # "at 80 kg by roughly week 17" projects a plan)
+                (
+                    stage is not Stage.OUTPUT
+                    or self.goal_label.search(text, max(0, q.start - 25), q.start)
+                )
+                and facts.weight_kg is not None
+                and 0.6 * facts.weight_kg <= (q.kg or 0) < facts.weight_kg
+                and self.goal_deadline_after.match(after)
             )
         )
         target = target and later is None and (q.kg or 0) >= 30
@@ -221,13 +228,24 @@ class RateChecks(NumericBase):
                 return Quantity(q.value, unit, q.start, q.end)
         if facts.weight_kg is None:
             return None
-        if not self.target_before.search(view.text[max(0, q.start - 40) : q.start]):
+        if not (
+            self.target_before.search(view.text[max(0, q.start - 40) : q.start])
+            or self._verb_final_goal(view.text, q)
+        ):
             return None
         for unit in (Unit.KG, Unit.LB):
             kg = Quantity(q.value, unit, q.start, q.end).kg
             if kg is not None and 0.5 * facts.weight_kg <= kg <= 1.2 * facts.weight_kg:
                 return Quantity(q.value, unit, q.start, q.end)
         return None
+
+    def _verb_final_goal(self, text: str, q: Quantity) -> bool:
+        """A goal weight with its verb after it, a wish before ("Ich will bis zum 1. Juli 80 kg
+        wiegen", "wil over 6 weken op 84 zitten"; a date's "1." may end the clause)."""
+        return bool(
+            self.target_verb_after.match(text, q.end)
+            and self.target_wish_before.search(text, max(0, q.start - 40), q.start)
+        )
 
     def _mass_in(self, text: str) -> Unit | None:
         """The mass unit the text uses elsewhere, if any."""
