@@ -672,6 +672,19 @@ class NumericChecker(RateChecks, BodyChecks):
         for day in self.day_items.days(text, quantities):
             if day.total is None and not (1 if only else 3) <= len(day.items) <= MAX_DAY_ITEMS:
                 continue
+            if only and day.total is None and len(day.items) < 3 and len(meals) >= 2:
+                # two meals named and one or two figures read ("breakfast: eggs (~300), lunch:
+                # salad 450, dinner 500ish ... that's the whole day"): the text's other bare
+                # figures of a meal's size belong to the day too
+                taken = {(i.start, i.end) for i in day.items}
+                extra = [
+                    Item(q.value, q.start, q.end)
+                    for q in quantities
+                    if q.unit is Unit.NONE
+                    and 50 <= q.value <= 1500
+                    and not any(a <= q.start < b for a, b in taken)
+                ]
+                day = Day(items=day.items + extra)
             start, end = day.span
             if len(meals) == 1 and meals[0].start() < start and not only:
                 continue  # "lunch: chicken (250), rice (200), salad (60)": one meal
