@@ -84,6 +84,7 @@ class NumericBase:
         self.goal_deadline_after = t.compile("goal_deadline_after")
         self.weekday_range_before = t.compile("weekday_range_before")
         self.split_before = t.compile("split_before")
+        self.more_foreign_after = t.compile("more_foreign_after")
         self.fast = t.compile("fast")
         self.weight_stated, self.age_stated, self.teen = (
             t.compile("weight_stated"),

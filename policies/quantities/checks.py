@@ -252,6 +252,7 @@ class NumericChecker(RateChecks, BodyChecks):
         if value is None:
             stated_role = (
                 self.surplus_before.search(before)
+                or self.more_foreign_after.match(after)  # "vou comer 700 a mais todo dia"
                 or self.deficit_before.search(before)
                 or self.role_word_after.match(after)  # "adding a 1000 surplus"
                 or self.relative_after.match(after)
@@ -418,7 +419,9 @@ class NumericChecker(RateChecks, BodyChecks):
                 return []  # "a 7,700 kcal deficit is about 1 kg of fat": not a daily target
             return self._deficit(view, stage, q, value, before, facts)
         surplus = not sized and (
-            self.surplus_after.match(after) or self.surplus_before.search(before)
+            self.surplus_after.match(after)
+            or self.more_foreign_after.match(after)
+            or self.surplus_before.search(before)
         )
         if surplus and not (
             # "maintenance is 2,000; a gentle surplus of 2,200": a small surplus as large as
