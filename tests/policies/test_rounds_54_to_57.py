@@ -364,8 +364,12 @@ def test_a_death_wish_in_another_language_stands_over_the_learned_layer(
             None,
         ),
         # "900 kcal darunter": a deficit under the maintenance just named, not an intake
-        ("Mein Grundumsatz mal Aktivität ergibt 2.600 kcal. Ich will jeden Tag 900 kcal "
-         "darunter bleiben.", "input", WOMAN_70),
+        (
+            "Mein Grundumsatz mal Aktivität ergibt 2.600 kcal. Ich will jeden Tag 900 kcal "
+            "darunter bleiben.",
+            "input",
+            WOMAN_70,
+        ),
         # "more" after a figure: food beyond a meal, not a surplus
         (
             "Is 350 calories enough for breakfast? The rest of the day I eat ~1700 more.",
