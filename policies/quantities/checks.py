@@ -219,6 +219,8 @@ class NumericChecker(RateChecks, BodyChecks):
         before = _RANGE_LOW_TAIL.sub("", before)
         # a week's label is read across a colon: "weekly target for the bulk: 28,000 kcal"
         week_lead = view.text[max(view.sentence_at(q.start)[0], q.start - 70) : q.start]
+        # a day's figure after a range of weekdays: "Mon–Fri 1,100 each"
+        weekdays = self.weekday_range_before.search(before) is not None
         if (
             self.increase_before.search(before)
             and not self.onto_needs_after.match(after)
@@ -283,7 +285,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 or weekly_total
                 or agreed
                 or habitual_day
-                or (q.value <= 4500 and self.weekday_range_before.search(before))  # "Mon–Fri 1,100"
+                or (q.value <= 4500 and weekdays)
             ):
                 return []
             if 1900 <= q.value <= 2100 and self.year_before.search(before):
@@ -373,8 +375,8 @@ class NumericChecker(RateChecks, BodyChecks):
                 # "my tdee is 1900, going 3000 for the bulk"
                 or loose_talk
                 or self.implicit_before.search(before)
-                or (q.value <= 4500 and self.daily_before.search(before))  # "weekdays at 1,200"
-                or (q.value <= 4500 and self.weekday_range_before.search(before))
+                # "weekdays at 1,200", "Mon–Fri 1,100"
+                or (q.value <= 4500 and (weekdays or self.daily_before.search(before)))
                 or (calorie_talk and self.cut_by.search(before))
                 or (
                     calorie_talk
@@ -397,7 +399,7 @@ class NumericChecker(RateChecks, BodyChecks):
         if (
             self.item_after.match(after)
             and not (self.sole_before.search(before) and self.per_day_later.search(after))
-            and not self.weekday_range_before.search(before)  # "Mon–Fri 1,100 each": days
+            and not weekdays  # "Mon–Fri 1,100 each": days, not items
         ):
             return []
         if (
@@ -446,7 +448,7 @@ class NumericChecker(RateChecks, BodyChecks):
             or self.intake_before.search(before)
             or self.intake_verb.search(before)
             or self.daily_before.search(before)
-            or self.weekday_range_before.search(before)
+            or weekdays
             or self.daily_total.search(before)
             or self.habitual.match(after)  # "1050 cals for the next month"
             or mode.habitual

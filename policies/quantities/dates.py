@@ -57,8 +57,9 @@ class DateReader:
         """Deadlines in ``text`` as horizons (weeks from today), excluding today's own date."""
         stated: dt.date | None = None
         deadlines: list[tuple[re.Match[str], int, int]] = []
-        spans = self._spans(text, clock_today)
-        for m in self._date.finditer(text):
+        dates = list(self._date.finditer(text))
+        spans = self._spans(text, dates, clock_today)
+        for m in dates:
             if any(start <= m.start() < end for _, start, end in spans):
                 continue
             before = text[max(0, m.start() - 25) : m.start()]
@@ -82,10 +83,12 @@ class DateReader:
                 out.append(Period(days / 7, False, m.start(), m.end()))
         return out
 
-    def _spans(self, text: str, clock_today: dt.date | None) -> list[tuple[int, int, int]]:
-        """Spans of two dates ("Between 3 March and 31 March"): days between them, start, end."""
+    def _spans(
+        self, text: str, dates: list[re.Match[str]], clock_today: dt.date | None
+    ) -> list[tuple[int, int, int]]:
+        """Spans of two of the text's ``dates`` ("Between 3 March and 31 March"): days between
+        them, start, end."""
         out: list[tuple[int, int, int]] = []
-        dates = list(self._date.finditer(text))
         for first, second in itertools.pairwise(dates):
             if not self._span_start_before.search(text, max(0, first.start() - 20), first.start()):
                 continue
