@@ -327,7 +327,7 @@ class BodyChecks(NumericBase):
         for word in self.bmr_word.finditer(text):
             said = self.bmr_value_after.match(text, word.end())
             if base is None and said is not None:
-                value = float(re.sub(r"[,.]", "", said.group("n")))  # "1,720", "1.480"
+                value = _whole(said.group("n"))  # "1,720", "1.480"
                 base = value if 900 <= value <= 3500 else None
             minus = self.bmr_minus_after.match(text, word.end())
             if minus is None and said is not None:
