@@ -145,6 +145,7 @@ class Context:
         self.current_time = t.compile("current_time")
         self.behaviour = t.compile("behaviour")
         self.third_party = t.compile("third_party")
+        self.plan_for_other = t.compile("plan_for_other")
         self.self_subject = t.compile("self_subject")
         self.observer_frame = t.compile("observer_frame")
 

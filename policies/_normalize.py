@@ -77,6 +77,9 @@ class Normalizer:
         self._hyphen = re.compile(r"(?P<l>\b[a-z]+|[a-z])(?P<h>-)(?=(?P<r>[a-z]+\b|[a-z]))")
         self._intra = re.compile(r"(?<=[a-z])[._*'~·+\x00](?=[a-z])")
         self._runs = re.compile(r"([a-z])\1{2,}")
+        # the French and Italian article before a vowel ("l'insuline", "l'Adderall"): a word
+        # of its own, so the noun after it is read whole
+        self._elision = re.compile(r"(?<![a-z'])l'(?=[a-z]{3})")
         # markdown emphasis and code marks ("**1,550 kcal/day**", "__note__", "`x`"): the
         # rules read the words, not the formatting
         self._markdown = re.compile(r"\*{2,}|_{2,}|`+")
@@ -123,6 +126,8 @@ class Normalizer:
                 chars[m.start("h")] = "\x00"
             else:
                 chars[m.start("h")] = " "
+        for m in self._elision.finditer("".join(chars)):
+            chars[m.end() - 1] = " "
         chars, idx = self._delete(chars, idx, self._intra)
         # "rad-140", "mk-677", "t-3": a code written with a hyphen is the same code
         chars, idx = self._delete(chars, idx, self._code_hyphen)

@@ -33,7 +33,7 @@ from .._findings import Finding
 from .._text_checks import _EXPLANATION as RULE_EXPLANATION
 from ..models import Action, Stage
 from ..quantities import Quantity, Unit
-from ..rules import standing_rules
+from ..rules import load_table, standing_rules
 from .runtime import OWN, Scores
 
 #: A semantic rule finding needs this share of its type's threshold from the classifier
@@ -121,6 +121,9 @@ class LearnedLayer:
         self._topics = _topic_table()
         # rules marked ``stands: true`` in their table are the rules' to decide, as numbers are
         self._standing = standing_rules()
+        figures = load_table("figurative")
+        self._figurative = figures.compile("figurative")
+        self._harm_left = figures.compile("harm_left")
 
     def combine(
         self,
@@ -192,6 +195,10 @@ class LearnedLayer:
         have = {f.type for f in kept}
         crisis = any(f.topic == "crisis" for f in kept)
         out: list[Finding] = []
+        if self._only_figurative(text):
+            # "so tired of meal prepping I could die lol": the layer's danger is a figure of
+            # speech (the rules' own crisis findings stand, in ``kept``)
+            fired = fired - {"self_harm", "unsafe_content"}
         if "self_harm" in fired and not crisis:
             out.append(self._finding("self_harm", T.UNSAFE_CONTENT, Action.REFER, "crisis", p))
             have.add(T.UNSAFE_CONTENT)
@@ -212,6 +219,12 @@ class LearnedLayer:
             if vtype.value in fired and vtype not in have and vtype not in read():
                 out.append(self._finding(vtype.value, vtype, Action.BLOCK, topic, p))
         return out
+
+    def _only_figurative(self, text: str) -> bool:
+        """The text speaks of death or harm only figuratively ("my PT is trying to kill me")."""
+        if self._figurative.search(text) is None:
+            return False
+        return self._harm_left.search(self._figurative.sub(" ", text)) is None
 
     def _finding(
         self, label: str, vtype: T, action: Action, topic: str, p: Mapping[str, float]

@@ -259,6 +259,7 @@ class NumericBase:
         self.foods = FoodEnergy()
         self.weight_now, self.weight_lead = t.compile("weight_now"), t.compile("weight_lead")
         self.from_to_bare = t.compile("from_to_bare")
+        self.doing_before = t.compile("doing_before")
         self.correction, self.range_gap = t.compile("correction"), t.compile("range_gap")
         self.role_after = t.compile("role_after")
         self.relative_after = t.compile("relative_after")
@@ -326,6 +327,13 @@ class NumericBase:
         reported_span = (sent[0], max(clause[1], min(end + 1, sent[1])))
         if ctx.has(ctx.reported, view, reported_span) and not adopted and not defiant:
             return False
+        if (
+            not adopted
+            and not defiant
+            and ctx.third_party_subject(view, start)
+            and not ctx.plan_for_other.search(view.text)
+        ):
+            return False  # "my mum's about 60 kg; she eats maybe 40 g of protein a day"
         if ctx.judged_unsafe(view, start, end) and not defiant:
             return intent and "?" in view.text[sent[0] : sent[1]]
         if ctx.educational(view, start) or ctx.safety_question(view, start):

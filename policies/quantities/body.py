@@ -229,7 +229,7 @@ class BodyChecks(NumericBase):
             total = sum(n for n, _ in added)
             out.append((base + total, added[0][1].start(), added[-1][1].end()))
         for m in self.maintenance_off.finditer(text):
-            n = _whole(m.group("n") or m.group("s"))
+            n = _whole(m.group("n") or m.group("s") or m.group("d"))
             if 100 <= n < base:
                 out.append((base - n, m.start(), m.end()))
         # (not the base's own figure: "the rest of the day I eat ~1700 more")
@@ -418,6 +418,10 @@ class BodyChecks(NumericBase):
                 continue
             if self.ctx.third_party_concern(view, m.start()):
                 continue
+            if stage is not Stage.OUTPUT and self.ctx.third_party_subject(view, m.start()):
+                continue  # "My uncle is bragging about doing a 21-day water fast"
+            if self._quoted_name(view, m.start(), m.end()):
+                continue  # "I keep seeing '30-day fast' videos": the name of a thing seen
             total = count * hours
             out.append(Finding(
                 "text.fast_length", T.UNSAFE_CONTENT, Severity.CRITICAL, Action.BLOCK,
@@ -426,6 +430,13 @@ class BodyChecks(NumericBase):
                 "fasting", m.start(), m.end(), self.s.max_fast_hours, total,
             ))  # fmt: skip
         return out
+
+    def _quoted_name(self, view: TextView, start: int, end: int) -> bool:
+        """The span is inside quotation marks and the sentence does not say the user does it."""
+        ss, se = view.sentence_at(start)
+        before, after = view.text[ss:start], view.text[end:se]
+        quoted = any(before.count(q) % 2 == 1 and q in after for q in ("'", '"'))
+        return quoted and self.doing_before.search(before) is None
 
     def _underweight(self, view: TextView) -> list[Finding]:
         """A stated BMI below 18.5 (or "I'm underweight") with a wish to lose weight.

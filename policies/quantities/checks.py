@@ -440,7 +440,11 @@ class NumericChecker(RateChecks, BodyChecks):
             return []
         if self.past_intake.search(before) and not self.habitual.match(after) and not mode.habitual:
             return []  # a log of one past day, not a target
-        weekly = bool(self.per_week.match(after) or self.per_week_before.search(week_lead))
+        # (a label's figure is a week's only when it is week-sized: "Plan for the week: 1,100
+        # kcal" is the day's)
+        weekly = bool(
+            self.per_week.match(after) or (value >= 3500 and self.per_week_before.search(week_lead))
+        )
         daily = value / 7 if weekly else value
         if not (
             weekly
@@ -455,7 +459,7 @@ class NumericChecker(RateChecks, BodyChecks):
             or self.advice_before.search(before)  # "you land at 1,100 kcal"
             or phase  # "bulking at 3,400"
             or self.advice_after.match(after)  # "1,000 kcal is plenty"
-            or (self.card_label.search(before) is not None and daily >= CARD_MIN_KCAL)
+            or (self.card_label.search(week_lead) is not None and daily >= CARD_MIN_KCAL)
             or self.fast_day_label.search(before) is not None
             or (daily >= CARD_MIN_KCAL and self._agreed(view, q.start))
         ):

@@ -111,6 +111,11 @@ class DateReader:
                 return (-1, _MOVING_INDEX[key])
             code = self._holidays.get(key)
             return None if code is None else (int(code) // 100, int(code) % 100)
+        if edge := m.group("emon") or m.group("mmon"):
+            month = int(self._months[edge[:3]])
+            # (the last day of a common year's month: a day early in a leap February)
+            last = calendar.monthrange(2001, month)[1]
+            return month, last if m.group("emon") else 15
         mon = m.group("mon") or m.group("mon2")
         day = m.group("day") or m.group("day2") or m.group("day3")
         if day is None:

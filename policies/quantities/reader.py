@@ -152,12 +152,15 @@ class NumberReader:
         )
         hundreds = "|".join(sorted(self._hundreds, key=len, reverse=True))
         self._number = re.compile(
-            rf"(?<![\w.,])(?P<d>{digits})(?P<k>\s?k\b(?!\s?(?:g|j|cal|m)\b))?"
+            rf"(?<![\w.,])(?P<d>{digits})(?P<half>\s+and\s+a\s+half\b)?"
+            r"(?P<k>\s?k\b(?!\s?(?:g|j|cal|m)\b))?"
             rf"(?P<t>\s?(?:thousand|grand{t.source('not_grand')})\b)?"
             rf"(?P<h>\s?(?:{hundreds})\b)?"
             r"(?:\s?-?\s?ish\b)?"  # "900ish", "900-ish": approximately
             rf"|(?P<w>{words})"
-            r"|\b(?P<a>an?)\s+(?=(?:kilo|kg|pound|lb|stone|calorie)s?\b)"
+            # ("a full stone off", "a whole kilo"): one of the unit
+            r"|\b(?P<a>an?)\s+(?:(?:full|whole|solid|good|entire)\s+)?"
+            r"(?=(?:kilo|kg|pound|lb|stone|calorie)s?\b)"
         )
         units = [(u, t.source(u.name.lower())) for u in _UNIT_ORDER]
         self._unit = re.compile(
@@ -195,6 +198,8 @@ class NumberReader:
             # "2.1 kg in week one", "1.6 kg in my first week" (not "my first week of keto")
             r"|(?P<this>\bthis\s+(?P<tu>week|month|weekend)\b"
             r"|\b(?:(?:my|your)\s+first\s+week|week\s+(?:one|1))\b(?!\s+of\b)"
+            # ("down 1.2 kg in week one of the new plan": after "in", the week the loss took)
+            r"|(?<=\bin\s)week\s+(?:one|1)\b"
             # ("First week of the cut done and I dropped 1.6 kg": a sentence opening with it)
             r"|(?:^|(?<=[.!?]\s)|(?<=\n))first\s+week\b)"
             # "my wedding on saturday": within a week
@@ -261,6 +266,8 @@ class NumberReader:
                 value = float(raw.replace(" ", "").replace(".", ""))
             else:
                 value = float(raw.replace(",", ""))
+            if m.group("half"):
+                value += 0.5  # "8 and a half stone"
             if m.group("k") or m.group("t"):
                 value *= 1000
             if m.group("h"):
