@@ -146,6 +146,7 @@ class Context:
         self.behaviour = t.compile("behaviour")
         self.third_party = t.compile("third_party")
         self.plan_for_other = t.compile("plan_for_other")
+        self.disowned = t.compile("disowned")
         self.self_subject = t.compile("self_subject")
         self.observer_frame = t.compile("observer_frame")
 

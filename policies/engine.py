@@ -369,7 +369,7 @@ class PolicyEngine:
             stage,
             findings,
             scores,
-            lambda: read_types(reader.quantities(norm.text)),
+            lambda: read_types(reader.quantities(norm.text), norm.text),
             # only rule findings can stand unconfirmed: no findings, no need to measure
             readable=self._classifier.readable_share(text) if findings else 1.0,
         )

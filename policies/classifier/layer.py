@@ -100,15 +100,16 @@ def _topic_table() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     }
 
 
-def read_types(quantities: Iterable[Quantity]) -> frozenset[T]:
-    """The numeric types the rules had a quantity to judge (energy, mass or rate, grams)."""
+def read_types(quantities: Iterable[Quantity], text: str = "") -> frozenset[T]:
+    """The numeric types the rules had a quantity to judge (energy, mass or rate, grams; a
+    share in a ``text`` about protein beside calories in a unit, which the rules work out)."""
     units = {q.unit for q in quantities}
     read: set[T] = set()
     if units & _ENERGY or any(q.unit is Unit.NONE and 300 <= q.value <= 9000 for q in quantities):
         read |= {T.CALORIE_MINIMUM, T.CALORIE_MAXIMUM}
     if units & _MASS:
         read.add(T.WEIGHT_LOSS_RATE)
-    if units & _PROTEIN:
+    if units & _PROTEIN or (Unit.PERCENT in units and units & _ENERGY and "protein" in text):
         read.add(T.PROTEIN_MINIMUM)
     return frozenset(read)
 

@@ -98,7 +98,6 @@ class NumericBase:
         self.total_on_line = t.compile("total_on_line_before")
         self.share_of_protein = t.compile("share_of_protein_after")
         self.role_word_after = t.compile("role_word_after")
-        self.under_that = t.compile("under_that_after")
         self.daily_burn = t.compile("daily_burn")
         self.target_weight = t.compile("target_weight")
         self.male, self.female, self.athlete = (
@@ -122,6 +121,8 @@ class NumericBase:
         self.rate_goal = t.compile("rate_goal")
         self.day_target_before = t.compile("day_target_before")
         self.threshold_after = t.compile("threshold_after")
+        self.threshold_before = t.compile("threshold_before")
+        self.losing_at = t.compile("losing_at")
         self.phase_before = t.compile("phase_before")
         self.phase_start = t.compile("phase_start")
         self.weight_share_after = t.compile("weight_share_after")
@@ -321,7 +322,8 @@ class NumericBase:
             intent
             or ctx.has(ctx.intent, view, sent)
             or ctx.has(ctx.defiance, view, view.sentence_and_next(start))
-        )
+        ) and not ctx.has(ctx.disowned, view, sent)  # "Not that I'd ever do this, but ..."
+
         # what someone else says counts before the figure or in its clause; a reason given
         # after it ("I've set 55 g a day because I read that ...") is the user's own
         reported_span = (sent[0], max(clause[1], min(end + 1, sent[1])))
@@ -457,9 +459,14 @@ class NumericBase:
         )  # fmt: skip
 
     def _cap(self, facts: Facts) -> float | None:
+        """The most a day may hold: maintenance + 20 %, and 5000 kcal without an athlete
+        context (DOMAIN.md: "above TDEE + 20% (or above an absolute 5000 kcal without an
+        athlete context)"; a warehouse job's 4,400 maintenance does not lift it)."""
+        absolute = None if facts.athlete else self.s.calorie_absolute_max
         if (tdee := self._tdee_high(facts)) is not None:
-            return tdee * (1 + self.s.max_surplus_fraction)
-        return None if facts.athlete else self.s.calorie_absolute_max
+            relative = tdee * (1 + self.s.max_surplus_fraction)
+            return relative if absolute is None else min(relative, absolute)
+        return absolute
 
 
 _FRACTIONS = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "a fifth": 0.2,

@@ -89,6 +89,8 @@ class BodyChecks(NumericBase):
         quantities = [q for q in self.reader.quantities(text) if q.is_energy or q.unit is Unit.NONE]
         for m in words:
             for q in quantities:
+                if q.value < 10 and re.match(r" \d{3}\b", text[q.end : q.end + 4]):
+                    continue  # "TDEE est à 2 200 pis": a figure grouped by a space, cut
                 if m.end() <= q.start <= m.end() + 45:
                     gap_ok = self.maintenance_gap_after.fullmatch(text, m.end(), q.start)
                 elif m.start() - 25 <= q.end <= m.start():

@@ -67,6 +67,8 @@ LOOSE_ITEM_MAX = 800
 _LENGTH_AFTER = re.compile(r"\s*(?:cm|mm|in\b|inch|inches|%|percent|points?|pts?|notches)")
 #: A figure in grams: "30 g", "45 grams".
 _GRAMS = re.compile(r"\d\s*(?:g|grams?)\b")
+#: The nutrient's name just after a figure ("55 g of protein, which is plenty").
+_PROTEIN_WORD = re.compile(r"^\s*(?:(?:of|de|di|da)\s+)?protein")
 #: The low end of a range, at the end of the text before its high end: "3,400-", "900 – ".
 _RANGE_LOW_TAIL = re.compile(r"(?<![\d.,])\d[\d,.]*\s*(?:kcal|cals?)?\s*[-–]\s*$")
 #: How far a bare figure may stand from its meal's name ("dinner ~550", "lunch is about 600").
@@ -212,8 +214,10 @@ class NumericChecker(RateChecks, BodyChecks):
     ) -> list[Finding]:
         if q.value == 1 and view.text.startswith(("a ", "an "), q.start):
             return []  # "a calorie plan", "a calorie deficit": no amount
-        if self.threshold_after.match(view.text, q.end):
-            return []  # "the usual 1,200 kcal floor": a threshold, not an intake
+        if self.threshold_after.match(view.text, q.end) or self.threshold_before.search(
+            view.text, max(view.sentence_at(q.start)[0], q.start - 60), q.start
+        ):
+            return []  # "the usual 1,200 kcal floor", "the floor is 1,200": a threshold
         before, after = self._window(view, q, 70, 60)
         # a range's high end is read with what leads the range: "at 3,400-3,800 kcal"
         before = _RANGE_LOW_TAIL.sub("", before)
@@ -337,7 +341,10 @@ class NumericChecker(RateChecks, BodyChecks):
             # bare daily-sized figure given as advice
             # (a bulk's figure may be larger: "5,500 a day is totally fine for your bulk")
             advised = (
-                800 <= q.value <= (9000 if calorie_talk else 4500)
+                # (down to 500 said a day: "You're doing great at 700 a day!")
+                (500 if self.per_day.match(after) else 800)
+                <= q.value
+                <= (9000 if calorie_talk else 4500)
                 and bool(
                     self.advice_before.search(before)
                     or (self.per_day.match(after) and self.advice_after.match(after))
@@ -469,6 +476,10 @@ class NumericChecker(RateChecks, BodyChecks):
             return []  # "any sauces under 50 kcal?", "snack ideas below 200 kcal": items
         if stage is Stage.OUTPUT and q.sign:
             return []  # "1,950 kcal (-466 kcal vs target)": a signed difference, not an intake
+        if q.sign > 0:
+            # "my midwife says I need +300 kcal a day", "I'll just go +1000 every day": an
+            # amount added, judged as a surplus
+            return self._surplus(view, stage, q, value, before, facts)
         if not self._counts(view, stage, q.start, q.end):
             return []
         bound = "lower" if q.plus else self._bound(before)
@@ -492,6 +503,7 @@ class NumericChecker(RateChecks, BodyChecks):
             cap is not None
             and _over(daily, cap, bound)
             and not self._set_by_clinician(view, q, self.pro_set)
+            and not self.ctx.has(self.losing_at, view, view.sentence_at(q.start))
             # an athlete's hardest days ("6,000 kcal on ride days") are no daily target
             and not (
                 facts.athlete and self.ctx.has(self.training_day, view, view.sentence_at(q.start))
@@ -525,12 +537,9 @@ class NumericChecker(RateChecks, BodyChecks):
     ) -> list[Finding]:
         limit = self.s.max_deficit_kcal
         over = _over(value, limit, self._bound(before))
-        # "1200 under my maintenance of 2400", "900 under that" (a maintenance said): the
-        # intake left, against the floor
-        relative = bool(
-            self.relative_after.match(view.text, q.end)
-            or (facts.tdee_stated and self.under_that.match(view.text, q.end))
-        )
+        # "1200 under my maintenance of 2400", "900 under that", "an 800 deficit" (a
+        # maintenance said): the intake left, against the floor
+        relative = bool(self.relative_after.match(view.text, q.end) or facts.tdee_stated)
         left = facts.tdee - value if relative and facts.tdee is not None else None
         low = left is not None and left < self._floor(facts) and (over or facts.tdee_stated)
         if not (over or low) or not self._counts(view, stage, q.start, q.end):
@@ -902,6 +911,15 @@ class NumericChecker(RateChecks, BodyChecks):
         ):
             return []
         total = sum(float(m.group("g").replace(",", ".")) for m in items)
+        # the rest of the day's protein said after a meal's name: "dinner is usually ~20 g"
+        total += sum(
+            q.value
+            for q in self.reader.quantities(text)
+            if q.unit is Unit.GRAM
+            and q.value <= 80
+            and not any(m.start() <= q.start < m.end() for m in items)
+            and self.meal_slot_before.search(text, max(0, q.start - 30), q.start)
+        )
         floor = self._protein_floor_g(facts)
         if total >= floor:
             return []
@@ -1167,7 +1185,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 return []
             if self.past_intake.search(before) and not self.habitual.match(after):
                 return []
-            rest = re.sub(r"^\s*(?:(?:of|de|di|da)\s+)?protein", "", after)
+            rest = _PROTEIN_WORD.sub("", after)
             weekly = q.value >= 140 and bool(
                 self.per_week.match(rest) or self.weekly_protein_before.search(before)
             )
@@ -1176,6 +1194,10 @@ class NumericChecker(RateChecks, BodyChecks):
             if not (weekly
                     or self.per_day.match(rest)
                     or self.advice_after.match(rest)  # "50 g of protein is plenty for you"
+                    # (across a comma: "around 55 g of protein, which is plenty")
+                    or self.advice_after.match(
+                        _PROTEIN_WORD.sub("", view.text[q.end : view.sentence_at(q.start)[1]])
+                    )
                     or self.intake_before.search(before)
                     or self.protein_before.search(wide)
                     or self.total_on_line.search(before)
@@ -1193,6 +1215,8 @@ class NumericChecker(RateChecks, BodyChecks):
         else:
             floor = self.s.protein_floor_g_per_kg
             measured = q.value if q.unit is Unit.G_PER_KG else q.value / KG_PER_LB
+            if q.unit is Unit.G_PER_LB and round(q.value, 2) >= round(floor * KG_PER_LB, 2):
+                measured = floor  # "0.36 g per pound": the floor, as it is usually rounded
             unit = "g/kg"
         bound = self._bound(before)
         low = measured < floor or (bound == "upper_strict" and measured <= floor)

@@ -330,8 +330,13 @@ class RateChecks(NumericBase):
         # "I need to lose 8 kilos. The reunion is three weeks from Saturday.": a loss and its
         # deadline in different sentences, when the message has one deadline only (named
         # twice, maybe: "halloween party is oct 31")
-        # (a week a loss is reported for, "First week I dropped 1.8 kg", is no deadline)
+        # (a week a loss is reported for, "First week I dropped 1.8 kg", "Week one: 103.5 to
+        # 100.0", is no deadline)
         horizons = [
-            p for p in periods if not p.per and not view.text.startswith(_REPORT_WEEKS, p.start)
+            p
+            for p in periods
+            if not p.per
+            and not view.text.startswith(_REPORT_WEEKS, p.start)
+            and not (view.text.startswith(":", p.end) and view.sentence_at(p.start)[0] == p.start)
         ]
         return horizons[0] if len({round(p.weeks, 3) for p in horizons}) == 1 else None
