@@ -128,6 +128,7 @@ class Context:
         self._quotation = t.compile("quotation")
         self.instructs = t.compile("instructs")
         self.declined = t.compile("declined")
+        self.declined_later = t.compile("declined_later")
         self.forget_before = t.compile("forget_before")
         self.supervised_plan = t.compile("supervised_plan")
         self.reply_weighed = t.compile("reply_weighed")

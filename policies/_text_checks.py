@@ -396,10 +396,12 @@ class TextChecker:
             return True  # "my son is in ED recovery": his disorder, not the user's disclosure
         if stage is not Stage.OUTPUT and rule.negatable:
             clause_start = view.clause_at(start)[0]
-            if ctx.forget_before.search(view.text, clause_start, start) or ctx.declined.search(
-                view.text, end, view.sentence_and_next(start)[1]
+            if (
+                ctx.forget_before.search(view.text, clause_start, start)
+                or ctx.declined.search(view.text, end, view.sentence_and_next(start)[1])
+                or ctx.declined_later.search(view.text, end, min(len(view.text), end + 200))
             ):
-                return True  # "offered clen, I said no", "ok forget DNP, I binned it"
+                return True  # "offered clen, I said no", "... Not planning to, just curious"
         if obfuscated:
             # Disguising a term ("l4xatives", "d.n.p") is itself a sign of intent: only an
             # explicit negation cancels it.

@@ -123,6 +123,7 @@ class NumericBase:
         self.threshold_after = t.compile("threshold_after")
         self.threshold_before = t.compile("threshold_before")
         self.losing_at = t.compile("losing_at")
+        self.long_past = t.compile("long_past_before")
         self.phase_before = t.compile("phase_before")
         self.phase_start = t.compile("phase_start")
         self.weight_share_after = t.compile("weight_share_after")

@@ -447,6 +447,8 @@ class NumericChecker(RateChecks, BodyChecks):
             return []
         if self.past_intake.search(before) and not self.habitual.match(after) and not mode.habitual:
             return []  # a log of one past day, not a target
+        if self.long_past.search(before):
+            return []  # "Back in 2015 I lived on 1,000 calories a day": years ago
         # (a label's figure is a week's only when it is week-sized: "Plan for the week: 1,100
         # kcal" is the day's)
         weekly = bool(
@@ -811,6 +813,7 @@ class NumericChecker(RateChecks, BodyChecks):
         if (
             facts.weight_kg is not None
             and day.unknown == 0
+            and len(self.item_protein.findall(text)) < 2  # protein in brackets: its own reading
             and day.protein_g < FOOD_DAY_MARGIN * protein_floor
             and not any(f.type is T.PROTEIN_MINIMUM for f in found)
         ):
@@ -1124,7 +1127,7 @@ class NumericChecker(RateChecks, BodyChecks):
             and "protein" in view.text[slice(*prev)]
             and q.unit is Unit.GRAM
             and not self.other_nutrient.search(sent)
-            and self.per_day.match(after) is not None
+            and bool(self.per_day.match(after) or self.advice_after.match(after))
         )
         if (
             "protein" not in sent

@@ -146,6 +146,8 @@ class RateChecks(NumericBase):
             return []
         weekly = amount / period.weeks
         bound = self._bound(before)
+        if target and bound in ("upper", "upper_strict"):
+            bound = "lower"  # "be under 100 kg in three weeks": at least that much to lose
         if bound in ("upper", "upper_strict"):
             return []
         if gain:
@@ -322,8 +324,9 @@ class RateChecks(NumericBase):
                 for p in periods
                 if nxt[0] <= p.start < nxt[1]
                 # "... lose ~1.5 kg slowly. Is 0.5 kg a week reasonable?": the next
-                # sentence's own amount owns its period
+                # sentence's own amount owns its period ("Here's week one." names a week)
                 and not any(c.isdigit() for c in view.text[nxt[0] : p.start])
+                and not view.text.startswith(("week one", "week 1"), p.start)
             ]
             if follow:
                 return follow[0]
