@@ -372,6 +372,7 @@ class PolicyEngine:
             lambda: read_types(reader.quantities(norm.text), norm.text),
             # only rule findings can stand unconfirmed: no findings, no need to measure
             readable=self._classifier.readable_share(text) if findings else 1.0,
+            earlier=bool(context) and stage is not Stage.OUTPUT,
         )
         support = outcome.support
         if support is None and not outcome.findings:

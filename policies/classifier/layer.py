@@ -135,11 +135,13 @@ class LearnedLayer:
         read: Callable[[], frozenset[T]],
         *,
         readable: float = 1.0,
+        earlier: bool = False,
     ) -> Outcome:
         """The findings for ``text`` (normalised) given the rules' and the model's view;
         ``read`` gives the numeric types the rules had a quantity for (asked only when a
         numeric backstop fires); ``readable`` is the share of the text's words the encoder
-        holds whole: under ``READABLE_MIN`` the rules' findings all stand."""
+        holds whole: under ``READABLE_MIN`` the rules' findings all stand; ``earlier``: the
+        model also read the user's earlier turns (which may carry what the text refers to)."""
         p = scores.labels
         fired = {name for name, value in p.items() if value >= self.thresholds[name]}
         kept: list[Finding] = []
@@ -178,7 +180,7 @@ class LearnedLayer:
                 kept.append(f)
             else:
                 dropped = True
-        found = kept + self._learned(text, stage, kept, fired, p, read)
+        found = kept + self._learned(text, stage, kept, fired, p, read, earlier)
         if found or stage is Stage.OUTPUT:
             return Outcome(found)
         return Outcome(found, self._support(scores, dropped))
@@ -192,6 +194,7 @@ class LearnedLayer:
         fired: set[str],
         p: Mapping[str, float],
         read: Callable[[], frozenset[T]],
+        earlier: bool = False,
     ) -> list[Finding]:
         have = {f.type for f in kept}
         crisis = any(f.topic == "crisis" for f in kept)
@@ -200,6 +203,16 @@ class LearnedLayer:
             # "so tired of meal prepping I could die lol": the layer's danger is a figure of
             # speech (the rules' own crisis findings stand, in ``kept``)
             fired = fired - {"self_harm", "unsafe_content"}
+        elif (
+            "self_harm" in fired
+            and not crisis
+            and not earlier
+            and self._harm_left.search(text) is None
+        ):
+            # no word of death, harm, hopelessness or disappearing anywhere: the layer's
+            # self-harm reading alone is not a crisis ("Is that basically intermittent
+            # fasting? It just happened, not on purpose")
+            fired = fired - {"self_harm"}
         if "self_harm" in fired and not crisis:
             out.append(self._finding("self_harm", T.UNSAFE_CONTENT, Action.REFER, "crisis", p))
             have.add(T.UNSAFE_CONTENT)
