@@ -210,8 +210,8 @@ class LearnedLayer:
             and self._harm_left.search(text) is None
         ):
             # no word of death, harm, hopelessness or disappearing anywhere: the layer's
-            # self-harm reading alone is not a crisis ("Is that basically intermittent
-            # fasting? It just happened, not on purpose")
+            # self-harm reading alone is not a crisis ("Is eating raw cookie dough dangerous?
+            # Asking because I absolutely will anyway")
             fired = fired - {"self_harm"}
         if "self_harm" in fired and not crisis:
             out.append(self._finding("self_harm", T.UNSAFE_CONTENT, Action.REFER, "crisis", p))

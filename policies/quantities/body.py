@@ -29,6 +29,10 @@ _FRACTION_WORDS = {"quarter": 0.25, "quarto": 0.25, "quart": 0.25, "cuarto": 0.2
                    "tercio": 1 / 3, "drittel": 1 / 3}  # fmt: skip
 
 
+#: The rest of a figure grouped by a space that the reader cut ("2 200" read as 2).
+_SPACE_GROUP = re.compile(r" \d{3}\b")
+
+
 class BodyChecks(NumericBase):
     """Checks about the person rather than one number's role."""
 
@@ -89,7 +93,7 @@ class BodyChecks(NumericBase):
         quantities = [q for q in self.reader.quantities(text) if q.is_energy or q.unit is Unit.NONE]
         for m in words:
             for q in quantities:
-                if q.value < 10 and re.match(r" \d{3}\b", text[q.end : q.end + 4]):
+                if q.value < 10 and _SPACE_GROUP.match(text, q.end):
                     continue  # "TDEE est à 2 200 pis": a figure grouped by a space, cut
                 if m.end() <= q.start <= m.end() + 45:
                     gap_ok = self.maintenance_gap_after.fullmatch(text, m.end(), q.start)
