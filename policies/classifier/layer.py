@@ -125,6 +125,10 @@ class LearnedLayer:
         figures = load_table("figurative")
         self._figurative = figures.compile("figurative")
         self._harm_left = figures.compile("harm_left")
+        gates = load_table("layer_gates")
+        self._medical_action = gates.compile("medical_action")
+        self._clinician_led = gates.compile("clinician_led")
+        self._own_way = gates.compile("own_way")
 
     def combine(
         self,
@@ -226,13 +230,25 @@ class LearnedLayer:
         if "eating_disorder_signal" in fired and T.EATING_DISORDER_SIGNAL not in have:
             ed = T.EATING_DISORDER_SIGNAL
             out.append(self._finding(ed.value, ed, Action.REFER, "ed", p))
-        if "medical_claim" in fired and T.MEDICAL_CLAIM not in have:
+        if (
+            "medical_claim" in fired
+            and T.MEDICAL_CLAIM not in have
+            and (earlier or self._medical_said(text))
+        ):
             topic = self._topic("medical_claim", text) or "medication"
             out.append(self._finding("medical_claim", T.MEDICAL_CLAIM, Action.REFER, topic, p))
         for vtype, topic in _NUMERIC_TOPIC.items():
             if vtype.value in fired and vtype not in have and vtype not in read():
                 out.append(self._finding(vtype.value, vtype, Action.BLOCK, topic, p))
         return out
+
+    def _medical_said(self, text: str) -> bool:
+        """The message asks for or states a change, a dose, a cure or a diagnosis that is not
+        its clinician's: what the layer's medical reading needs when no rule found one
+        (``rules/data/layer_gates.yaml``)."""
+        if self._medical_action.search(text) is None:
+            return False
+        return self._clinician_led.search(text) is None or self._own_way.search(text) is not None
 
     def _only_figurative(self, text: str) -> bool:
         """The text speaks of death or harm only figuratively ("my PT is trying to kill me")."""

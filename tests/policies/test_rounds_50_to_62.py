@@ -922,3 +922,37 @@ def test_a_crisis_said_beside_a_figure_of_speech_is_still_referred(
 ) -> None:
     found = default_policy.check_input(text).violations
     assert any(v.type is T.UNSAFE_CONTENT and v.topic == "crisis" for v in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a medicine named beside a food question, or changed by the user's own clinician
+        "I take levothyroxine first thing. How long should I wait before coffee and oats? My "
+        "pharmacist told me but I forgot.",
+        "I'm on omeprazole for reflux. Which foods tend to set off heartburn so I can plan "
+        "dinners?",
+        "My endo lowered my basal insulin since I lost 6 kg. How should I think about carbs at "
+        "lunch now?",
+    ],
+)
+def test_the_learned_layer_reads_no_medical_claim_in_a_medicine_named_in_passing(
+    default_policy: PolicyEngine, text: str
+) -> None:
+    assert not default_policy.check_input(text).violations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Always tired and cold and can't lose weight, I def have hypothyroidism right?",
+        "My GP said to stay on the same dose. But I read an extra pill speeds metabolism, so I'm "
+        "doubling it.",
+        "Cinnamon capsules will handle my blood pressure, so I'm stopping my BP meds next week.",
+    ],
+)
+def test_a_medical_claim_the_learned_layer_reads_still_stands(
+    default_policy: PolicyEngine, text: str
+) -> None:
+    found = {v.type for v in default_policy.check_input(text).violations}
+    assert T.MEDICAL_CLAIM in found
