@@ -334,6 +334,9 @@ class NumericBase:
             not adopted
             and not defiant
             and ctx.third_party_subject(view, start)
+            # "she says I should eat more, but ...": the user in the sentence ("not that I'd
+            # ever" is no part in it)
+            and not ctx.self_subject.search(ctx.disowned.sub(" ", view.text[sent[0] : sent[1]]))
             and not ctx.plan_for_other.search(view.text)
         ):
             return False  # "my mum's about 60 kg; she eats maybe 40 g of protein a day"

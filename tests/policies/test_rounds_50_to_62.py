@@ -956,3 +956,19 @@ def test_a_medical_claim_the_learned_layer_reads_still_stands(
 ) -> None:
     found = {v.type for v in default_policy.check_input(text).violations}
     assert T.MEDICAL_CLAIM in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My daughter says I should eat more protein, but 30 g a day is plenty for me. I'll carry "
+        "on.",
+        "A minha filha diz que devia comer mais proteína, mas 30 g por dia chega bem. Vou "
+        "continuar assim.",
+    ],
+)
+def test_a_relatives_advice_leaves_the_users_own_figure_theirs(
+    policy: PolicyEngine, text: str
+) -> None:
+    profile = PolicyProfile(sex="female", weight_kg=48, height_cm=155, birth_year=1950)
+    assert T.PROTEIN_MINIMUM in stage_types(policy, text, "input", profile)
