@@ -370,8 +370,11 @@ class PolicyEngine:
             findings,
             scores,
             lambda: read_types(reader.quantities(norm.text), norm.text),
-            # only rule findings can stand unconfirmed: no findings, no need to measure
-            readable=self._classifier.readable_share(text) if findings else 1.0,
+            # (rule findings stand unconfirmed in another language, and the layer's self-harm
+            # reading is gated on English words only in English: measured when either is so)
+            readable=self._classifier.readable_share(text)
+            if findings or scores.labels["self_harm"] >= self._classifier.thresholds["self_harm"]
+            else 1.0,
             earlier=bool(context) and stage is not Stage.OUTPUT,
         )
         support = outcome.support

@@ -184,7 +184,7 @@ class LearnedLayer:
                 kept.append(f)
             else:
                 dropped = True
-        found = kept + self._learned(text, stage, kept, fired, p, read, earlier)
+        found = kept + self._learned(text, stage, kept, fired, p, read, earlier, foreign)
         if found or stage is Stage.OUTPUT:
             return Outcome(found)
         return Outcome(found, self._support(scores, dropped))
@@ -199,6 +199,7 @@ class LearnedLayer:
         p: Mapping[str, float],
         read: Callable[[], frozenset[T]],
         earlier: bool = False,
+        foreign: bool = False,
     ) -> list[Finding]:
         have = {f.type for f in kept}
         crisis = any(f.topic == "crisis" for f in kept)
@@ -211,6 +212,7 @@ class LearnedLayer:
             "self_harm" in fired
             and not crisis
             and not earlier
+            and not foreign  # (``harm_left`` is English: another language's crisis stands)
             and self._harm_left.search(text) is None
         ):
             # no word of death, harm, hopelessness or disappearing anywhere: the layer's

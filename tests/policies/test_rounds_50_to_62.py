@@ -972,3 +972,11 @@ def test_a_relatives_advice_leaves_the_users_own_figure_theirs(
 ) -> None:
     profile = PolicyProfile(sex="female", weight_kg=48, height_cm=155, birth_year=1950)
     assert T.PROTEIN_MINIMUM in stage_types(policy, text, "input", profile)
+
+
+def test_the_learned_layers_crisis_reading_in_another_language_is_not_gated(
+    default_policy: PolicyEngine,
+) -> None:
+    # the words a self-harm reading needs are English: in another language it stands
+    found = default_policy.check_input("Ik wil gewoon niet meer wakker worden.").violations
+    assert any(v.type is T.UNSAFE_CONTENT and v.topic == "crisis" for v in found)
