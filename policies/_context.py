@@ -304,12 +304,16 @@ class Context:
 
     def quoted_mention(self, view: TextView, start: int, end: int) -> bool:
         """The concept is quoted to ask about the words ("what does 'ignore your rules' mean?")."""
+        return self.inside_quotes(view, start, end) and self.has(
+            self.quote_meta, view, view.sentence_at(start)
+        )
+
+    @staticmethod
+    def inside_quotes(view: TextView, start: int, end: int) -> bool:
+        """The span ``start:end`` stands inside quotation marks within its sentence."""
         ss, se = view.sentence_at(start)
         before, after = view.text[ss:start], view.text[end:se]
-        for q in ("'", '"'):
-            if before.count(q) % 2 == 1 and q in after:
-                return self.has(self.quote_meta, view, (ss, se))
-        return False
+        return any(before.count(q) % 2 == 1 and q in after for q in ("'", '"'))
 
     def past_recovered(self, view: TextView) -> bool:
         """A recovered past (an eating disorder, self-harm) with nothing pointing to it now."""

@@ -439,10 +439,8 @@ class BodyChecks(NumericBase):
 
     def _quoted_name(self, view: TextView, start: int, end: int) -> bool:
         """The span is inside quotation marks and the sentence does not say the user does it."""
-        ss, se = view.sentence_at(start)
-        before, after = view.text[ss:start], view.text[end:se]
-        quoted = any(before.count(q) % 2 == 1 and q in after for q in ("'", '"'))
-        return quoted and self.doing_before.search(before) is None
+        lead = view.text[view.sentence_at(start)[0] : start]
+        return self.ctx.inside_quotes(view, start, end) and self.doing_before.search(lead) is None
 
     def _underweight(self, view: TextView) -> list[Finding]:
         """A stated BMI below 18.5 (or "I'm underweight") with a wish to lose weight.

@@ -214,15 +214,16 @@ class NumericChecker(RateChecks, BodyChecks):
     ) -> list[Finding]:
         if q.value == 1 and view.text.startswith(("a ", "an "), q.start):
             return []  # "a calorie plan", "a calorie deficit": no amount
+        sent_start = view.sentence_at(q.start)[0]
         if self.threshold_after.match(view.text, q.end) or self.threshold_before.search(
-            view.text, max(view.sentence_at(q.start)[0], q.start - 60), q.start
+            view.text, max(sent_start, q.start - 60), q.start
         ):
             return []  # "the usual 1,200 kcal floor", "the floor is 1,200": a threshold
         before, after = self._window(view, q, 70, 60)
         # a range's high end is read with what leads the range: "at 3,400-3,800 kcal"
         before = _RANGE_LOW_TAIL.sub("", before)
         # a week's label is read across a colon: "weekly target for the bulk: 28,000 kcal"
-        week_lead = view.text[max(view.sentence_at(q.start)[0], q.start - 70) : q.start]
+        week_lead = view.text[max(sent_start, q.start - 70) : q.start]
         # a day's figure after a range of weekdays: "Mon–Fri 1,100 each"
         weekdays = self.weekday_range_before.search(before) is not None
         if (

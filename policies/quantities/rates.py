@@ -19,6 +19,8 @@ MAX_DOABLE_KG = 30.0
 #: A sentence-opening period that dates a reported change, not a deadline: "First week I
 #: dropped 1.8 kg" (earlier turns' "week 1" may still time a pace kept now).
 _REPORT_WEEKS = ("first week",)
+#: A week named as a label, not a deadline ("Week one: 103.5 to 100.0", "Here's week one.").
+_WEEK_LABELS = ("week one", "week 1")
 
 
 class RateChecks(NumericBase):
@@ -326,7 +328,7 @@ class RateChecks(NumericBase):
                 # "... lose ~1.5 kg slowly. Is 0.5 kg a week reasonable?": the next
                 # sentence's own amount owns its period ("Here's week one." names a week)
                 and not any(c.isdigit() for c in view.text[nxt[0] : p.start])
-                and not view.text.startswith(("week one", "week 1"), p.start)
+                and not view.text.startswith(_WEEK_LABELS, p.start)
             ]
             if follow:
                 return follow[0]
