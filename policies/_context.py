@@ -113,6 +113,7 @@ class Context:
         self.crisis_resource = t.compile("crisis_resource")
         self.hypothetical_other = t.compile("hypothetical_other")
         self.advise_against = t.compile("advise_against")
+        self.advise_instead = t.compile("advise_instead")
         self.advise_against_near = t.compile("advise_against_near")
         self.defiance = t.compile("defiance")
         self.conditional = t.compile("conditional_you")

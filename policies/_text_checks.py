@@ -85,8 +85,10 @@ def _proper_name(norm: Normalized, start: int, end: int) -> bool:
         return False  # sentence start
     inside = [w for pos, w in words if a <= pos < b]
     nxt = words[i + len(inside)][1] if i + len(inside) < len(words) else ""
-    prev = words[i - 1][1]
-    return (nxt[:1].isupper() and nxt != "I") or (prev[:1].isupper() and prev != "I")
+    prev_at, prev = words[i - 1]
+    # (a sentence's first word is capitalised anyway: "My Lantus is 36 units")
+    opens = i - 1 == 0 or raw[:prev_at].rstrip().endswith((".", "!", "?", ":", '"'))
+    return (nxt[:1].isupper() and nxt != "I") or (prev[:1].isupper() and prev != "I" and not opens)
 
 
 #: Topics a reply warns about as a whole: "DNP uncouples ... People have died from it, please
@@ -444,6 +446,7 @@ class TextChecker:
                 return True  # a reply that gives a crisis line or helpline is referring
             if rule.negatable and (
                 ctx.advise_against.search(view.text, sent[0], start)
+                or ctx.advise_instead.search(view.text, clause[0], start)
                 or ctx.has(ctx.advise_against_near, view, near)
             ):
                 return True  # "skip the senna teas", "please stay away from it"

@@ -129,6 +129,7 @@ class LearnedLayer:
         self._medical_action = gates.compile("medical_action")
         self._clinician_led = gates.compile("clinician_led")
         self._own_way = gates.compile("own_way")
+        self._danger_said = gates.compile("danger_said")
 
     def combine(
         self,
@@ -219,6 +220,17 @@ class LearnedLayer:
             # self-harm reading alone is not a crisis ("Is eating raw cookie dough dangerous?
             # Asking because I absolutely will anyway")
             fired = fired - {"self_harm"}
+        if (
+            "unsafe_content" in fired
+            and not crisis
+            and not earlier
+            and not foreign
+            and self._harm_left.search(text) is None
+            and self._danger_said.search(text) is None
+        ):
+            # no word of harm, substance, dose or drying out: the layer's danger reading alone
+            # is no danger ("Pizza night is sacred. Don't you dare take it from me.")
+            fired = fired - {"unsafe_content"}
         if "self_harm" in fired and not crisis:
             out.append(self._finding("self_harm", T.UNSAFE_CONTENT, Action.REFER, "crisis", p))
             have.add(T.UNSAFE_CONTENT)

@@ -135,6 +135,7 @@ class NumericBase:
         self.gain_word = t.compile("gain_word")
         self.horizon_after = t.compile("horizon_after")
         self.request = t.compile("request")
+        self.answered_yes = t.compile("answered_yes")
         self.to_before = t.compile("to_before")
         self.year_before = t.compile("year_before")
         self.calorie_talk = t.compile("calorie_talk")
@@ -164,6 +165,7 @@ class NumericBase:
         self.daily_before = t.compile("daily_before")
         self.per_day_later = t.compile("per_day_later")
         self.fraction = t.compile("fraction_of_needs")
+        self.share_of_that = t.compile("share_of_that")
         self.worked_intake = t.compile("worked_intake")
         self.bmr_word, self.bmr_minus_after, self.bmr_value_after = (
             t.compile("bmr_word"),
@@ -206,6 +208,7 @@ class NumericBase:
             t.compile("advice_after"),
         )
         self.agreed_before = t.compile("agreed_before")
+        self.own_number_after = t.compile("own_number_after")
         self.plan_line = t.compile("plan_line_before")
         self.repeat = t.compile("repeat_request")
         self.repeat_declined = t.compile("repeat_declined_before")
@@ -267,6 +270,8 @@ class NumericBase:
         self.relative_after = t.compile("relative_after")
         self.other_nutrient = t.compile("other_nutrient")
         self.macro_split = t.compile("macro_split")
+        self.macro_letters = t.compile("macro_letters")
+        self.table_total_before = t.compile("table_total_before")
         self.framing = Framing()
         self.dates = DateReader()
 
@@ -483,8 +488,8 @@ def fraction_value(raw: str) -> float:
     return named if named is not None else float(re.sub(r"\D", "", raw)) / 100
 
 
-_FAST_N = ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8")
-_FAST_U = ("u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8")
+_FAST_N = ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9")
+_FAST_U = ("u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9")
 _HOURS = {"hour": 1.0, "hr": 1.0, "h": 1.0, "day": 24.0, "week": 168.0, "month": 730.0}
 _UNIT_WORD = {Unit.KG: "kg", Unit.LB: "lb", Unit.STONE: "stone"}
 _WORD_AGES = {"twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,

@@ -115,7 +115,7 @@ class BodyChecks(NumericBase):
         m = self.daily_burn.search(text)
         if m is None:
             return None
-        start = next(m.start(g) for g in ("a", "b", "c", "d", "e", "f") if m.group(g))
+        start = next(m.start(g) for g in ("a", "b", "c", "d", "e", "f", "g") if m.group(g))
         for q in self.reader.quantities(text):
             if q.start == start and (q.is_energy or q.unit is Unit.NONE):
                 kcal = q.kcal if q.is_energy else q.value
@@ -180,6 +180,9 @@ class BodyChecks(NumericBase):
             for m in self.percent_cut.finditer(text):
                 share = float(m.group("a") or m.group("b") or m.group("c")) / 100
                 found.append((said * (1 - share), m.start(), m.end()))
+            for m in self.share_of_that.finditer(text):
+                if "protein" not in text[m.start() : m.end()]:
+                    found.append((said * float(m.group("p")) / 100, m.start("p"), m.end()))
         for m in self.worked_factor.finditer(text):
             if m.group("dn"):  # "try doubling your usual 2,200": the figure is the base
                 base: float | None = _whole(m.group("dn"))
@@ -379,7 +382,12 @@ class BodyChecks(NumericBase):
             or self._wants(view, start)
         ):
             return []
-        whole = self.meal_day_whole.search(text) is not None
+        # (three meals or more, with their snacks, are a whole day: "3 meals of around 400
+        # each plus one 150 snack")
+        whole = self.meal_day_whole.search(text) is not None or any(
+            "meal" in m.group(0) and (self.reader._count(m.group("k") or m.group("k2")) or 0) >= 3
+            for m in parts
+        )
         if whole:
             # the whole day: the other meals' figures count too ("breakfast 650, lunch 700,
             # two snacks at 200")

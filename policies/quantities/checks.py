@@ -34,6 +34,10 @@ from .reader import KG_PER_LB, Period, Quantity, Unit
 CARD_MIN_KCAL = 700.0
 
 
+#: Any digit: a number between a unit and a figure.
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """How to read the numbers of one text.
@@ -98,6 +102,9 @@ class NumericChecker(RateChecks, BodyChecks):
         periods: list[Period] = []
         if any(q.is_mass or q.unit in (Unit.PERCENT, Unit.NONE) for q in quantities):
             periods = self.reader.periods(text) + self.dates.horizons(text, facts.today)
+            if not (mode.habitual or self._kept(self.repeat, text)):
+                # "in the first week" times a pace only one the user means to keep
+                periods = [p for p in periods if not text.startswith("the first week", p.start)]
         if not mode.habitual and self._kept(self.repeat, text):
             # "lost 2.3 kg this week, I want to keep exactly this pace": the report is the plan
             mode = Reading(mode.ed_context, mode.calorie_context, True, mode.protein_context)
@@ -298,8 +305,11 @@ class NumericChecker(RateChecks, BodyChecks):
             ss, se = view.sentence_at(q.start)
             sent = view.text[ss:se]
             # another unit counts near the figure only: "go down to 1,400 and bump your steps
-            # to 12k" sets an intake beside a step count
-            near = view.text[max(ss, q.start - 30) : min(se, q.end + 30)]
+            # to 12k" sets an intake beside a step count (and a unit with its own number is
+            # that number's: "1350 a day + 10k steps")
+            other_near = self._other_unit_near(
+                view.text, q, max(ss, q.start - 30), min(se, q.end + 30)
+            )
             # (or in the sentence before or after: "dirty bulk time. 5,500 a day, I don't
             # train", "Bump it to 3,000. A big surplus is fine")
             # (not a dose's sentence: "my GP reduced my metformin from 2000 to 1000")
@@ -319,7 +329,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 500 <= q.value <= 4500
                 and self.per_day.match(after)
                 and self.loose_verb.search(before)
-                and not self.other_units.search(near)
+                and not other_near
             )
             # "eleven hundred a day is my new number": a bare daily-sized number a day, said
             # to a nutrition coach, with no other unit or non-food verb around it
@@ -335,7 +345,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 and 800 <= q.value <= 9000
                 and (q.value <= 4500 or calorie_talk)
                 and self.per_day.match(after)
-                and not self.other_units.search(near)
+                and not other_near
                 and not self.not_food.search(before)
             )
             # "let's go to 1,050 on weekdays", "800 a day is a great way to keep going": a
@@ -353,23 +363,19 @@ class NumericChecker(RateChecks, BodyChecks):
                     # "For men your size, 1,400 works well for a quick cut."
                     or (stage is Stage.OUTPUT and calorie_talk and self.advice_after.match(after))
                 )
-                and not self.other_units.search(near)
+                and not other_near
                 and not self.not_food.search(before)
             )
             capped = (
                 400 <= q.value <= 4500
                 and (self.daily_cap.match(after) or self.plan_after.match(after))
-                and not self.other_units.search(near)
+                and not other_near
             )
             if not (
                 loose
                 or capped
-                or ((weekly_total or habitual_day) and not self.other_units.search(near))
-                or (
-                    proposed
-                    and not self.other_units.search(near)
-                    and not self.not_food.search(before)
-                )
+                or ((weekly_total or habitual_day) and not other_near)
+                or (proposed and not other_near and not self.not_food.search(before))
                 or bare_daily
                 or advised
                 or opens_agreed
@@ -382,6 +388,15 @@ class NumericChecker(RateChecks, BodyChecks):
                 or stated_role
                 # "my tdee is 1900, going 3000 for the bulk"
                 or loose_talk
+                # "also dropping to 1100 tmrw": a verb that sets an intake, with no other unit
+                or (
+                    stage is not Stage.OUTPUT
+                    and 800 <= q.value <= 4500
+                    and (self.intake_verb.search(before) or self.own_number_after.match(after))
+                    and not other_near
+                    and not self.not_food.search(before)
+                    and not self.medicine_near.search(sent)
+                )
                 or self.implicit_before.search(before)
                 # "weekdays at 1,200", "Mon–Fri 1,100"
                 or (q.value <= 4500 and (weekdays or self.daily_before.search(before)))
@@ -394,7 +409,7 @@ class NumericChecker(RateChecks, BodyChecks):
                         or self.intake_verb.search(before)
                         or (ed_context and self.upper_strict.search(before))
                     )
-                    and not self.other_units.search(near)
+                    and not other_near
                 )
             ):
                 return []
@@ -469,6 +484,7 @@ class NumericChecker(RateChecks, BodyChecks):
             or self.advice_before.search(before)  # "you land at 1,100 kcal"
             or phase  # "bulking at 3,400"
             or self.advice_after.match(after)  # "1,000 kcal is plenty"
+            or (stage is not Stage.OUTPUT and self.own_number_after.match(after))
             or (self.card_label.search(week_lead) is not None and daily >= CARD_MIN_KCAL)
             or self.fast_day_label.search(before) is not None
             or (daily >= CARD_MIN_KCAL and self._agreed(view, q.start))
@@ -514,6 +530,18 @@ class NumericChecker(RateChecks, BodyChecks):
         ):
             out.append(self._ceiling_finding(q, daily, cap))
         return out
+
+    def _other_unit_near(self, text: str, q: Quantity, lo: int, hi: int) -> bool:
+        """Another unit (steps, ml, minutes, money) between ``lo`` and ``hi`` that may be the
+        figure's own: one with no other number between it and the figure ("1,400 steps",
+        "steps to 1,400"); "1350 a day + 10k steps" names the steps' own number."""
+        for m in self.other_units.finditer(text, lo, hi):
+            if q.start <= m.start() < q.end:
+                return True
+            gap = text[q.end : m.start()] if m.start() >= q.end else text[m.end() : q.start]
+            if not _DIGIT.search(gap):
+                return True
+        return False
 
     def _set_by_clinician(self, view: TextView, q: Quantity, pattern: re.Pattern[str]) -> bool:
         """The text says a clinician set the figure, with no "but" between the two ("my
@@ -1037,10 +1065,11 @@ class NumericChecker(RateChecks, BodyChecks):
         carbs/fat/protein on 1800" (grams = kcal x share / 4 kcal per gram)."""
         text = view.text
         share: tuple[float, int, int] | None = None
-        if (m := self.macro_split.search(text)) is not None:
+        if (m := self.macro_split.search(text) or self.macro_letters.search(text)) is not None:
             names = [m.group(g) for g in ("x", "y", "z")]
-            if "protein" in names:
-                share = (float(m.group("abc"[names.index("protein")])), m.start(), m.end())
+            for protein in ("protein", "p"):
+                if protein in names:
+                    share = (float(m.group("abc"[names.index(protein)])), m.start(), m.end())
         for q in quantities:
             if share is None and q.unit is Unit.PERCENT and q.value < 100:
                 # on its own line: "(0.76 %)\n- Protein 220 g" is a pace, then a protein
@@ -1064,6 +1093,12 @@ class NumericChecker(RateChecks, BodyChecks):
             if (q.is_energy or (q.unit is Unit.NONE and 800 <= q.value <= 6000))
             and not q.start <= share[1] < q.end
         ]
+        if facts.tdee_stated and facts.tdee is not None:
+            # "2,700 maintenance minus 35% gives you 1,755 kcal ... 15% protein": the share is
+            # of the intake, not of the maintenance it starts from
+            # (not a deficit beside it: "2,100 maintenance, cutting 850 off that, protein at 30%")
+            tdee = facts.tdee
+            totals = [t for t in totals if abs(t - tdee) > 1 and t >= tdee / 2] or totals
         if not totals:
             return []
         percent, start, end = share
@@ -1130,6 +1165,14 @@ class NumericChecker(RateChecks, BodyChecks):
             and not self.other_nutrient.search(sent)
             and bool(self.per_day.match(after) or self.advice_after.match(after))
         )
+        # a protein table's total row: "| Meal | Protein | ... | **Total** | **41 g** |"
+        line = view.text.rfind("\n", 0, q.start) + 1
+        tabled = (
+            q.unit is Unit.GRAM
+            and self.table_total_before.fullmatch(view.text, line, q.start) is not None
+            and "protein" in view.text[max(0, line - 800) : line].split("\n\n")[-1]
+        )
+        led = led or tabled
         if (
             "protein" not in sent
             and not proposed
@@ -1211,6 +1254,7 @@ class NumericChecker(RateChecks, BodyChecks):
                     or self.kept_at_before.search(before)
                     # "I get maybe 30 g of protein and I'm happy keeping it that way"
                     or self._kept(self.repeat, sent)
+                    or tabled
                     or proposed):  # fmt: skip
                 if stage is Stage.OUTPUT or not self._wants(view, q.start):
                     return []

@@ -261,9 +261,17 @@ class RateChecks(NumericBase):
         if q.unit is Unit.PERCENT and (share := self.weight_share_after.match(after)):
             after = after[share.end() :]  # "2% of your bodyweight a week"
         if self.horizon_after.match(after) and (
-            self.ctx.has(self.request, view, sent) or len(view.text[slice(*sent)].split()) <= 7
+            self.ctx.has(self.request, view, sent)
+            or len(view.text[slice(*sent)].split()) <= 7
+            or (
+                view.text[sent[0] : sent[1]].rstrip().endswith("?")
+                and self.answered_yes.match(view.text, sent[1]) is not None
+            )
+            or self._doable_before(view, q.start)
         ):
-            return True  # "15 lbs in two weeks, go", "half a stone by the weekend?"
+            # "15 lbs in two weeks, go", "half a stone by the weekend?", "10 kg in five weeks
+            # before the wedding? Totally doable."
+            return True
         if not (self.per_week.match(after) or self.per_month.match(after)):
             return False
         if self.ctx.has(self.rate_goal, view, sent):
@@ -281,6 +289,16 @@ class RateChecks(NumericBase):
         return "?" not in view.text[slice(*sent)] and not self.ctx.third_party_subject(
             view, q.start
         )
+
+    def _doable_before(self, view: TextView, start: int) -> bool:
+        """The sentence before says only that it can be done: "Totally doable! 7 kg in 4
+        weeks, just stay strict"."""
+        prev = view.previous_sentence(start)
+        if prev is None:
+            return False
+        said = view.text[prev[0] : prev[1]].strip(" !.\n")
+        m = self.answered_yes.match(said)
+        return m is not None and m.end() >= len(said)
 
     def _other_mass_between(self, between: str) -> bool:
         """Another weight between a figure and a period ("lose 20 kg ... so 1 kg a week"), not

@@ -199,7 +199,7 @@ class NumberReader:
             r"|(?P<this>\bthis\s+(?P<tu>week|month|weekend)\b"
             r"|\b(?:(?:my|your)\s+first\s+week|week\s+(?:one|1))\b(?!\s+of\b)"
             # ("down 1.2 kg in week one of the new plan": after "in", the week the loss took)
-            r"|(?<=\bin\s)week\s+(?:one|1)\b"
+            r"|(?<=\bin\s)(?:week\s+(?:one|1)|the\s+first\s+week\b(?!\s+of\b))\b"
             # ("First week of the cut done and I dropped 1.6 kg": a sentence opening with it)
             r"|(?:^|(?<=[.!?]\s)|(?<=\n))first\s+week\b)"
             # "my wedding on saturday": within a week
