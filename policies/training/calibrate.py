@@ -75,6 +75,8 @@ class Case:
     rules: list[Finding]
     scores: Scores
     read: frozenset[PolicyViolationType]
+    readable: float = 1.0
+    earlier: bool = False
 
 
 def capture(artifact: Path, cases: list[dict[str, Any]]) -> list[Case | None]:
@@ -84,7 +86,9 @@ def capture(artifact: Path, cases: list[dict[str, Any]]) -> list[Case | None]:
     layer = LearnedLayer(clf.thresholds)
     engine._classifier = clf
     engine._learned = layer
-    seen: list[tuple[str, Stage, list[Finding], Scores, frozenset[PolicyViolationType]]] = []
+    seen: list[
+        tuple[str, Stage, list[Finding], Scores, frozenset[PolicyViolationType], float, bool]
+    ] = []
 
     def spy(
         text: str,
@@ -92,8 +96,11 @@ def capture(artifact: Path, cases: list[dict[str, Any]]) -> list[Case | None]:
         rules: list[Finding],
         scores: Scores,
         read: Callable[[], frozenset[PolicyViolationType]],
+        *,
+        readable: float = 1.0,
+        earlier: bool = False,
     ) -> Outcome:
-        seen.append((text, stage, list(rules), scores, read()))
+        seen.append((text, stage, list(rules), scores, read(), readable, earlier))
         return Outcome([])
 
     layer.combine = spy  # type: ignore[method-assign]
@@ -124,7 +131,9 @@ def replay(cases: list[Case | None], thresholds: dict[str, float]) -> list[set[s
             types.append(set())
             continue
         read = functools.partial(_same, c.read)
-        outcome = layer.combine(c.text, c.stage, c.rules, c.scores, read)
+        outcome = layer.combine(
+            c.text, c.stage, c.rules, c.scores, read, readable=c.readable, earlier=c.earlier
+        )
         types.append({f.type.value for f in outcome.findings})
     return types
 

@@ -115,7 +115,7 @@ def fresh_default() -> PolicyEngine:
 
 
 @pytest.mark.parametrize(
-    "text", ["quick check: how is the trend looking", "what should I eat for lunch today?"]
+    "text", ["quick check: how is the trend looking", "what's a good high protein breakfast?"]
 )
 def test_an_everyday_question_skips_the_encoder(
     fresh_default: PolicyEngine, monkeypatch: pytest.MonkeyPatch, text: str
