@@ -315,7 +315,8 @@ def test_learned_layer_detects_more_than_the_rules_on_the_test_split(
     # On the split with rounds 11-30 and the targeted cases folded in the rules alone reached
     # 0.690, the round-6 layer on top of them 0.733 (docs/safety.md). The rules have caught
     # up since (0.714 after round 46, the layer on top 0.754; 0.730 after round 56, the layer
-    # on top 0.764): the layer must keep adding a clear margin, now 3 points.
+    # on top 0.764; on round 7's split, with rounds 31-65 folded in, 0.776 and the round-7
+    # layer on top 0.829): the layer must keep adding a clear margin, now 3 points.
     assert learned["detection"] >= rules["detection"] + 0.03
     for t in ("medical_claim", "unsafe_content"):
         assert learned["per_type"][t][1] >= rules["per_type"][t][1], t
