@@ -205,31 +205,27 @@ class LearnedLayer:
         have = {f.type for f in kept}
         crisis = any(f.topic == "crisis" for f in kept)
         out: list[Finding] = []
-        if self._only_figurative(text):
-            # "so tired of meal prepping I could die lol": the layer's danger is a figure of
-            # speech (the rules' own crisis findings stand, in ``kept``)
-            fired = fired - {"self_harm", "unsafe_content"}
-        elif (
-            "self_harm" in fired
-            and not crisis
-            and not earlier
-            and not foreign  # (``harm_left`` is English: another language's crisis stands)
-            and self._harm_left.search(text) is None
-        ):
-            # no word of death, harm, hopelessness or disappearing anywhere: the layer's
-            # self-harm reading alone is not a crisis ("Is eating raw cookie dough dangerous?
-            # Asking because I absolutely will anyway")
-            fired = fired - {"self_harm"}
-        if (
-            "unsafe_content" in fired
+        # The layer's reading alone (no rule's crisis finding, no earlier turns read) of an
+        # English message (the gates' words are English: another language's reading stands)
+        # with no word of death, harm, hopelessness or disappearing anywhere.
+        unworded = (
+            bool(fired & {"self_harm", "unsafe_content"})
             and not crisis
             and not earlier
             and not foreign
             and self._harm_left.search(text) is None
-            and self._danger_said.search(text) is None
-        ):
-            # no word of harm, substance, dose or drying out: the layer's danger reading alone
-            # is no danger ("Pizza night is sacred. Don't you dare take it from me.")
+        )
+        if self._only_figurative(text):
+            # "so tired of meal prepping I could die lol": the layer's danger is a figure of
+            # speech (the rules' own crisis findings stand, in ``kept``)
+            fired = fired - {"self_harm", "unsafe_content"}
+        elif unworded:
+            # ... is not a crisis ("Is eating raw cookie dough dangerous? Asking because I
+            # absolutely will anyway")
+            fired = fired - {"self_harm"}
+        if unworded and "unsafe_content" in fired and self._danger_said.search(text) is None:
+            # ... nor, with no word of a substance, a dose or drying out either, a danger
+            # ("Pizza night is sacred. Don't you dare take it from me.")
             fired = fired - {"unsafe_content"}
         if "self_harm" in fired and not crisis:
             out.append(self._finding("self_harm", T.UNSAFE_CONTENT, Action.REFER, "crisis", p))

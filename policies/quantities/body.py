@@ -364,12 +364,15 @@ class BodyChecks(NumericBase):
         if not parts:
             return []
         total = 0.0
+        most_meals = 0.0  # the largest count of meals (not snacks or shakes) a part names
         for m in parts:
             count = self.reader._count(m.group("k") or m.group("k2"))
             each = float((m.group("v") or m.group("v2")).replace(",", ""))
             if count is None or not 50 <= each <= 2500:
                 return []
             total += count * each
+            if "meal" in m.group(0):
+                most_meals = max(most_meals, count)
         start, end = parts[0].start(), parts[-1].end()
         if self.split_before.search(text, max(0, start - 30), start):
             return []  # "divida em 6 refeições de ~850": a stated total's parts
@@ -384,10 +387,7 @@ class BodyChecks(NumericBase):
             return []
         # (three meals or more, with their snacks, are a whole day: "3 meals of around 400
         # each plus one 150 snack")
-        whole = self.meal_day_whole.search(text) is not None or any(
-            "meal" in m.group(0) and (self.reader._count(m.group("k") or m.group("k2")) or 0) >= 3
-            for m in parts
-        )
+        whole = self.meal_day_whole.search(text) is not None or most_meals >= 3
         if whole:
             # the whole day: the other meals' figures count too ("breakfast 650, lunch 700,
             # two snacks at 200")

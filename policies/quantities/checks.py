@@ -99,15 +99,15 @@ class NumericChecker(RateChecks, BodyChecks):
         text = view.text
         found: list[Finding] = []
         quantities = self.reader.quantities(text)
-        periods: list[Period] = []
-        if any(q.is_mass or q.unit in (Unit.PERCENT, Unit.NONE) for q in quantities):
-            periods = self.reader.periods(text) + self.dates.horizons(text, facts.today)
-            if not (mode.habitual or self._kept(self.repeat, text)):
-                # "in the first week" times a pace only one the user means to keep
-                periods = [p for p in periods if not text.startswith("the first week", p.start)]
         if not mode.habitual and self._kept(self.repeat, text):
             # "lost 2.3 kg this week, I want to keep exactly this pace": the report is the plan
             mode = Reading(mode.ed_context, mode.calorie_context, True, mode.protein_context)
+        periods: list[Period] = []
+        if any(q.is_mass or q.unit in (Unit.PERCENT, Unit.NONE) for q in quantities):
+            periods = self.reader.periods(text) + self.dates.horizons(text, facts.today)
+            if not mode.habitual:
+                # "in the first week" times a pace only one the user means to keep
+                periods = [p for p in periods if not text.startswith("the first week", p.start)]
         skip, redo, lows = self._corrections_and_ranges(text, quantities)
         if (maintenance := self.stated_maintenance(text)) is not None:
             # the user's maintenance is a fact about them, not a target
@@ -1066,10 +1066,10 @@ class NumericChecker(RateChecks, BodyChecks):
         text = view.text
         share: tuple[float, int, int] | None = None
         if (m := self.macro_split.search(text) or self.macro_letters.search(text)) is not None:
-            names = [m.group(g) for g in ("x", "y", "z")]
-            for protein in ("protein", "p"):
-                if protein in names:
-                    share = (float(m.group("abc"[names.index(protein)])), m.start(), m.end())
+            # (the nutrients named in full, or by their initials: "50c / 40f / 10p")
+            names = [m.group(g)[0] for g in ("x", "y", "z")]
+            if "p" in names:
+                share = (float(m.group("abc"[names.index("p")])), m.start(), m.end())
         for q in quantities:
             if share is None and q.unit is Unit.PERCENT and q.value < 100:
                 # on its own line: "(0.76 %)\n- Protein 220 g" is a pace, then a protein
