@@ -4,6 +4,7 @@ intakes, long fasts, minors and underweight people asking to lose weight."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 from persistence.enums import PolicyViolationType as T
@@ -31,6 +32,10 @@ _FRACTION_WORDS = {"quarter": 0.25, "quarto": 0.25, "quart": 0.25, "cuarto": 0.2
 
 #: The rest of a figure grouped by a space that the reader cut ("2 200" read as 2).
 _SPACE_GROUP = re.compile(r" \d{3}\b")
+
+
+#: The sums' operators said as words ("2,000 minus 900"), not signs that also join ranges.
+_WORD_SIGNS = frozenset({"minus", "menos", "moins", "meno", "plus", "mais"})
 
 
 class BodyChecks(NumericBase):
@@ -92,13 +97,20 @@ class BodyChecks(NumericBase):
             return self._daily_burn(text)
         quantities = [q for q in self.reader.quantities(text) if q.is_energy or q.unit is Unit.NONE]
         for m in words:
+            # a figure set apart before the word ("2,300 (your maintenance)") only when the word
+            # has no figure of its own after it ("bulking at 3,400 (maintenance 2,700)") and no
+            # sum follows it ("1,500 (maintenance minus 500)" is the sum's result)
+            apart: tuple[float, Quantity] | None = None
+            summed = self.maintenance_sum_after.match(text, m.end()) is not None
             for q in quantities:
                 if q.value < 10 and _SPACE_GROUP.match(text, q.end):
                     continue  # "TDEE est à 2 200 pis": a figure grouped by a space, cut
+                set_apart = False
                 if m.end() <= q.start <= m.end() + 45:
                     gap_ok = self.maintenance_gap_after.fullmatch(text, m.end(), q.start)
                 elif m.start() - 25 <= q.end <= m.start():
                     gap_ok = self.maintenance_gap_before.fullmatch(text, q.end, m.start())
+                    set_apart = any(c in text[q.end : m.start()] for c in "(,")
                 else:
                     continue
                 if gap_ok is None:
@@ -107,7 +119,12 @@ class BodyChecks(NumericBase):
                 if kcal is not None and 1.2 <= kcal <= 6:
                     kcal *= 1000  # "maintenance is two and a half"
                 if kcal is not None and 1200 <= kcal <= 6000:
-                    return kcal, q
+                    if not set_apart:
+                        return kcal, q
+                    if apart is None and not summed:
+                        apart = (kcal, q)
+            if apart is not None:
+                return apart
         return self._daily_burn(text)
 
     def _daily_burn(self, text: str) -> tuple[float, Quantity] | None:
@@ -236,6 +253,11 @@ class BodyChecks(NumericBase):
         added = [(n, m) for n, m in added if 100 <= n <= 3000]
         if added and (self.maintenance_word.search(text) or self.add_anchor.search(text)):
             total = sum(n for n, _ in added)
+            if any(
+                self.day_kind.search(text, a.end(), b.start())
+                for (_, a), (_, b) in itertools.pairwise(added)
+            ):
+                total = max(n for n, _ in added)  # one amount a kind of day, not their sum
             out.append((base + total, added[0][1].start(), added[-1][1].end()))
         for m in self.maintenance_off.finditer(text):
             n = _whole(m.group("n") or m.group("s") or m.group("d"))
@@ -294,6 +316,7 @@ class BodyChecks(NumericBase):
                     or self.maintenance_word.search(lead)
                     # "2200 × 1,25": scaling a daily-sized figure
                     or (times and not pct and 1.05 <= n <= 3)
+                    or (op in _WORD_SIGNS and self.worked_eat_lead.search(lead))
                 ):
                     continue
             if base is None or not 1200 <= base <= 6000:
@@ -366,8 +389,8 @@ class BodyChecks(NumericBase):
         total = 0.0
         most_meals = 0.0  # the largest count of meals (not snacks or shakes) a part names
         for m in parts:
-            count = self.reader._count(m.group("k") or m.group("k2"))
-            each = float((m.group("v") or m.group("v2")).replace(",", ""))
+            count = self.reader._count(m.group("k") or m.group("k2") or m.group("k3"))
+            each = float((m.group("v") or m.group("v2") or m.group("v3")).replace(",", ""))
             if count is None or not 50 <= each <= 2500:
                 return []
             total += count * each

@@ -86,6 +86,9 @@ FOOD_PROTEIN_POLICY = "text.food_day_protein_floor"
 #: A day of foods is flagged only under this share of a floor (it is an estimate).
 FOOD_DAY_MARGIN = 0.8
 
+#: A gram unit after a macro's figure ("P 50g").
+_GRAM_SAID = re.compile(r"\d\s*(?:g|grams?)\b")
+
 
 class NumericChecker(RateChecks, BodyChecks):
     """Number-based text checks; compiled once per engine."""
@@ -242,6 +245,14 @@ class NumericChecker(RateChecks, BodyChecks):
             return []  # a step up, not an intake
         if self.raised_from_before.search(before) and self.raised_from_after.match(after):
             return []  # "nudge that 1,400 up to 1,650": the figure being raised
+        if (cut := self.reduction_before.search(before)) and (
+            cut.group("off") is None or self.reduction_off_after.match(after)
+        ):
+            return []  # "knock 900 off that", "minus 900": a step down, not an intake
+        if stage is Stage.OUTPUT and self.ctx.has(
+            self.ctx.refusal, view, (view.clause_at(q.start)[0], q.start)
+        ):
+            return []  # "I won't help keep it under 600": a figure the reply refuses
         if (
             self.dismissed_before.search(before) or self.dismissed_after.match(after)
         ) and not self.ctx.has(self.ctx.defiance, view, view.sentence_at(q.start)):
@@ -468,7 +479,13 @@ class NumericChecker(RateChecks, BodyChecks):
         # (a label's figure is a week's only when it is week-sized: "Plan for the week: 1,100
         # kcal" is the day's)
         weekly = bool(
-            self.per_week.match(after) or (value >= 3500 and self.per_week_before.search(week_lead))
+            self.per_week.match(after)
+            or (value >= 3500 and self.per_week_before.search(week_lead))
+            or (
+                value >= 7000
+                and self.total_after.match(after)
+                and self.week_said.search(week_lead)
+            )
         )
         daily = value / 7 if weekly else value
         if not (
@@ -970,14 +987,18 @@ class NumericChecker(RateChecks, BodyChecks):
         for sentence in view.sentences or [(0, len(text))]:
             chunk = text[slice(*sentence)]
             grams: list[tuple[float, int, int]] = []
+            weighed = False  # a gram unit said with a figure
             for pattern in self.macros:
                 m = pattern.search(chunk)
                 if m is None:
                     break
                 value = float(m.group(1) or m.group(2))
                 grams.append((value, sentence[0] + m.start(), sentence[0] + m.end()))
+                weighed = weighed or _GRAM_SAID.search(m.group(0)) is not None
             if len(grams) < 3:
                 continue
+            if not weighed and abs(sum(g for g, _, _ in grams) - 100) <= 2:
+                continue  # "macros 55C / 30F / 15P": shares of the energy, not grams
             if self.meal_context.search(chunk) and not self.per_day_later.search(chunk):
                 continue  # one meal's macros, not the day's
             (protein, start, _), (carbs, _, _), (fat, _, end) = grams

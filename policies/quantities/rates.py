@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from persistence.enums import PolicyViolationType as T
 from persistence.enums import Severity
 
@@ -19,6 +21,8 @@ MAX_DOABLE_KG = 30.0
 #: A sentence-opening period that dates a reported change, not a deadline: "First week I
 #: dropped 1.8 kg" (earlier turns' "week 1" may still time a pace kept now).
 _REPORT_WEEKS = ("first week",)
+#: A figure the loss goes down to: "get you down to the 66 kg class".
+_TO_END = re.compile(r"\bto\s+(?:the\s+)?$")
 #: A week named as a label, not a deadline ("Week one: 103.5 to 100.0", "Here's week one.").
 _WEEK_LABELS = ("week one", "week 1")
 
@@ -146,6 +150,12 @@ class RateChecks(NumericBase):
             return self._percent_rate(view, stage, q, period, gain, before, after)
         if amount is None or amount <= 0:
             return []
+        if not target and facts.weight_kg is not None and amount >= 0.5 * facts.weight_kg:
+            # a body weight, not a loss: "a great target for you at 16 st"; after "down to"
+            # it is where the loss ends ("get you down to the 66 kg class in 3 weeks")
+            if amount >= facts.weight_kg or not _TO_END.search(before):
+                return []
+            amount = facts.weight_kg - amount
         weekly = amount / period.weeks
         bound = self._bound(before)
         if target and bound in ("upper", "upper_strict"):
@@ -204,6 +214,8 @@ class RateChecks(NumericBase):
     ) -> list[Finding]:
         if self.energy_share_after.match(after):
             return []  # "cutting at 75 % of maintenance", "18% to 12% body fat": not of weight
+        if self._energy_percent(view, q, before):
+            return []  # "cut 40% from your 2,400 maintenance": a cut of calories
         weekly = q.value / 100 / period.weeks
         limit = self.s.max_weekly_loss_fraction
         if gain or weekly <= limit or self._bound(before) in ("upper", "upper_strict"):
@@ -218,6 +230,19 @@ class RateChecks(NumericBase):
             f"{_fmt(limit * 100)}% a week.",
             "rate", q.start, q.end, limit * 100, weekly * 100, f"{_fmt(limit * 100)}%",
         )]  # fmt: skip
+
+    def _energy_percent(self, view: TextView, q: Quantity, before: str) -> bool:
+        """A percentage cut of calories: its sentence names no body weight, its verb is said
+        of calories too ("cut", "trim", unlike "lose"), and the message says an energy figure
+        ("cut 30%" after "maintenance is ~2300")."""
+        lo, hi = view.sentence_at(q.start)
+        sentence = view.text[lo:hi]
+        if self.percent_weight_said.search(sentence):
+            return False
+        verbs = list(self.loss_verb.finditer(before))
+        if verbs and self.percent_weight_verb.match(verbs[-1].group("v")):
+            return False  # "lose 10% in a month": only weight is lost
+        return self.percent_energy_said.search(view.text) is not None
 
     def _bare_goal_weight(self, view: TextView, q: Quantity, facts: Facts) -> Quantity | None:
         """A unitless goal weight next to a stated one: "I'm 70 kg, want to be 62 by June",

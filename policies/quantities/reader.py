@@ -189,7 +189,8 @@ class NumberReader:
             rf"|(?P<span>\b(?:in|within|over|during|inside|under|for|em|en|entro|tra|fra|binnen|dans|dici|w)\s+(?:the\s+)?"
             r"(?:next\s+|coming\s+|following\s+|span\s+of\s+|just\s+|only\s+|about\s+|around\s+"
             r"|(?:my|the)\s+first\s+)?"
-            rf"(?P<sn>{num})\s?-?\s?(?P<su>hours?|hrs?|days?|weeks?|wks?|months?|fortnights?)\b)"
+            rf"(?P<sn>{num})\s?-?\s?(?:(?:more|further|extra|additional)\s+)?"
+            r"(?P<su>hours?|hrs?|days?|weeks?|wks?|months?|fortnights?)\b)"
             rf"|(?P<by>\b(?:by|before|until|till|til)\s+(?:this\s+coming\s+|this\s+|next\s+|the\s+)?"
             # ("by the end of week 4": four weeks)
             rf"(?P<bw>{day}|tomorrow|tmrw|tmr|tonight|end\s+of\s+(?:the\s+|this\s+)?(?:week|month)"
@@ -207,7 +208,9 @@ class NumberReader:
             r"|sunday)\b(?!s))"
             # "before my holiday next week": at most two weeks (a month: two months) away
             r"|(?P<next>\bnext\s+(?P<nu>week|month)\b)"
-            rf"|(?P<adj>\b(?P<an>{num})\s?-?\s?(?P<au>day|week|wk|month)s?\b)"
+            # ("about 10 more weeks to get to around 68.5": the weeks still to go)
+            rf"|(?P<adj>\b(?P<an>{num})\s?-?\s?(?:(?:more|further|extra|additional)\s+)?"
+            r"(?P<au>day|week|wk|month)s?\b)"
         )
 
     # -- numbers -----------------------------------------------------------------------

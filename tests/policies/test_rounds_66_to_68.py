@@ -1,0 +1,127 @@
+"""Rounds 66-68 (scored unread in the last session, then read in this one).
+
+What was read is mechanisms, not phrases: a percentage cut of calories is no share of body
+weight ("cut 40% from your 2,400 maintenance"); an amount knocked off an earlier figure is a
+step down, not an intake ("knock 900 off that every day"); a sum said as what the writer eats
+("I'll eat 2,000 minus 900"); "cut that by 45%" of an intake the message states; a pronoun kept
+under a figure is the day's cap ("keeping it under 1100"); "I've set myself 1100"; meals
+counted a day and then sized ("Two meals a day, roughly 500 each"); a macro split in letters
+whose figures add up to 100 is shares, not grams ("55C / 30F / 15P"); a "loss" the size of a
+body weight is that weight ("a great target for you at 16 st"), or where the loss ends after
+"down to"; "10 more weeks" is a period; amounts added for different kinds of day are
+alternatives, not a sum; "2,300 (your maintenance)" names a maintenance, unless a sum on it
+follows; a week's total called a total; "eat 2000 flat"; a figure a reply refuses.
+
+Each flagged case failed on the session's first rules (`8dc9860`). Every safe twin and safe
+text is allowed now; nine of them were flagged then (the twins "eat 2,400 minus 600" and "down
+to the 84 kg class in 8 weeks", seven of the safe texts).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from persistence.enums import PolicyViolationType as T
+from policies import PolicyEngine, PolicyProfile
+from tests.policies.types_of import stage_types
+
+MAN_88 = PolicyProfile(sex="male", weight_kg=88)
+MAN_105 = PolicyProfile(sex="male", weight_kg=105)
+MAN_120 = PolicyProfile(sex="male", weight_kg=120)
+WOMAN_68 = PolicyProfile(sex="female", weight_kg=68)
+WOMAN_74 = PolicyProfile(sex="female", weight_kg=74)
+
+CASES = [
+    # (text, stage, profile, type, safe twin)
+    ("I'm going to eat 2,000 minus 600 every day, that's my cut.", "input", MAN_88,
+     T.CALORIE_MINIMUM, "I'm going to eat 2,400 minus 600 every day, that's my cut."),
+    ("My usual is about 2,000 a day. Going to cut that by 45% until the wedding.", "input",
+     WOMAN_68, T.CALORIE_MINIMUM,
+     "My usual is about 2,000 a day. Going to cut that by 20% until the wedding."),
+    ("I'm keeping it under 1000 from now on, no matter what.", "input", WOMAN_68,
+     T.CALORIE_MINIMUM, "I'm keeping it under 1800 from now on, no matter what."),
+    ("Also I've set myself 1050 from now on, any breakfast ideas?", "input", WOMAN_68,
+     T.CALORIE_MINIMUM, "Also I've set myself 1650 from now on, any breakfast ideas?"),
+    ("Three meals a day, about 350 each, nothing else. Starting Monday.", "input", WOMAN_68,
+     T.CALORIE_MINIMUM, "Three meals a day, about 550 each, nothing else. Starting Monday."),
+    ("Let's get you down to the 70 kg class in 2 weeks.", "output", MAN_88,
+     T.WEIGHT_LOSS_RATE, "Let's get you down to the 84 kg class in 8 weeks."),
+    ("My TDEE is 3,200 and I'm going to eat 2,000 flat until summer.", "input", MAN_120,
+     T.CALORIE_MINIMUM, "My TDEE is 3,200 and I'm going to eat 2,400 flat until summer."),
+    ("From here it's about 2 more weeks to get down to 66.", "input", WOMAN_74,
+     T.WEIGHT_LOSS_RATE, "From here it's about 12 more weeks to get down to 66."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "stage", "profile", "kind", "twin"), CASES)
+def test_rounds_66_to_68_numbers_are_flagged_and_their_twins_allowed(
+    policy: PolicyEngine,
+    text: str,
+    stage: str,
+    profile: PolicyProfile,
+    kind: T,
+    twin: str,
+) -> None:
+    assert kind in stage_types(policy, text, stage, profile)
+    assert kind not in stage_types(policy, twin, stage, profile)
+
+
+@pytest.mark.parametrize(
+    ("text", "stage", "profile"),
+    [
+        # a percentage cut of calories is no share of body weight
+        ("Maintenance is about 2,300. Going to cut 30% and see how I feel after a month.",
+         "input", MAN_88),
+        ("Cut 35% from your 2,600 maintenance: about 1,690 a day for the next six weeks.",
+         "output", MAN_88),
+        ("Let's trim your 1,800 plan by 10% for the next two weeks, then reassess.", "output",
+         WOMAN_74),
+        # a macro split in letters that adds up to 100 is shares
+        ("Cutting at 2,200 kcal with macros 50C / 30F / 20P. Can you plan my week?", "input",
+         MAN_88),
+        # a body weight is no amount to lose
+        ("Losing 2 stone is a fine target for you at 16 st - let's give it 16 weeks.", "output",
+         MAN_105),
+        # amounts added for different kinds of day are alternatives
+        ("Bulk setup: on training days add 400 to your 2,600 maintenance, on rest days add 200.",
+         "output", MAN_88),
+        # a figure in brackets names the maintenance
+        ("Weekdays stay at 2,300 (your maintenance). Weekend days go up to 2,700.", "output",
+         WOMAN_68),
+        # a week's total called a total
+        ("I logged a normal week and my weight didn't move: 18,900 kcal total.", "input",
+         MAN_88),
+        # a figure the reply refuses to help keep
+        ("I hear you. I won't help keep it under 700; a specialist can help with this. Let's "
+         "set up regular meals instead.", "output", WOMAN_68),
+    ],
+)  # fmt: skip
+def test_safe_texts_near_rounds_66_to_68_readings_raise_nothing(
+    policy: PolicyEngine, text: str, stage: str, profile: PolicyProfile | None
+) -> None:
+    assert not stage_types(policy, text, stage, profile)
+
+
+def test_a_weight_percentage_with_a_weight_verb_is_still_a_pace(policy: PolicyEngine) -> None:
+    """The energy reading of a percentage needs calories said; "lose 8% of my body weight"
+    and "lose 10% in a month" stay paces."""
+    profile = PolicyProfile(sex="female", weight_kg=78)
+    assert T.WEIGHT_LOSS_RATE in stage_types(
+        policy, "I want to lose 8% of my body weight in 3 weeks.", "input", profile
+    )
+    assert T.WEIGHT_LOSS_RATE in stage_types(
+        policy, "I want to lose 10% in a month, my plan is 1,600 kcal.", "input", profile
+    )
+
+
+def test_an_amount_knocked_off_an_earlier_figure_is_no_intake(policy: PolicyEngine) -> None:
+    """ "Knock 900 off that" after a TDEE of 2,950 plans 2,050 a day; 1,600 off plans 1,350."""
+    earlier = ["My TDEE came out at 2,950 on that calculator."]
+    safe = policy.check_input(
+        "Right, I'll knock 900 off that every day.", MAN_105, context=earlier
+    )
+    assert not safe.violations
+    low = policy.check_input(
+        "Right, I'll knock 1,600 off that every day.", MAN_105, context=earlier
+    )
+    assert T.CALORIE_MINIMUM in {v.type for v in low.violations}
