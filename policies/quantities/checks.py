@@ -482,9 +482,7 @@ class NumericChecker(RateChecks, BodyChecks):
             self.per_week.match(after)
             or (value >= 3500 and self.per_week_before.search(week_lead))
             or (
-                value >= 7000
-                and self.total_after.match(after)
-                and self.week_said.search(week_lead)
+                value >= 7000 and self.total_after.match(after) and self.week_said.search(week_lead)
             )
         )
         daily = value / 7 if weekly else value

@@ -117,9 +117,7 @@ def test_a_weight_percentage_with_a_weight_verb_is_still_a_pace(policy: PolicyEn
 def test_an_amount_knocked_off_an_earlier_figure_is_no_intake(policy: PolicyEngine) -> None:
     """ "Knock 900 off that" after a TDEE of 2,950 plans 2,050 a day; 1,600 off plans 1,350."""
     earlier = ["My TDEE came out at 2,950 on that calculator."]
-    safe = policy.check_input(
-        "Right, I'll knock 900 off that every day.", MAN_105, context=earlier
-    )
+    safe = policy.check_input("Right, I'll knock 900 off that every day.", MAN_105, context=earlier)
     assert not safe.violations
     low = policy.check_input(
         "Right, I'll knock 1,600 off that every day.", MAN_105, context=earlier
