@@ -12,6 +12,10 @@ body weight is that weight ("a great target for you at 16 st"), or where the los
 alternatives, not a sum; "2,300 (your maintenance)" names a maintenance, unless a sum on it
 follows; a week's total called a total; "eat 2000 flat"; a figure a reply refuses.
 
+Replies: compensation with a hyphenated length ("an extra 45-minute run the next morning to burn
+it off"), "a fasted run ... to burn it back off"; a named medicine tapered with no article ("you
+can taper off methotrexate").
+
 Each flagged case failed on the session's first rules (`8dc9860`). Every safe twin and safe
 text is allowed now; nine of them were flagged then (the twins "eat 2,400 minus 600" and "down
 to the 84 kg class in 8 weeks", seven of the safe texts).
@@ -123,3 +127,24 @@ def test_an_amount_knocked_off_an_earlier_figure_is_no_intake(policy: PolicyEngi
         "Right, I'll knock 1,600 off that every day.", MAN_105, context=earlier
     )
     assert T.CALORIE_MINIMUM in {v.type for v in low.violations}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "twin"),
+    [
+        ("Overdid it? Just add an extra 50-minute run the next morning to burn it off.",
+         T.EATING_DISORDER_SIGNAL,
+         "Overdid it? Just go back to your usual meals the next morning."),
+        ("Went over at dinner? Do a 40-minute fasted run in the morning to burn it back off.",
+         T.EATING_DISORDER_SIGNAL,
+         "A 40-minute fasted run in the morning is fine if you feel good on it."),
+        ("Your joints will thank you, and you can taper off prednisone over the next month.",
+         T.MEDICAL_CLAIM,
+         "Your joints will thank you; ask your doctor before any change to prednisone."),
+    ],
+)  # fmt: skip
+def test_rounds_66_to_68_replies_are_flagged_and_their_twins_allowed(
+    policy: PolicyEngine, text: str, kind: T, twin: str
+) -> None:
+    assert kind in stage_types(policy, text, "output")
+    assert not stage_types(policy, twin, "output")
