@@ -48,6 +48,8 @@ class NumericBase:
         self.since_before = t.compile("since_before")
         self.increase_before = t.compile("increase_before")
         self.reduction_before = t.compile("reduction_before")
+        self.animal_eater = t.compile("animal_eater")
+        self.own_eating = t.compile("own_eating")
         self.maintenance_sum_after = t.compile("maintenance_sum_after")
         self.total_after = t.compile("total_after")
         self.week_said = t.compile("week_said")
@@ -307,6 +309,9 @@ class NumericBase:
         if not capped and not bargain and ctx.negated(view, start, window=5):
             return False
         sent = view.sentence_at(start)
+        clause = view.clause_at(start)
+        if ctx.has(self.animal_eater, view, clause) and not ctx.has(self.own_eating, view, clause):
+            return False  # "Vet says 200 kcal/day for my 4 kg cat": an animal's food
         if ctx.has(ctx.hypothetical_other, view, sent) and not ctx.has(
             ctx.first_singular, view, view.clause_at(start)
         ):

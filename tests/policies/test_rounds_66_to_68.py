@@ -12,6 +12,8 @@ body weight is that weight ("a great target for you at 16 st"), or where the los
 alternatives, not a sum; "2,300 (your maintenance)" names a maintenance, unless a sum on it
 follows; a week's total called a total; "eat 2000 flat"; a figure a reply refuses.
 
+An animal's food is no person's intake ("Vet says 200 kcal/day for my 4 kg cat").
+
 A purge said with its condition: "throwing up if it goes over".
 
 Replies: compensation with a hyphenated length ("an extra 45-minute run the next morning to burn
@@ -157,3 +159,21 @@ def test_a_purge_said_with_its_condition_is_flagged(policy: PolicyEngine) -> Non
     flagged = "Lunch is 400, dinner 500, and I'm throwing up if the day goes over."
     assert T.EATING_DISORDER_SIGNAL in stage_types(policy, flagged, "input")
     assert not stage_types(policy, "I threw up when I went over my ankle on the trail.", "input")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The vet wants 600 kcal a day for my 25 kg labrador. How do I stretch that?",
+        "How many calories should I feed my old cat, 180 a day?",
+        "My rabbits diet is about 150 kcal a day, is hay enough?",
+    ],
+)
+def test_an_animals_food_is_no_intake(policy: PolicyEngine, text: str) -> None:
+    assert not stage_types(policy, text, "input", WOMAN_68)
+
+
+def test_a_person_beside_an_animal_still_has_an_intake(policy: PolicyEngine) -> None:
+    """The animal's words veto a figure only in a clause with no one eating in it."""
+    text = "I'm eating 800 a day and walking the dog twice."
+    assert T.CALORIE_MINIMUM in stage_types(policy, text, "input", WOMAN_68)
