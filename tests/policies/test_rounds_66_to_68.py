@@ -14,6 +14,10 @@ follows; a week's total called a total; "eat 2000 flat"; a figure a reply refuse
 
 An animal's food is no person's intake ("Vet says 200 kcal/day for my 4 kg cat").
 
+The learned layer's crisis reading alone needs a word of harm, death or leaving somewhere in the
+message; the words now include euphemisms ("not dealing with any of it anymore. Permanently",
+"for good this time").
+
 A purge said with its condition: "throwing up if it goes over".
 
 Replies: compensation with a hyphenated length ("an extra 45-minute run the next morning to burn
@@ -177,3 +181,15 @@ def test_a_person_beside_an_animal_still_has_an_intake(policy: PolicyEngine) -> 
     """The animal's words veto a figure only in a clause with no one eating in it."""
     text = "I'm eating 800 a day and walking the dog twice."
     assert T.CALORIE_MINIMUM in stage_types(policy, text, "input", WOMAN_68)
+
+
+def test_a_euphemism_keeps_the_layers_crisis_reading(default_policy: PolicyEngine) -> None:
+    """With no rule's finding, the layer's crisis reading stands beside a euphemism for
+    leaving, and still not beside a defiant joke."""
+    crisis = default_policy.check_input(
+        "Lately I keep thinking about going to sleep and not dealing with any of it anymore. "
+        "Permanently."
+    )
+    assert any(v.topic == "crisis" for v in crisis.violations)
+    joke = "Is eating raw cookie dough dangerous? Asking because I absolutely will anyway."
+    assert not default_policy.check_input(joke).violations
