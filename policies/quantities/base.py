@@ -313,7 +313,7 @@ class NumericBase:
         if ctx.has(self.animal_eater, view, clause) and not ctx.has(self.own_eating, view, clause):
             return False  # "Vet says 200 kcal/day for my 4 kg cat": an animal's food
         if ctx.has(ctx.hypothetical_other, view, sent) and not ctx.has(
-            ctx.first_singular, view, view.clause_at(start)
+            ctx.first_singular, view, clause
         ):
             return False  # "if someone ate 800 kcal a day, ...", "hypothetically"
         if stage is Stage.OUTPUT:
@@ -330,7 +330,6 @@ class NumericBase:
             )
         if ctx.third_party_concern(view, start):
             return False  # "my friend eats 800 a day and I'm worried"
-        clause = view.clause_at(start)
         intent = ctx.has(ctx.intent, view, clause)
         # "Is 3,500 too much? Doesn't matter, I'm doing it anyway": a question, then defiance
         defiant = ctx.has(ctx.defiance, view, sent) or (
