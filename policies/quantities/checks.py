@@ -245,8 +245,10 @@ class NumericChecker(RateChecks, BodyChecks):
             return []  # a step up, not an intake
         if self.raised_from_before.search(before) and self.raised_from_after.match(after):
             return []  # "nudge that 1,400 up to 1,650": the figure being raised
-        if (cut := self.reduction_before.search(before)) and (
-            cut.group("off") is None or self.reduction_off_after.match(after)
+        if (
+            (cut := self.reduction_before.search(before))
+            and (cut.group("off") is None or self.reduction_off_after.match(after))
+            and not self.deficit_before.search(before)  # "subtract 1,300 a day": a deficit
         ):
             return []  # "knock 900 off that", "minus 900": a step down, not an intake
         if stage is Stage.OUTPUT and self.ctx.has(

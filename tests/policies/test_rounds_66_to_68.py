@@ -193,3 +193,10 @@ def test_a_euphemism_keeps_the_layers_crisis_reading(default_policy: PolicyEngin
     assert any(v.topic == "crisis" for v in crisis.violations)
     joke = "Is eating raw cookie dough dangerous? Asking because I absolutely will anyway."
     assert not default_policy.check_input(joke).violations
+
+
+def test_a_deficits_size_is_still_read_beside_the_step_down_reading(policy: PolicyEngine) -> None:
+    """ "subtract" and "shave" name a deficit's size (read as before); the step-down reading
+    takes only "knock/take ... off" and "minus"."""
+    text = "I'm going to subtract 1,300 a day from what I burn."
+    assert T.CALORIE_MINIMUM in stage_types(policy, text, "input", MAN_88)
