@@ -278,6 +278,8 @@ class NumericBase:
         self.from_to_bare = t.compile("from_to_bare")
         self.doing_before = t.compile("doing_before")
         self.correction, self.range_gap = t.compile("correction"), t.compile("range_gap")
+        self.retraction = t.compile("retraction")
+        self.settle_lead = t.compile("settle_lead")
         self.role_after = t.compile("role_after")
         self.relative_after = t.compile("relative_after")
         self.other_nutrient = t.compile("other_nutrient")
@@ -342,6 +344,8 @@ class NumericBase:
             intent
             or ctx.has(ctx.intent, view, sent)
             or ctx.has(ctx.defiance, view, view.sentence_and_next(start))
+            # "Gym mate reckons a bulk is maintenance plus half again. Doing that from Monday"
+            or self.follow_up.match(view.text, sent[1], sent[1] + 60) is not None
         ) and not ctx.has(ctx.disowned, view, sent)  # "Not that I'd ever do this, but ..."
 
         # what someone else says counts before the figure or in its clause; a reason given

@@ -23,8 +23,8 @@ TRAINING_KCAL_PER_KG_H = 8.0
 
 
 #: The groups of ``percent_more`` that hold a fraction in words, and what the words are worth
-#: ("plus a third more", "aggiungine un terzo", "ajoute un quart").
-_FRAC_GROUPS = ("frac", "frac2", "frac3", "frac4")
+#: ("plus a third more", "aggiungine un terzo", "ajoute un quart", "2,600 mas un cuarto").
+_FRAC_GROUPS = ("frac", "frac2", "frac3", "frac4", "frac5")
 _FRACTION_WORDS = {"quarter": 0.25, "quarto": 0.25, "quart": 0.25, "cuarto": 0.25,
                    "viertel": 0.25, "third": 1 / 3, "terzo": 1 / 3, "tiers": 1 / 3,
                    "tercio": 1 / 3, "drittel": 1 / 3}  # fmt: skip
@@ -239,6 +239,12 @@ class BodyChecks(NumericBase):
                 out.extend(self._deficit_findings(q, facts.tdee - intake))
         return out
 
+    def _daily_amount(self, text: str, m: re.Match[str], group: str) -> float:
+        """The figure of ``group`` in ``m``, a seventh of it when a week follows it ("add
+        3,500 kcal across the week on top of your maintenance": 500 a day)."""
+        value = _whole(m.group(group))
+        return value / 7 if self.per_week.match(text[m.end(group) : m.end(group) + 60]) else value
+
     def _changed(self, text: str, base: float, at: int = -1) -> list[tuple[float, int, int]]:
         """A said maintenance (or intake) changed in words: amounts added on top or taken
         off, amounts less or more ("800 menos", "aim 800 above it"), a share added, a factor,
@@ -247,7 +253,7 @@ class BodyChecks(NumericBase):
         base (its figure is no amount of change)."""
         out: list[tuple[float, int, int]] = []
         added = [
-            (sum(_whole(m.group(g)) for g in ("n", "m") if m.group(g)), m)
+            (sum(self._daily_amount(text, m, g) for g in ("n", "m") if m.group(g)), m)
             for m in self.maintenance_add.finditer(text)
         ]
         added = [(n, m) for n, m in added if 100 <= n <= 3000]
@@ -347,6 +353,8 @@ class BodyChecks(NumericBase):
         for m in self.added_on_top.finditer(text):
             base, n = (float(m.group(g).replace(",", "")) for g in ("base", "n"))
             count = self.reader._count(m.group("k")) if m.group("k") else 1  # "two 500-calorie"
+            if self.per_week.match(text[m.end("n") : m.end("n") + 60]):
+                n /= 7  # "add 3,500 kcal across the week on top of your 2,800"
             if count is not None and 1200 <= base <= 6000 and 100 <= n <= 3000:
                 found.append((base + count * n, m.start(), m.end()))
         return found

@@ -180,7 +180,34 @@ class NumericChecker(RateChecks, BodyChecks):
                 or self._underweight(view)
                 or self._underweight_target(view, facts)
             )
-        return found
+        return self._taken_back(view, quantities, found)
+
+    def _taken_back(
+        self, view: TextView, quantities: list[Quantity], found: list[Finding]
+    ) -> list[Finding]:
+        """``found`` without the findings of a plan the message takes back: "Going for a
+        1,300 deficit. Actually no - ... so I'll make it an even 1,000". A finding before the
+        last retraction (``retraction``) is dropped when a figure of its kind follows it; that
+        figure is judged on its own. A retraction with nothing of the kind after it ("900 a
+        day. Hmm, is 40 g of protein enough?") takes nothing back."""
+        pivot = -1
+        for m in self.retraction.finditer(view.text):
+            # "..., but I'm going with plus 15% instead": the clause it ends is the new plan
+            pivot = view.clause_at(m.start())[0] if m.group("late") else m.start()
+        if pivot <= 0 or not found:
+            return found
+        later = {_kind(q) for q in quantities if q.start >= pivot} - {None}
+        if not later:
+            return found
+
+        def restated(f: Finding) -> bool:
+            if not 0 <= f.end <= pivot:
+                return False
+            kind = _finding_kind(f, quantities)
+            # a share ("so +18%") restates a figure of any kind, and is restated by any
+            return kind == "share" or kind in later or "share" in later
+
+        return [f for f in found if not restated(f)]
 
     def _corrections_and_ranges(
         self, text: str, quantities: list[Quantity]
@@ -216,7 +243,46 @@ class NumericChecker(RateChecks, BodyChecks):
                 if energy and not self.role_after.match(after):
                     unit = a.unit if b.unit is Unit.NONE else b.unit
                     redo[i + 1] = Quantity(b.value, unit, a.start, a.end)
+        self._settled(text, quantities, skip, redo)
         return skip, redo, lows
+
+    def _settled(
+        self, text: str, quantities: list[Quantity], skip: set[int], redo: dict[int, Quantity]
+    ) -> None:
+        """A bare figure a retraction settles on, judged in the role of the energy figure it
+        takes back: "Going for a 1,300 deficit. Actually no - my brother says anything over a
+        grand is too aggressive, so I'll make it 1,100" (a deficit of 1,100; the figures of
+        the talk between are not judged)."""
+        for m in self.retraction.finditer(text):
+            if m.group("late"):
+                continue
+            taken = [
+                i
+                for i, q in enumerate(quantities)
+                if m.start() - 120 <= q.end <= m.start() and (q.is_energy or q.unit is Unit.NONE)
+            ]
+            after = [
+                i
+                for i, q in enumerate(quantities)
+                if m.end() <= q.start <= m.end() + 160 and q.unit is Unit.NONE
+            ]
+            settled = [
+                i
+                for i in after
+                if self.settle_lead.search(
+                    text[max(0, quantities[i].start - 40) : quantities[i].start]
+                )
+            ]
+            if not taken or not after or taken[-1] in skip:
+                continue
+            a = quantities[taken[-1]]
+            last = settled[-1] if settled else after[0]
+            b = quantities[last]
+            if self.role_after.match(text, b.end, b.end + 40):
+                continue
+            skip.update(range(taken[-1], last))
+            redo.pop(taken[-1] + 1, None)
+            redo[last] = Quantity(b.value, a.unit, a.start, a.end)
 
     # -- energy ----------------------------------------------------------------------------
     def _energy(
@@ -352,8 +418,9 @@ class NumericChecker(RateChecks, BodyChecks):
                 and 800 <= q.value <= 9000
                 and self.loose_verb.search(before)
             )
+            # (a reply's too where food is talked of: "dirty bulking works: 6,000 a day")
             bare_daily = (
-                stage is not Stage.OUTPUT
+                (stage is not Stage.OUTPUT or calorie_talk)
                 and not self.ctx.has(self.ctx.refusal, view, view.sentence_at(q.start))
                 and 800 <= q.value <= 9000
                 and (q.value <= 4500 or calorie_talk)
@@ -456,11 +523,17 @@ class NumericChecker(RateChecks, BodyChecks):
             elif value > 2500 and not self.habitual.match(after):
                 return []  # "a 7,700 kcal deficit is about 1 kg of fat": not a daily target
             return self._deficit(view, stage, q, value, before, facts)
+        named_surplus = None if sized else self.surplus_after.match(after)
         surplus = not sized and (
-            self.surplus_after.match(after)
+            named_surplus
             or self.more_foreign_after.match(after)
             or self.surplus_before.search(before)
         )
+        if surplus and (
+            self.per_week.match(after)
+            or (named_surplus is not None and self.per_week.match(after[named_surplus.end() :]))
+        ):
+            value /= 7  # "a 3,150 surplus for the week", "add 3,500 kcal across the week"
         if surplus and not (
             # "maintenance is 2,000; a gentle surplus of 2,200": a small surplus as large as
             # the maintenance is the intake it leads to, not the amount added
@@ -1320,3 +1393,29 @@ class NumericChecker(RateChecks, BodyChecks):
             "losing fat.",
             "protein", start, end, floor, measured, f"{_fmt(floor)} {unit}",
         )  # fmt: skip
+
+
+def _kind(q: Quantity) -> str | None:
+    """What a figure measures, for a retraction's test (``NumericChecker._taken_back``):
+    "energy", "mass" or "protein"; a share is any of them, a bare figure energy from 300 up."""
+    if q.is_energy or (q.unit is Unit.NONE and 300 <= q.value <= 9000):
+        return "energy"
+    if q.is_mass:
+        return "mass"
+    if q.unit in (Unit.GRAM, Unit.G_PER_KG, Unit.G_PER_LB):
+        return "protein"
+    if q.unit is Unit.PERCENT:
+        return "share"
+    return None
+
+
+def _finding_kind(f: Finding, quantities: list[Quantity]) -> str:
+    """What the figure a finding judged measures: the figure at its span when there is one
+    ("1,300" of a deficit is energy though the finding is a loss rate), else its type's."""
+    at = next((q for q in quantities if q.start == f.start), None)
+    kind = _kind(at) if at is not None else None
+    if kind is not None:
+        return kind
+    if f.type is T.PROTEIN_MINIMUM:
+        return "protein"
+    return "mass" if f.type is T.WEIGHT_LOSS_RATE else "energy"

@@ -170,7 +170,11 @@ class NumberReader:
             word + r"|\ban?\b|\b(?:" + "|".join(self._joiners) + r")\b|\bpoint\b"
         )
         self._range = re.compile(r"\s?(?:-|to|or|and)\s?")
-        num = rf"(?:\d+(?:\.\d+)?|{word}(?:\s?{word})*|an?|a\s+couple\s+of|a\s+few|couple\s+of)"
+        # ("three and a half weeks", "3 and a half months": the half read with its count)
+        num = (
+            rf"(?:(?:\d+(?:\.\d+)?|{word}(?:\s?{word})*)(?:\s+and\s+a\s+half\b)?"
+            r"|an?|a\s+couple\s+of|a\s+few|couple\s+of)"
+        )
         self._num_only = re.compile(rf"(?:{num})")
         day = (
             r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri"
@@ -404,6 +408,9 @@ class NumberReader:
 
     def _count(self, raw: str) -> float | None:
         raw = raw.strip()
+        if raw.endswith(" and a half") and raw[0].isdigit():
+            whole = self._count(raw.removesuffix(" and a half"))
+            return None if whole is None else whole + 0.5
         if raw in ("a", "an"):
             return 1.0
         if raw.startswith(("a couple", "couple")):
