@@ -24,6 +24,7 @@ layer receives the same ``context`` (its seam is :meth:`TextChecker.findings`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -64,6 +65,10 @@ class Figure:
     value: float  # kcal a day, or the pace's mass a week, or grams of protein
     unit: Unit
     maintenance: bool = False  # a stated maintenance (a step up from it is a surplus)
+
+
+#: Protein named just before a share of an earlier energy figure ("protein at 15% of that").
+_PROTEIN_BEFORE = re.compile(r"\bprotein\b[^.!?\n]{0,25}$")
 
 
 def _amount(raw: str) -> float | None:
@@ -194,6 +199,11 @@ class EarlierTurns:
             said = f"{how} of {last.value:g}"
         elif how == "share":
             assert n is not None
+            if last.kind == "energy" and _PROTEIN_BEFORE.search(text[max(0, at - 40) : at]):
+                # "I'll set protein at 15% of that": grams of protein, at 4 kcal a gram
+                grams = last.value * n / 4
+                said = f"{n:.0%} of {last.value:g} kcal as protein"
+                return self._judge(Figure("protein", grams, Unit.GRAM), grams, said, facts)
             value, said = last.value * n, f"{n:.0%} of {last.value:g}"
         else:
             assert n is not None

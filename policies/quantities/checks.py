@@ -157,7 +157,7 @@ class NumericChecker(RateChecks, BodyChecks):
             elif q.is_mass or q.unit is Unit.PERCENT:
                 found.extend(self._rate(view, stage, q, prev, periods, facts, mode.habitual))
             elif q.unit in (Unit.GRAM, Unit.G_PER_KG, Unit.G_PER_LB):
-                found.extend(self._protein(view, stage, q, facts))
+                found.extend(self._protein(view, stage, self._meals_protein(text, q), facts))
                 if i in lows:  # "60-80 g of protein": the low end against the floor
                     found.extend(self._protein(view, stage, lows[i], facts))
         found.extend(self._protein_share(view, stage, quantities, facts))
@@ -181,6 +181,15 @@ class NumericChecker(RateChecks, BodyChecks):
                 or self._underweight_target(view, facts)
             )
         return self._taken_back(view, quantities, found)
+
+    def _meals_protein(self, text: str, q: Quantity) -> Quantity:
+        """Grams said for each of a day's counted meals, as the day's: "3 meals a day with
+        about 25 g protein each" is 75 g."""
+        if q.unit is not Unit.GRAM or not self.each_after.match(text[q.end : q.end + 30]):
+            return q
+        counted = self.meals_counted_before.search(text[max(0, q.start - 60) : q.start])
+        count = self.reader._count(counted.group("k")) if counted else None
+        return q if count is None else Quantity(q.value * count, q.unit, q.start, q.end)
 
     def _taken_back(
         self, view: TextView, quantities: list[Quantity], found: list[Finding]
@@ -322,7 +331,9 @@ class NumericChecker(RateChecks, BodyChecks):
         ):
             return []  # "I won't help keep it under 600": a figure the reply refuses
         if (
-            self.dismissed_before.search(before) or self.dismissed_after.match(after)
+            self.dismissed_before.search(before)
+            or self.dismissed_after.match(after)
+            or self.denied_after.match(view.text[q.end : q.end + 40])  # "- I'm not, it's ..."
         ) and not self.ctx.has(self.ctx.defiance, view, view.sentence_at(q.start)):
             return []  # "ok forget the 800 thing", "the 3500 was dumb": a figure dropped
         ed_context = mode.ed_context

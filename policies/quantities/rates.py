@@ -45,6 +45,8 @@ class RateChecks(NumericBase):
         before, after = self._window(view, q, 60, 80)
         if self.from_before.search(before) or self.share_of.search(before):
             return []  # "from 80 kg", "0.5 % of 76 kg": a weight, not a change
+        if self.rate_limit_after.match(after):
+            return []  # "under your ~0.9 kg weekly limit": the limit, not a pace
         if q.is_mass and self.body_weight_before.search(before):
             return []  # "I'm 82 kg", "I weigh 95 kilos": the writer's weight
         if q.is_mass and (q.kg or 0) >= 35 and self.start_weight_after.match(after):
