@@ -281,6 +281,7 @@ class NumericBase:
         self.correction, self.range_gap = t.compile("correction"), t.compile("range_gap")
         self.retraction = t.compile("retraction")
         self.settle_lead = t.compile("settle_lead")
+        self.settle_after = t.compile("settle_after")
         self.meals_counted_before = t.compile("meals_counted_before")
         self.each_after = t.compile("each_after")
         self.rate_limit_after = t.compile("rate_limit_after")

@@ -112,6 +112,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 # "in the first week" times a pace only one the user means to keep
                 periods = [p for p in periods if not text.startswith("the first week", p.start)]
         skip, redo, lows = self._corrections_and_ranges(text, quantities)
+        corrected: list[Finding] = []  # findings of a correction, read in the first's place
         if (maintenance := self.stated_maintenance(text)) is not None:
             # the user's maintenance is a fact about them, not a target
             skip.update(i for i, q in enumerate(quantities) if q.start == maintenance[1].start)
@@ -130,6 +131,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 for f in fixed:
                     f.start, f.end = q.start, q.end
                 found.extend(fixed)
+                corrected.extend(fixed)
             goal = self._bare_goal_weight(view, q, facts)
             if goal is not None:
                 found.extend(self._rate(view, stage, goal, prev, periods, facts, mode.habitual))
@@ -180,7 +182,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 or self._underweight(view)
                 or self._underweight_target(view, facts)
             )
-        return self._taken_back(view, quantities, found)
+        return self._taken_back(view, quantities, found, corrected)
 
     def _meals_protein(self, text: str, q: Quantity) -> Quantity:
         """Grams said for each of a day's counted meals, as the day's: "3 meals a day with
@@ -192,13 +194,18 @@ class NumericChecker(RateChecks, BodyChecks):
         return q if count is None else Quantity(q.value * count, q.unit, q.start, q.end)
 
     def _taken_back(
-        self, view: TextView, quantities: list[Quantity], found: list[Finding]
+        self,
+        view: TextView,
+        quantities: list[Quantity],
+        found: list[Finding],
+        corrected: list[Finding],
     ) -> list[Finding]:
         """``found`` without the findings of a plan the message takes back: "Going for a
         1,300 deficit. Actually no - ... so I'll make it an even 1,000". A finding before the
         last retraction (``retraction``) is dropped when a figure of its kind follows it; that
         figure is judged on its own. A retraction with nothing of the kind after it ("900 a
-        day. Hmm, is 40 g of protein enough?") takes nothing back."""
+        day. Hmm, is 40 g of protein enough?") takes nothing back, nor is a correction's own
+        finding (``corrected``: "700 a day. Scratch that, 600", read where 700 stood)."""
         pivot = -1
         for m in self.retraction.finditer(view.text):
             # "..., but I'm going with plus 15% instead": the clause it ends is the new plan
@@ -209,8 +216,10 @@ class NumericChecker(RateChecks, BodyChecks):
         if not later:
             return found
 
+        kept = {id(f) for f in corrected}
+
         def restated(f: Finding) -> bool:
-            if not 0 <= f.end <= pivot:
+            if not 0 <= f.end <= pivot or id(f) in kept:
                 return False
             kind = _finding_kind(f, quantities)
             # a share ("so +18%") restates a figure of any kind, and is restated by any
@@ -281,6 +290,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 if self.settle_lead.search(
                     text[max(0, quantities[i].start - 40) : quantities[i].start]
                 )
+                or self.settle_after.match(text[quantities[i].end : quantities[i].end + 20])
             ]
             if not taken or not after or taken[-1] in skip:
                 continue

@@ -150,3 +150,19 @@ def test_round_69_words_are_flagged_and_their_twins_allowed(
 ) -> None:
     assert kind in stage_types(policy, text, stage)
     assert not stage_types(policy, twin, stage)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll eat 700 a day. Actually no, my doctor says 1500. Whatever, 700 it is.",
+        "I'll eat 700 a day. Never mind the 1500 my dietitian wants.",
+        "I'll eat 1,500 a day. Scratch that, 600.",
+    ],
+)
+def test_a_retraction_does_not_hide_the_figure_the_writer_keeps(
+    policy: PolicyEngine, text: str
+) -> None:
+    """What a retraction settles on is judged ("700 it is"); another's figure dismissed is no
+    retraction of one's own; a correction keeps its own finding."""
+    assert T.CALORIE_MINIMUM in stage_types(policy, text, "input", WOMAN_68)
