@@ -282,6 +282,7 @@ class NumericBase:
         self.retraction = t.compile("retraction")
         self.settle_lead = t.compile("settle_lead")
         self.settle_after = t.compile("settle_after")
+        self.writer_subject = t.compile("writer_subject")
         self.meals_counted_before = t.compile("meals_counted_before")
         self.each_after = t.compile("each_after")
         self.rate_limit_after = t.compile("rate_limit_after")

@@ -182,7 +182,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 or self._underweight(view)
                 or self._underweight_target(view, facts)
             )
-        return self._taken_back(view, quantities, found, corrected)
+        return self._taken_back(view, stage, quantities, found, corrected)
 
     def _meals_protein(self, text: str, q: Quantity) -> Quantity:
         """Grams said for each of a day's counted meals, as the day's: "3 meals a day with
@@ -196,6 +196,7 @@ class NumericChecker(RateChecks, BodyChecks):
     def _taken_back(
         self,
         view: TextView,
+        stage: Stage,
         quantities: list[Quantity],
         found: list[Finding],
         corrected: list[Finding],
@@ -205,14 +206,26 @@ class NumericChecker(RateChecks, BodyChecks):
         last retraction (``retraction``) is dropped when a figure of its kind follows it; that
         figure is judged on its own. A retraction with nothing of the kind after it ("900 a
         day. Hmm, is 40 g of protein enough?") takes nothing back, nor is a correction's own
-        finding (``corrected``: "700 a day. Scratch that, 600", read where 700 stood)."""
+        finding (``corrected``: "700 a day. Scratch that, 600", read where 700 stood). The
+        figure after it must be the writer's own: "My dietitian wants 1,500 instead" takes
+        back nothing of "I'll eat 600 a day"."""
         pivot = -1
         for m in self.retraction.finditer(view.text):
-            # "..., but I'm going with plus 15% instead": the clause it ends is the new plan
-            pivot = view.clause_at(m.start())[0] if m.group("late") else m.start()
+            if not m.group("late"):
+                pivot = m.start()
+                continue
+            # "..., but I'm going with plus 15% instead": the clause it ends is the new plan,
+            # when the writer says it (a reply's "Instead: 1,400 kcal" is always the coach's)
+            clause = view.clause_at(m.start())
+            if stage is Stage.OUTPUT or self.ctx.has(self.writer_subject, view, clause):
+                pivot = clause[0]
         if pivot <= 0 or not found:
             return found
-        later = {_kind(q) for q in quantities if q.start >= pivot} - {None}
+        later = {
+            _kind(q)
+            for q in quantities
+            if q.start >= pivot and self._counts(view, stage, q.start, q.end)
+        } - {None}
         if not later:
             return found
 
@@ -297,8 +310,10 @@ class NumericChecker(RateChecks, BodyChecks):
             a = quantities[taken[-1]]
             last = settled[-1] if settled else after[0]
             b = quantities[last]
-            if self.role_after.match(text, b.end, b.end + 40):
-                continue
+            if self.role_after.match(text, b.end, b.end + 40) or self.ctx.reported.search(
+                text, max(m.end(), b.start - 30), b.start
+            ):
+                continue  # a role of its own, or someone else's ("my dietitian says 1,500")
             skip.update(range(taken[-1], last))
             redo.pop(taken[-1] + 1, None)
             redo[last] = Quantity(b.value, a.unit, a.start, a.end)

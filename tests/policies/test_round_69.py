@@ -96,8 +96,8 @@ def test_round_69_numbers_are_flagged_and_their_twins_allowed(
         ("Going for a 1,300 deficit. Actually no, that's too aggressive, so I'll make it an "
          "even 900.", "input", MAN_105),
         # (flagged at e1d94ba) a share taken back by a share
-        ("Maintenance is about 2,400. Bulk plan: +35%... hmm, my coach says keep it under a "
-         "fifth, so +15%.", "input", MAN_88),
+        ("Maintenance is about 2,400. Bulk plan: +35%... hmm, that's a lot, so +15%.", "input",
+         MAN_88),
         # (flagged at e1d94ba) "instead" ends the clause that takes the plan back
         ("Coach app says maintenance ~2,700. Gym mate says bulk at maintenance plus half again, "
          "but I'm going with plus 10% instead.", "input", MAN_88),
@@ -158,11 +158,13 @@ def test_round_69_words_are_flagged_and_their_twins_allowed(
         "I'll eat 700 a day. Actually no, my doctor says 1500. Whatever, 700 it is.",
         "I'll eat 700 a day. Never mind the 1500 my dietitian wants.",
         "I'll eat 1,500 a day. Scratch that, 600.",
+        "I'll eat 600 a day. My dietitian wants me on 1,500 instead.",
+        "I'll eat 600 a day. Actually no, my dietitian says 1,500. Not happening.",
     ],
 )
 def test_a_retraction_does_not_hide_the_figure_the_writer_keeps(
     policy: PolicyEngine, text: str
 ) -> None:
-    """What a retraction settles on is judged ("700 it is"); another's figure dismissed is no
-    retraction of one's own; a correction keeps its own finding."""
+    """What a retraction settles on is judged ("700 it is"); another's figure dismissed, or
+    given "instead", is no retraction of one's own; a correction keeps its own finding."""
     assert T.CALORIE_MINIMUM in stage_types(policy, text, "input", WOMAN_68)
