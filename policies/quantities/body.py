@@ -239,11 +239,10 @@ class BodyChecks(NumericBase):
                 out.extend(self._deficit_findings(q, facts.tdee - intake))
         return out
 
-    def _daily_amount(self, text: str, m: re.Match[str], group: str) -> float:
-        """The figure of ``group`` in ``m``, a seventh of it when a week follows it ("add
-        3,500 kcal across the week on top of your maintenance": 500 a day)."""
-        value = _whole(m.group(group))
-        return value / 7 if self.per_week.match(text[m.end(group) : m.end(group) + 60]) else value
+    def _a_day(self, text: str, value: float, end: int) -> float:
+        """``value``, said up to ``end``, as a day's: a seventh of it when a week follows it
+        ("add 3,500 kcal across the week on top of your maintenance": 500 a day)."""
+        return value / 7 if self.per_week.match(text[end : end + 60]) else value
 
     def _changed(self, text: str, base: float, at: int = -1) -> list[tuple[float, int, int]]:
         """A said maintenance (or intake) changed in words: amounts added on top or taken
@@ -253,7 +252,14 @@ class BodyChecks(NumericBase):
         base (its figure is no amount of change)."""
         out: list[tuple[float, int, int]] = []
         added = [
-            (sum(self._daily_amount(text, m, g) for g in ("n", "m") if m.group(g)), m)
+            (
+                sum(
+                    self._a_day(text, _whole(m.group(g)), m.end(g))
+                    for g in ("n", "m")
+                    if m.group(g)
+                ),
+                m,
+            )
             for m in self.maintenance_add.finditer(text)
         ]
         added = [(n, m) for n, m in added if 100 <= n <= 3000]
@@ -353,8 +359,7 @@ class BodyChecks(NumericBase):
         for m in self.added_on_top.finditer(text):
             base, n = (float(m.group(g).replace(",", "")) for g in ("base", "n"))
             count = self.reader._count(m.group("k")) if m.group("k") else 1  # "two 500-calorie"
-            if self.per_week.match(text[m.end("n") : m.end("n") + 60]):
-                n /= 7  # "add 3,500 kcal across the week on top of your 2,800"
+            n = self._a_day(text, n, m.end("n"))  # "add 3,500 kcal across the week on top of"
             if count is not None and 1200 <= base <= 6000 and 100 <= n <= 3000:
                 found.append((base + count * n, m.start(), m.end()))
         return found

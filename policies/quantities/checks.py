@@ -111,7 +111,9 @@ class NumericChecker(RateChecks, BodyChecks):
             if not mode.habitual:
                 # "in the first week" times a pace only one the user means to keep
                 periods = [p for p in periods if not text.startswith("the first week", p.start)]
-        skip, redo, lows = self._corrections_and_ranges(text, quantities)
+        # "Actually no", "scratch that", "... instead": read once for both of their uses
+        retractions = list(self.retraction.finditer(text)) if quantities else []
+        skip, redo, lows = self._corrections_and_ranges(text, quantities, retractions)
         corrected: list[Finding] = []  # findings of a correction, read in the first's place
         if (maintenance := self.stated_maintenance(text)) is not None:
             # the user's maintenance is a fact about them, not a target
@@ -182,7 +184,7 @@ class NumericChecker(RateChecks, BodyChecks):
                 or self._underweight(view)
                 or self._underweight_target(view, facts)
             )
-        return self._taken_back(view, stage, quantities, found, corrected)
+        return self._taken_back(view, stage, quantities, retractions, found, corrected)
 
     def _meals_protein(self, text: str, q: Quantity) -> Quantity:
         """Grams said for each of a day's counted meals, as the day's: "3 meals a day with
@@ -198,6 +200,7 @@ class NumericChecker(RateChecks, BodyChecks):
         view: TextView,
         stage: Stage,
         quantities: list[Quantity],
+        retractions: list[re.Match[str]],
         found: list[Finding],
         corrected: list[Finding],
     ) -> list[Finding]:
@@ -209,8 +212,10 @@ class NumericChecker(RateChecks, BodyChecks):
         finding (``corrected``: "700 a day. Scratch that, 600", read where 700 stood). The
         figure after it must be the writer's own: "My dietitian wants 1,500 instead" takes
         back nothing of "I'll eat 600 a day"."""
+        if not found:
+            return found
         pivot = -1
-        for m in self.retraction.finditer(view.text):
+        for m in retractions:
             if not m.group("late"):
                 pivot = m.start()
                 continue
@@ -219,7 +224,7 @@ class NumericChecker(RateChecks, BodyChecks):
             clause = view.clause_at(m.start())
             if stage is Stage.OUTPUT or self.ctx.has(self.writer_subject, view, clause):
                 pivot = clause[0]
-        if pivot <= 0 or not found:
+        if pivot <= 0:
             return found
         later = {
             _kind(q)
@@ -241,7 +246,7 @@ class NumericChecker(RateChecks, BodyChecks):
         return [f for f in found if not restated(f)]
 
     def _corrections_and_ranges(
-        self, text: str, quantities: list[Quantity]
+        self, text: str, quantities: list[Quantity], retractions: list[re.Match[str]]
     ) -> tuple[set[int], dict[int, Quantity], dict[int, Quantity]]:
         """Figures not to judge, corrections to judge in the corrected figure's place, and
         the low ends of ranges to judge against a floor where their high end stands.
@@ -274,17 +279,22 @@ class NumericChecker(RateChecks, BodyChecks):
                 if energy and not self.role_after.match(after):
                     unit = a.unit if b.unit is Unit.NONE else b.unit
                     redo[i + 1] = Quantity(b.value, unit, a.start, a.end)
-        self._settled(text, quantities, skip, redo)
+        self._settled(text, quantities, retractions, skip, redo)
         return skip, redo, lows
 
     def _settled(
-        self, text: str, quantities: list[Quantity], skip: set[int], redo: dict[int, Quantity]
+        self,
+        text: str,
+        quantities: list[Quantity],
+        retractions: list[re.Match[str]],
+        skip: set[int],
+        redo: dict[int, Quantity],
     ) -> None:
         """A bare figure a retraction settles on, judged in the role of the energy figure it
         takes back: "Going for a 1,300 deficit. Actually no - my brother says anything over a
         grand is too aggressive, so I'll make it 1,100" (a deficit of 1,100; the figures of
         the talk between are not judged)."""
-        for m in self.retraction.finditer(text):
+        for m in retractions:
             if m.group("late"):
                 continue
             taken = [
